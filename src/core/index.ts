@@ -1,0 +1,3 @@
+export * from './issue.js';
+export * from './document.js';
+export * from './read.js';
