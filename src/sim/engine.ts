@@ -1,0 +1,514 @@
+import { ratePerGpuHour } from './causes.js';
+import { EventHeap } from './heap.js';
+import type { GpuTime, JobModel, ReplicationResult } from './job.js';
+import { Rng, deriveSeed } from './rng.js';
+
+/*
+ * The discrete-event engine. Failures are superposed Poisson processes, one per cause, with rate
+ * (rate per GPU) × (GPUs the job holds); the next event of each cause is an exponential draw from
+ * that cause's own stream, redrawn (memorylessness) whenever the GPU count changes. Between events
+ * the job evolves deterministically, so training and checkpoints are computed in closed form over a
+ * whole running segment instead of being simulated step by step or checkpoint by checkpoint: the
+ * queue only ever holds one entry per cause, the repairs in flight and one phase timer.
+ */
+
+// Event kinds.
+const EV_END = 0;
+const EV_PHASE = 1;
+const EV_REPAIR = 2;
+const EV_SDC = 3;
+const EV_BURNIN = 4;
+const EV_CAPACITY = 5;
+const EV_CAUSE = 16;
+
+// Job phases.
+const RUNNING = 0;
+const DETECTING = 1;
+const RESTARTING = 2;
+const WAITING = 3;
+const DONE = 4;
+
+/**
+ * A reusable simulator for one job model. `run` simulates one replication; the streams depend only
+ * on (seed, replication, cause index), so any replication can be run alone, on any thread.
+ */
+export class JobEngine {
+  private readonly job: JobModel;
+  private readonly heap = new EventHeap(256);
+  private readonly rngs: Rng[];
+  private readonly causeVersion: Int32Array;
+  /** Per GPU-second, before the burn-in multiplier. */
+  private readonly causeRatePerGpuS: Float64Array;
+  private readonly causeRepairMeanS: Float64Array;
+  private readonly byCause: Int32Array;
+
+  // Clock and phase.
+  private t = 0;
+  private phase = RUNNING;
+  private phaseStartT = 0;
+  private phaseVersion = 0;
+  private rateMultiplier = 1;
+
+  // Size and speed (change only with the capacity schedule).
+  private jobNodes = 0;
+  private stepTimeS = 1;
+  private totalReplicas = 1;
+
+  // Node pool.
+  private heldNodes = 0;
+  private spares = 0;
+  private nodesInRepair = 0;
+
+  // The running segment: training since `segT0` on `activeReplicas` replicas.
+  private activeReplicas = 0;
+  private segT0 = 0;
+  private segFraction = 1;
+  private segRunGpus = 0;
+
+  // Work that survives a restart (the last committed checkpoint).
+  private committedSteps = 0;
+  private committedGpuS = 0;
+
+  // Silent data corruption waiting to be found, and the state it must roll back to.
+  private sdcPending = false;
+  private sdcVersion = 0;
+  private sdcCause = 0;
+  private sdcSafeSteps = 0;
+  private sdcSafeGpuS = 0;
+
+  // Accounting (GPU-seconds) and counters.
+  private lostGpuS = 0;
+  private checkpointGpuS = 0;
+  private detectionGpuS = 0;
+  private restartGpuS = 0;
+  private waitingGpuS = 0;
+  private degradedGpuS = 0;
+  private totalGpuS = 0;
+  private interruptions = 0;
+  private checkpoints = 0;
+  private spareShortfalls = 0;
+  private peakNodesInRepair = 0;
+  private reconfigurations = 0;
+
+  // Progress samples.
+  private sampleIdx = 0;
+  private progress: number[] = [];
+
+  constructor(job: JobModel) {
+    this.job = job;
+    const n = job.causes.length;
+    this.rngs = job.causes.map(() => new Rng(0));
+    this.causeVersion = new Int32Array(n);
+    this.causeRatePerGpuS = new Float64Array(n);
+    this.causeRepairMeanS = new Float64Array(n);
+    this.byCause = new Int32Array(n);
+    job.causes.forEach((c, i) => {
+      this.causeRatePerGpuS[i] = ratePerGpuHour(c, job.gpusPerNode, job.nodesPerSwitch) / 3600;
+      this.causeRepairMeanS[i] = c.repairHours * 3600;
+    });
+  }
+
+  /** Simulate replication `replication` of the job under root seed `seed`. */
+  run(seed: number, replication: number): ReplicationResult {
+    const job = this.job;
+    this.reset();
+    for (let c = 0; c < this.rngs.length; c++) (this.rngs[c] as Rng).reseed(deriveSeed(seed, replication, c));
+
+    const heap = this.heap;
+    heap.push(job.horizonS, EV_END, 0);
+    if (job.burnIn && job.burnIn.untilS < job.horizonS) {
+      this.rateMultiplier = job.burnIn.rateMultiplier;
+      heap.push(job.burnIn.untilS, EV_BURNIN, 0);
+    }
+    const capacity = job.capacity ?? [];
+    for (let i = 0; i < capacity.length; i++) {
+      const change = capacity[i];
+      if (change && change.atS < job.horizonS) heap.push(change.atS, EV_CAPACITY, i);
+    }
+    this.resampleAllCauses();
+    this.tryRestart(0);
+    // The initial start costs nothing: the job is simply running at t = 0.
+    if (this.phase === RESTARTING) this.startRunning();
+
+    while (heap.pop()) {
+      const now = heap.time;
+      const kind = heap.kind;
+      const data = heap.data;
+      this.sampleUntil(now);
+      this.t = now;
+      if (kind >= EV_CAUSE) {
+        const c = kind - EV_CAUSE;
+        if (data !== this.causeVersion[c]) continue; // superseded by a redraw
+        this.scheduleCause(c);
+        this.onFailure(c);
+      } else if (kind === EV_PHASE) {
+        if (data !== this.phaseVersion) continue;
+        this.onPhaseEnd();
+        if (this.phase === DONE) break;
+      } else if (kind === EV_REPAIR) {
+        this.onRepair(data);
+      } else if (kind === EV_SDC) {
+        if (data === this.sdcVersion && this.sdcPending) this.onSdcDetected();
+      } else if (kind === EV_BURNIN) {
+        this.rateMultiplier = 1;
+        this.resampleAllCauses();
+      } else if (kind === EV_CAPACITY) {
+        this.onCapacity(data);
+      } else if (kind === EV_END) {
+        this.finish();
+        break;
+      }
+    }
+    return this.result();
+  }
+
+  private reset(): void {
+    const job = this.job;
+    this.heap.clear();
+    this.t = 0;
+    this.phase = WAITING;
+    this.phaseStartT = 0;
+    this.phaseVersion = 0;
+    this.rateMultiplier = 1;
+    this.jobNodes = job.jobNodes;
+    this.stepTimeS = job.stepTimeS;
+    this.totalReplicas = Math.max(1, Math.floor(job.jobNodes / job.replicaNodes));
+    this.heldNodes = job.jobNodes;
+    this.spares = job.spareNodes;
+    this.nodesInRepair = 0;
+    this.activeReplicas = 0;
+    this.segT0 = 0;
+    this.segFraction = 1;
+    this.segRunGpus = 0;
+    this.committedSteps = 0;
+    this.committedGpuS = 0;
+    this.sdcPending = false;
+    this.sdcVersion = 0;
+    this.sdcCause = 0;
+    this.sdcSafeSteps = 0;
+    this.sdcSafeGpuS = 0;
+    this.lostGpuS = 0;
+    this.checkpointGpuS = 0;
+    this.detectionGpuS = 0;
+    this.restartGpuS = 0;
+    this.waitingGpuS = 0;
+    this.degradedGpuS = 0;
+    this.totalGpuS = 0;
+    this.interruptions = 0;
+    this.checkpoints = 0;
+    this.spareShortfalls = 0;
+    this.peakNodesInRepair = 0;
+    this.reconfigurations = 0;
+    this.causeVersion.fill(0);
+    this.byCause.fill(0);
+    this.sampleIdx = 0;
+    this.progress = new Array<number>(job.progressSamples).fill(0);
+  }
+
+  // ---- failure processes -------------------------------------------------------------------
+
+  private scheduleCause(c: number): void {
+    const v = ((this.causeVersion[c] as number) + 1) | 0;
+    this.causeVersion[c] = v;
+    const rate = (this.causeRatePerGpuS[c] as number) * this.rateMultiplier * this.heldNodes * this.job.gpusPerNode;
+    if (rate > 0) this.heap.push(this.t + (this.rngs[c] as Rng).exponential(1 / rate), EV_CAUSE + c, v);
+  }
+
+  private resampleAllCauses(): void {
+    for (let c = 0; c < this.rngs.length; c++) this.scheduleCause(c);
+  }
+
+  private onFailure(c: number): void {
+    const cause = this.job.causes[c];
+    if (!cause) return;
+    if (cause.silent) {
+      // Corruption spreads quietly; a second one before the first is found merges into it.
+      if (this.sdcPending) return;
+      this.sdcPending = true;
+      this.sdcCause = c;
+      this.sdcVersion++;
+      this.markSafePoint();
+      this.heap.push(this.t + cause.detectS, EV_SDC, this.sdcVersion);
+      return;
+    }
+    this.interruptions++;
+    this.byCause[c] = (this.byCause[c] as number) + 1;
+    this.takeNodesDown(c);
+    if (this.phase === RUNNING) {
+      this.endSegment(false);
+      this.enterPhase(DETECTING, cause.detectS);
+    } else if (this.phase === RESTARTING) {
+      this.closePhase();
+      this.enterPhase(DETECTING, cause.detectS);
+    }
+    // DETECTING: the restart that follows will find this fault too. WAITING: one node fewer.
+  }
+
+  private onSdcDetected(): void {
+    const c = this.sdcCause;
+    this.sdcPending = false;
+    this.interruptions++;
+    this.byCause[c] = (this.byCause[c] as number) + 1;
+    const wasRunning = this.phase === RUNNING;
+    if (wasRunning) this.endSegment(false);
+    // Roll back to the last checkpoint taken before the corruption (if not already older).
+    if (this.sdcSafeSteps < this.committedSteps) {
+      this.lostGpuS += this.committedGpuS - this.sdcSafeGpuS;
+      this.committedSteps = this.sdcSafeSteps;
+      this.committedGpuS = this.sdcSafeGpuS;
+    }
+    this.takeNodesDown(c);
+    if (wasRunning) this.tryRestart(0);
+  }
+
+  /** Remember what a silent corruption at time t rolls back to: checkpoints whose compute ended before t. */
+  private markSafePoint(): void {
+    this.sdcSafeSteps = this.committedSteps;
+    this.sdcSafeGpuS = this.committedGpuS;
+    if (this.phase !== RUNNING) return;
+    const { intervalS, blockS } = this.job.checkpoint;
+    const e = this.t - this.segT0;
+    const cycle = intervalS + blockS;
+    const n = Math.floor(e / cycle);
+    const k = n + (e - n * cycle >= intervalS ? 1 : 0);
+    this.sdcSafeSteps += (k * intervalS * this.segFraction) / this.stepTimeS;
+    this.sdcSafeGpuS += k * intervalS * this.segRunGpus;
+  }
+
+  /** Evict the nodes a cause takes down, send them to repair, and refill from the spare pool. */
+  private takeNodesDown(c: number): void {
+    const cause = this.job.causes[c];
+    if (!cause) return;
+    const before = this.heldNodes;
+    const want = cause.scope === 'node' ? 1 : cause.scope === 'switch' ? this.job.nodesPerSwitch : 0;
+    const down = Math.min(want, this.heldNodes);
+    if (down > 0) {
+      this.heldNodes -= down;
+      this.nodesInRepair += down;
+      if (this.nodesInRepair > this.peakNodesInRepair) this.peakNodesInRepair = this.nodesInRepair;
+      const repairS = (this.rngs[c] as Rng).exponential(this.causeRepairMeanS[c] as number);
+      this.heap.push(this.t + repairS, EV_REPAIR, down);
+      const take = Math.min(this.spares, this.jobNodes - this.heldNodes);
+      this.spares -= take;
+      this.heldNodes += take;
+    }
+    if (this.heldNodes !== before) this.resampleAllCauses();
+  }
+
+  private onRepair(nodes: number): void {
+    this.nodesInRepair -= nodes;
+    const give = Math.max(0, Math.min(nodes, this.jobNodes - this.heldNodes));
+    this.heldNodes += give;
+    this.spares += nodes - give;
+    if (give > 0) this.resampleAllCauses();
+    if (this.phase === WAITING) {
+      this.closePhase();
+      this.tryRestart(0);
+    } else if (this.phase === RUNNING && this.activeReplicas < this.totalReplicas && this.heldNodes >= this.jobNodes) {
+      // An elastic job that ran shrunk grows back: a blocking checkpoint, then a restart at full size.
+      this.endSegment(true);
+      this.checkpoints++;
+      this.reconfigurations++;
+      this.tryRestart(this.job.checkpoint.writeS);
+    }
+  }
+
+  private onCapacity(index: number): void {
+    const change = this.job.capacity?.[index];
+    if (!change) return;
+    const wasRunning = this.phase === RUNNING;
+    if (wasRunning) {
+      this.endSegment(true);
+      this.checkpoints++;
+      this.reconfigurations++;
+    } else {
+      this.closePhase();
+      this.phaseStartT = this.t;
+    }
+    const before = this.heldNodes;
+    if (change.jobNodes > this.jobNodes) this.heldNodes += change.jobNodes - this.jobNodes;
+    this.jobNodes = change.jobNodes;
+    if (this.heldNodes > this.jobNodes) this.heldNodes = this.jobNodes;
+    this.stepTimeS = change.stepTimeS;
+    this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.job.replicaNodes));
+    if (this.heldNodes !== before) this.resampleAllCauses();
+    if (wasRunning) this.tryRestart(this.job.checkpoint.writeS);
+    else if (this.phase === RESTARTING || this.phase === WAITING) {
+      this.closePhase();
+      this.tryRestart(0);
+    }
+  }
+
+  // ---- phases ------------------------------------------------------------------------------
+
+  private enterPhase(phase: number, durationS: number): void {
+    this.phase = phase;
+    this.phaseStartT = this.t;
+    this.phaseVersion++;
+    if (Number.isFinite(durationS)) this.heap.push(this.t + durationS, EV_PHASE, this.phaseVersion);
+  }
+
+  /** Book the time spent in the current (non-running) phase. */
+  private closePhase(): void {
+    const gpuS = (this.t - this.phaseStartT) * this.jobNodes * this.job.gpusPerNode;
+    this.phaseStartT = this.t;
+    this.totalGpuS += gpuS;
+    if (this.phase === DETECTING) this.detectionGpuS += gpuS;
+    else if (this.phase === RESTARTING) this.restartGpuS += gpuS;
+    else if (this.phase === WAITING) this.waitingGpuS += gpuS;
+  }
+
+  private onPhaseEnd(): void {
+    if (this.phase === DETECTING) {
+      this.closePhase();
+      this.tryRestart(0);
+    } else if (this.phase === RESTARTING) {
+      this.closePhase();
+      this.startRunning();
+    } else if (this.phase === RUNNING) {
+      // The step target was reached.
+      this.endSegment(true);
+      this.phase = DONE;
+      this.fillSamples();
+    }
+  }
+
+  /** Restart on as many replicas as the nodes allow, or wait for a repair. */
+  private tryRestart(extraS: number): void {
+    const job = this.job;
+    let replicas = 0;
+    if (this.heldNodes >= this.jobNodes) replicas = this.totalReplicas;
+    else if (job.elastic) {
+      const r = Math.min(this.totalReplicas, Math.floor(this.heldNodes / job.replicaNodes));
+      if (r >= job.minReplicas) replicas = r;
+    }
+    if (replicas < this.totalReplicas && this.t > 0) this.spareShortfalls++;
+    if (replicas === 0) {
+      this.enterPhase(WAITING, Infinity);
+      return;
+    }
+    this.activeReplicas = replicas;
+    this.enterPhase(RESTARTING, extraS + job.restartS + job.checkpoint.restoreS);
+  }
+
+  private startRunning(): void {
+    const job = this.job;
+    this.phase = RUNNING;
+    this.phaseVersion++;
+    this.segT0 = this.t;
+    this.segFraction = this.activeReplicas / this.totalReplicas;
+    this.segRunGpus = this.activeReplicas * job.replicaNodes * job.gpusPerNode;
+    if (job.targetSteps !== undefined) {
+      const remainingSteps = job.targetSteps - this.committedSteps;
+      const computeS = Math.max(0, (remainingSteps * this.stepTimeS) / this.segFraction);
+      this.heap.push(this.t + this.elapsedForCompute(computeS), EV_PHASE, this.phaseVersion);
+    }
+  }
+
+  // ---- the running segment, in closed form -------------------------------------------------
+
+  /** Compute time done `e` seconds into a segment (the rest was blocked on checkpoints). */
+  private computeAt(e: number): number {
+    const { intervalS, blockS } = this.job.checkpoint;
+    const cycle = intervalS + blockS;
+    const n = Math.floor(e / cycle);
+    const rem = e - n * cycle;
+    return n * intervalS + (rem < intervalS ? rem : intervalS);
+  }
+
+  /** Checkpoints committed `e` seconds into a segment. */
+  private commitsAt(e: number): number {
+    const { intervalS, blockS, writeS } = this.job.checkpoint;
+    const k = Math.floor((e + blockS - writeS) / (intervalS + blockS));
+    return k > 0 ? k : 0;
+  }
+
+  /** Inverse of computeAt: the elapsed time at which `computeS` of training is done. */
+  private elapsedForCompute(computeS: number): number {
+    const { intervalS, blockS } = this.job.checkpoint;
+    const n = Math.floor(computeS / intervalS);
+    const rem = computeS - n * intervalS;
+    if (rem === 0 && n > 0) return n * (intervalS + blockS) - blockS;
+    return n * (intervalS + blockS) + rem;
+  }
+
+  /**
+   * End the running segment at the current time. `keepAll`: everything trained so far is kept
+   * (a planned stop with a final checkpoint, or the end of the horizon); otherwise the job rolls
+   * back to its last committed checkpoint.
+   */
+  private endSegment(keepAll: boolean): void {
+    const job = this.job;
+    const e = this.t - this.segT0;
+    const computeS = this.computeAt(e);
+    const run = this.segRunGpus;
+    const nominal = this.jobNodes * job.gpusPerNode;
+    const commits = this.commitsAt(e);
+    const keptS = keepAll ? computeS : commits * job.checkpoint.intervalS;
+    this.checkpoints += commits;
+    this.checkpointGpuS += (e - computeS) * run;
+    this.degradedGpuS += e * (nominal - run);
+    this.lostGpuS += (computeS - keptS) * run;
+    this.totalGpuS += e * nominal;
+    this.committedSteps += (keptS * this.segFraction) / this.stepTimeS;
+    this.committedGpuS += keptS * run;
+    this.phase = WAITING; // callers move on to the next phase
+    this.phaseStartT = this.t;
+  }
+
+  private stepsAt(t: number): number {
+    if (this.phase !== RUNNING) return this.committedSteps;
+    return this.committedSteps + (this.computeAt(t - this.segT0) * this.segFraction) / this.stepTimeS;
+  }
+
+  private sampleUntil(t: number): void {
+    const n = this.job.progressSamples;
+    const dt = this.job.horizonS / n;
+    while (this.sampleIdx < n && (this.sampleIdx + 1) * dt <= t) {
+      this.progress[this.sampleIdx] = this.stepsAt((this.sampleIdx + 1) * dt);
+      this.sampleIdx++;
+    }
+  }
+
+  private fillSamples(): void {
+    while (this.sampleIdx < this.job.progressSamples) this.progress[this.sampleIdx++] = this.committedSteps;
+  }
+
+  private finish(): void {
+    // Training done since the last checkpoint counts: the job would checkpoint as it stops.
+    if (this.phase === RUNNING) this.endSegment(true);
+    else this.closePhase();
+    this.phase = DONE;
+    this.fillSamples();
+  }
+
+  private result(): ReplicationResult {
+    const gpuS: GpuTime = {
+      total: this.totalGpuS,
+      productive: this.committedGpuS,
+      lostWork: this.lostGpuS,
+      checkpoint: this.checkpointGpuS,
+      detection: this.detectionGpuS,
+      restart: this.restartGpuS,
+      waiting: this.waitingGpuS,
+      degraded: this.degradedGpuS,
+    };
+    return {
+      wallS: this.t,
+      steps: this.committedSteps,
+      gpuS,
+      interruptions: this.interruptions,
+      byCause: Array.from(this.byCause),
+      checkpoints: this.checkpoints,
+      spareShortfalls: this.spareShortfalls,
+      peakNodesInRepair: this.peakNodesInRepair,
+      reconfigurations: this.reconfigurations,
+      progressSteps: this.progress,
+    };
+  }
+}
+
+/** Simulate one replication of a job (a convenience over `new JobEngine(job).run(...)`). */
+export function simulateJob(job: JobModel, seed: number, replication = 0): ReplicationResult {
+  return new JobEngine(job).run(seed, replication);
+}

@@ -1,0 +1,209 @@
+import { ratePerGpuHour, totalRatePerHour } from './causes.js';
+import { availabilityOptimalIntervalS, dalyIntervalS, youngIntervalS } from './checkpoint.js';
+import { firstOrderEttr, optimumEttr } from './closed-form.js';
+import type { GpuTime, JobModel, ReplicationResult } from './job.js';
+import type { SimScenario } from './scenario.js';
+import { summarize, type Summary } from './stats.js';
+
+/** The result of `colossus simulate`: means over replications, with percentiles beside them. */
+export interface SimulationResult {
+  scenario: ScenarioEcho;
+  replications: number;
+  seed: number;
+  /** Effective training time ratio: productive GPU-time / GPU-time held. */
+  ettr: number;
+  wallDays: number;
+  /** Productive time of the full job, in days. */
+  productiveDays: number;
+  steps: number;
+  /** Training thrown away by rollbacks, in hours of the full job. */
+  lostWorkHours: number;
+  /** Detection + restart + waiting for repairs, in hours of the full job. */
+  downtimeHours: number;
+  downtime: { detectionHours: number; restartHours: number; waitingHours: number; degradedHours: number };
+  checkpointOverheadHours: number;
+  interruptions: { total: number; byCause: Record<string, number>; mtbiHours: number; expectedTotal: number };
+  checkpoint: {
+    policy: SimScenario['intervalPolicy'];
+    intervalS: number;
+    writeS: number;
+    blockS: number;
+    restoreS: number;
+    async: boolean;
+    count: number;
+    youngS: number;
+    dalyS: number;
+    availabilityOptimalS: number;
+  };
+  closedForm: { ettr: number; optimumEttr: number; mtbfHours: number; restartOverheadS: number };
+  gpuHours: GpuTime;
+  spares: { spareNodes: number; shortfalls: number; peakNodesInRepair: number; reconfigurations: number };
+  /** Mean steps done at the end of each day (or each horizon/samples). */
+  progress: { day: number; steps: number }[];
+  percentiles: Record<'ettr' | 'interruptions' | 'productiveDays' | 'lostWorkHours' | 'downtimeHours' | 'peakNodesInRepair', Summary>;
+}
+
+export interface ScenarioEcho {
+  name?: string;
+  gpu?: string;
+  clusterGpus?: number;
+  jobGpus: number;
+  jobNodes: number;
+  gpusPerNode: number;
+  days: number;
+  stepTimeS: number;
+  preset?: string;
+  restartS: number;
+  spareNodes: number;
+  elastic: boolean;
+  causes: { name: string; perGpuHour: number; scope: string; detectS: number; repairHours: number; silent: boolean; source: string }[];
+}
+
+/** Round to 6 significant digits: results are estimates, and shorter JSON is easier to read. */
+export function sig(x: number, digits = 6): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  return Number(x.toPrecision(digits));
+}
+
+/** Expected detection + restart + restore per interruption, weighted by cause rate. */
+export function restartOverheadS(job: JobModel): number {
+  let rate = 0;
+  let detect = 0;
+  for (const c of job.causes) {
+    const r = ratePerGpuHour(c, job.gpusPerNode, job.nodesPerSwitch);
+    rate += r;
+    detect += r * c.detectS;
+  }
+  return (rate > 0 ? detect / rate : 0) + job.restartS + job.checkpoint.restoreS;
+}
+
+/** Mean time between interruptions of the job at full size (no burn-in). */
+export function jobMtbfS(job: JobModel): number {
+  return 3600 / totalRatePerHour(job.causes, job.jobNodes, job.gpusPerNode, job.nodesPerSwitch);
+}
+
+export function summarizeReplications(sc: SimScenario, results: readonly ReplicationResult[]): SimulationResult {
+  const job = sc.job;
+  const jobGpus = job.jobNodes * job.gpusPerNode;
+  const n = results.length;
+  const perRep = (f: (r: ReplicationResult) => number): number[] => results.map(f);
+  const m = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  const ettr = perRep((r) => (r.gpuS.total > 0 ? r.gpuS.productive / r.gpuS.total : 0));
+  const productiveDays = perRep((r) => r.gpuS.productive / jobGpus / 86400);
+  const lost = perRep((r) => r.gpuS.lostWork / jobGpus / 3600);
+  const down = perRep((r) => (r.gpuS.detection + r.gpuS.restart + r.gpuS.waiting) / jobGpus / 3600);
+  const inter = perRep((r) => r.interruptions);
+  const peak = perRep((r) => r.peakNodesInRepair);
+
+  const byCause: Record<string, number> = {};
+  job.causes.forEach((c, i) => {
+    byCause[c.name] = sig(m(perRep((r) => r.byCause[i] ?? 0)));
+  });
+  const gpuH = (k: keyof GpuTime): number => sig(m(perRep((r) => r.gpuS[k])) / 3600);
+  const mtbfS = jobMtbfS(job);
+  const overheadS = restartOverheadS(job);
+  const { intervalS, writeS, blockS, restoreS } = job.checkpoint;
+  const samples = job.progressSamples;
+  const progress: { day: number; steps: number }[] = [];
+  for (let i = 0; i < samples; i++) {
+    progress.push({ day: sig(((i + 1) * job.horizonS) / samples / 86400), steps: sig(m(perRep((r) => r.progressSteps[i] ?? 0))) });
+  }
+  const wallDays = m(perRep((r) => r.wallS)) / 86400;
+
+  const echo: ScenarioEcho = {
+    jobGpus,
+    jobNodes: job.jobNodes,
+    gpusPerNode: job.gpusPerNode,
+    days: sc.days,
+    stepTimeS: job.stepTimeS,
+    restartS: job.restartS,
+    spareNodes: job.spareNodes,
+    elastic: job.elastic,
+    causes: job.causes.map((c) => ({
+      name: c.name,
+      perGpuHour: sig(ratePerGpuHour(c, job.gpusPerNode, job.nodesPerSwitch)),
+      scope: c.scope,
+      detectS: c.detectS,
+      repairHours: c.repairHours,
+      silent: c.silent,
+      source: c.source,
+    })),
+  };
+  if (sc.name !== undefined) echo.name = sc.name;
+  if (sc.gpu !== undefined) echo.gpu = sc.gpu;
+  if (sc.clusterGpus !== undefined) echo.clusterGpus = sc.clusterGpus;
+  if (sc.preset !== undefined) echo.preset = sc.preset;
+
+  const pct = (xs: number[]): Summary => {
+    const s = summarize(xs);
+    return { mean: sig(s.mean), p10: sig(s.p10), p50: sig(s.p50), p90: sig(s.p90), min: sig(s.min), max: sig(s.max) };
+  };
+
+  return {
+    scenario: echo,
+    replications: n,
+    seed: sc.seed,
+    ettr: sig(m(ettr)),
+    wallDays: sig(wallDays),
+    productiveDays: sig(m(productiveDays)),
+    steps: sig(m(perRep((r) => r.steps))),
+    lostWorkHours: sig(m(lost)),
+    downtimeHours: sig(m(down)),
+    downtime: {
+      detectionHours: sig(m(perRep((r) => r.gpuS.detection)) / jobGpus / 3600),
+      restartHours: sig(m(perRep((r) => r.gpuS.restart)) / jobGpus / 3600),
+      waitingHours: sig(m(perRep((r) => r.gpuS.waiting)) / jobGpus / 3600),
+      degradedHours: sig(m(perRep((r) => r.gpuS.degraded)) / jobGpus / 3600),
+    },
+    checkpointOverheadHours: sig(m(perRep((r) => r.gpuS.checkpoint)) / jobGpus / 3600),
+    interruptions: {
+      total: sig(m(inter)),
+      byCause,
+      mtbiHours: sig((wallDays * 24) / Math.max(1e-12, m(inter))),
+      expectedTotal: sig((sc.days * 86400) / mtbfS),
+    },
+    checkpoint: {
+      policy: sc.intervalPolicy,
+      intervalS: sig(intervalS),
+      writeS,
+      blockS,
+      restoreS,
+      async: sc.asyncCheckpoint,
+      count: sig(m(perRep((r) => r.checkpoints))),
+      youngS: sig(youngIntervalS(blockS, mtbfS)),
+      dalyS: sig(dalyIntervalS(blockS, mtbfS)),
+      availabilityOptimalS: sig(availabilityOptimalIntervalS(blockS, mtbfS, restoreS)),
+    },
+    closedForm: {
+      ettr: sig(firstOrderEttr({ mtbfS, restartOverheadS: overheadS, intervalS, blockS })),
+      optimumEttr: sig(optimumEttr(blockS, overheadS, mtbfS)),
+      mtbfHours: sig(mtbfS / 3600),
+      restartOverheadS: sig(overheadS),
+    },
+    gpuHours: {
+      total: gpuH('total'),
+      productive: gpuH('productive'),
+      lostWork: gpuH('lostWork'),
+      checkpoint: gpuH('checkpoint'),
+      detection: gpuH('detection'),
+      restart: gpuH('restart'),
+      waiting: gpuH('waiting'),
+      degraded: gpuH('degraded'),
+    },
+    spares: {
+      spareNodes: job.spareNodes,
+      shortfalls: sig(m(perRep((r) => r.spareShortfalls))),
+      peakNodesInRepair: sig(m(peak)),
+      reconfigurations: sig(m(perRep((r) => r.reconfigurations))),
+    },
+    progress,
+    percentiles: {
+      ettr: pct(ettr),
+      interruptions: pct(inter),
+      productiveDays: pct(productiveDays),
+      lostWorkHours: pct(lost),
+      downtimeHours: pct(down),
+      peakNodesInRepair: pct(peak),
+    },
+  };
+}
