@@ -1,0 +1,157 @@
+import type { Command } from 'commander';
+import { InputError } from '../../core/index.js';
+import { printJson, readDocumentFile } from '../io.js';
+import { createReplicationPool } from '../../sim/node/pool.js';
+import {
+  optimizeCheckpoint,
+  parseScenarioOrThrow,
+  summarizeReplications,
+  type CheckpointOptimization,
+  type SimulationResult,
+} from '../../sim/index.js';
+
+interface SimulateOptions {
+  json?: boolean;
+  seed?: string;
+  replications?: string;
+  optimizeCheckpoint?: boolean;
+  threads?: string;
+}
+
+/** `colossus simulate SCENARIO [--json] [--seed N] [--replications R] [--optimize-checkpoint]`. */
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('Simulate a long training job with failures, checkpoints, restarts and spares (ETTR, interruptions, lost work)')
+    .argument('<scenario>', 'scenario file (YAML or JSON), or - for standard input')
+    .option('--json', 'print the result as JSON')
+    .option('--seed <n>', 'random seed (overrides the scenario)')
+    .option('--replications <n>', 'number of replications (overrides the scenario)')
+    .option('--optimize-checkpoint', 'sweep the checkpoint interval and compare the best with Young/Daly')
+    .option('--threads <n>', 'worker threads for replications (default: all cores; 1 = this thread)')
+    .action(async (file: string, opts: SimulateOptions) => {
+      await simulateCommand(file, opts);
+    });
+}
+
+function intOption(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError([{ path: flag, message: 'is not a valid value', expected: `an integer from ${min} to ${max}`, received: JSON.stringify(value) }]);
+  }
+  return n;
+}
+
+async function simulateCommand(file: string, opts: SimulateOptions): Promise<void> {
+  const seed = intOption(opts.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
+  const replications = intOption(opts.replications, '--replications', 1, 100_000);
+  const threads = intOption(opts.threads, '--threads', 1, 256);
+  const doc = readDocumentFile(file);
+  const scenario = parseScenarioOrThrow(doc, {
+    ...(seed !== undefined ? { seed } : {}),
+    ...(replications !== undefined ? { replications } : {}),
+  });
+
+  const bar = process.stderr.isTTY ? progressBar() : undefined;
+  const pool = createReplicationPool({
+    ...(threads !== undefined ? { threads } : {}),
+    ...(bar ? { onProgress: bar.update } : {}),
+  });
+  try {
+    bar?.label('simulating');
+    const reps = await pool.run(scenario.job, scenario.seed, scenario.replications);
+    const result = summarizeReplications(scenario, reps);
+    let optimization: CheckpointOptimization | undefined;
+    if (opts.optimizeCheckpoint) {
+      bar?.label('sweeping checkpoint intervals');
+      optimization = await optimizeCheckpoint(scenario, pool.run);
+    }
+    bar?.clear();
+    if (opts.json) printJson(optimization ? { ...result, checkpointOptimization: optimization } : result);
+    else process.stdout.write(formatSummary(result, optimization));
+  } finally {
+    bar?.clear();
+    await pool.close();
+  }
+}
+
+function progressBar(): { update: (done: number, total: number) => void; label: (s: string) => void; clear: () => void } {
+  let text = '';
+  let lastDrawn = -1;
+  let shown = false;
+  return {
+    label(s) {
+      text = s;
+      lastDrawn = -1;
+    },
+    update(done, total) {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      if (filled === lastDrawn && done !== total) return;
+      lastDrawn = filled;
+      shown = true;
+      process.stderr.write(`\r${text} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const num = (x: number, d = 1): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** A readable terminal summary of a simulation. */
+export function formatSummary(r: SimulationResult, opt?: CheckpointOptimization): string {
+  const s = r.scenario;
+  const lines: string[] = [];
+  const title = s.name ? `${s.name}: ` : '';
+  lines.push(
+    `${title}${s.jobGpus.toLocaleString('en-US')} GPUs (${s.jobNodes} nodes) for ${num(s.days, 0)} days, step ${s.stepTimeS} s, ` +
+      `${s.preset ?? 'custom'} failures, ${s.spareNodes} spare nodes${s.elastic ? ', elastic' : ''}; ${r.replications} replication(s), seed ${r.seed}`,
+  );
+  lines.push('');
+  const p = r.percentiles;
+  const range = (x: { p10: number; p90: number }, f: (v: number) => string): string => `(p10 ${f(x.p10)} – p90 ${f(x.p90)})`;
+  lines.push(`  ETTR                 ${pct(r.ettr).padStart(10)}  ${range(p.ettr, pct)}   closed form ${pct(r.closedForm.ettr)}`);
+  lines.push(`  productive days      ${num(r.productiveDays, 2).padStart(10)}  of ${num(r.wallDays, 2)} wall days`);
+  lines.push(
+    `  interruptions        ${num(r.interruptions.total).padStart(10)}  ${range(p.interruptions, (v) => num(v, 0))}   one every ${num(r.interruptions.mtbiHours, 2)} h`,
+  );
+  lines.push(`  lost work            ${num(r.lostWorkHours).padStart(10)} h`);
+  lines.push(
+    `  downtime             ${num(r.downtimeHours).padStart(10)} h  (detection ${num(r.downtime.detectionHours)} h, restart ${num(r.downtime.restartHours)} h, waiting ${num(r.downtime.waitingHours)} h)`,
+  );
+  if (r.downtime.degradedHours > 0) lines.push(`  running shrunk       ${num(r.downtime.degradedHours).padStart(10)} h of missing replicas`);
+  lines.push(`  checkpoint overhead  ${num(r.checkpointOverheadHours).padStart(10)} h  (${num(r.checkpoint.count, 0)} checkpoints)`);
+  const c = r.checkpoint;
+  lines.push(
+    `  checkpoint interval  ${num(c.intervalS, 0).padStart(10)} s  (${c.policy}; Young ${num(c.youngS, 0)} s, Daly ${num(c.dalyS, 0)} s, availability-optimal ${num(c.availabilityOptimalS, 0)} s)`,
+  );
+  lines.push(
+    `  spares               ${String(r.spares.spareNodes).padStart(10)}  nodes; peak ${num(r.spares.peakNodesInRepair)} in repair (p90 ${num(p.peakNodesInRepair.p90, 0)}), ${num(r.spares.shortfalls)} shortfalls`,
+  );
+  lines.push('');
+  lines.push('  interruptions by cause (mean per run)');
+  const causes = Object.entries(r.interruptions.byCause).sort((a, b) => b[1] - a[1]);
+  for (const [name, n] of causes) {
+    if (n === 0) continue;
+    const share = r.interruptions.total > 0 ? n / r.interruptions.total : 0;
+    lines.push(`    ${name.padEnd(26)} ${num(n).padStart(8)}  ${pct(share).padStart(6)}`);
+  }
+  if (opt) {
+    lines.push('');
+    lines.push('  checkpoint interval sweep (simulated ETTR, same seeds)');
+    for (const pt of opt.sweep) {
+      const mark = pt === opt.best ? '  <- best' : '';
+      lines.push(`    ${num(pt.intervalS, 0).padStart(8)} s  ${pct(pt.ettr).padStart(7)}  (closed form ${pct(pt.closedFormEttr)})${mark}`);
+    }
+    lines.push(`    best ${num(opt.best.intervalS, 0)} s: ${pct(opt.best.ettr)}`);
+    lines.push(`    Young ${num(opt.young.intervalS, 0)} s: ${pct(opt.young.ettr)}; Daly ${num(opt.daly.intervalS, 0)} s: ${pct(opt.daly.ettr)}; ` +
+      `availability-optimal ${num(opt.availabilityOptimal.intervalS, 0)} s: ${pct(opt.availabilityOptimal.ettr)}`);
+    lines.push(`    best − Daly: ${num(opt.gainOverDalyPoints, 2)} ETTR points`);
+  }
+  return `${lines.join('\n')}\n`;
+}
