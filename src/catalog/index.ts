@@ -1,0 +1,3 @@
+export * from './gpu.js';
+export * from './gpus.js';
+export * from './models.js';

@@ -1,0 +1,53 @@
+import type { ParallelPlan, Recompute, ResolvedSpec, Spec } from '../spec/types.js';
+import { efficiencyFor, type EfficiencyModel } from './efficiency.js';
+import { evaluate } from './evaluate.js';
+import type { Estimate } from './result.js';
+
+const MICRO_BATCHES = [1, 2, 4, 8, 16];
+const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
+const MAX_VPP = 12;
+
+/** Candidate values for each knob the spec left free (published runs were tuned; so are these). */
+export function knobCandidates(spec: Spec): ParallelPlan[] {
+  const { model: m, training, parallel: p } = spec;
+  const perReplica = training.globalBatch / p.dp;
+  const mbs = p.microBatch !== undefined ? [p.microBatch] : MICRO_BATCHES.filter((b) => perReplica % b === 0);
+  const vpps: number[] = [];
+  if (p.vpp !== undefined) vpps.push(p.vpp);
+  else if (p.pp === 1) vpps.push(1);
+  else for (let v = 1; v <= MAX_VPP; v++) if (m.layers % (p.pp * v) === 0) vpps.push(v);
+  if (vpps.length === 0) vpps.push(1);
+  const sps = p.sequenceParallel !== undefined ? [p.sequenceParallel] : p.tp > 1 ? [true] : [false];
+  const recs = p.recompute !== undefined ? [p.recompute] : RECOMPUTES;
+  const zero: 0 | 1 | 2 | 3 = p.zeroStage ?? (p.distributedOptimizer === false ? 0 : 1);
+  const distOpt = p.distributedOptimizer ?? zero >= 1;
+  const out: ParallelPlan[] = [];
+  for (const microBatch of mbs.length ? mbs : [1])
+    for (const vpp of vpps)
+      for (const sequenceParallel of sps)
+        for (const recompute of recs)
+          out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero });
+  return out;
+}
+
+/**
+ * Estimate a spec: free knobs are resolved to the fastest values that fit in memory (or, if
+ * none fits, to the plan that needs the least memory, reported with `fits: false`).
+ */
+export function estimate(spec: Spec, eff?: EfficiencyModel): Estimate {
+  const e = eff ?? efficiencyFor(spec.system.gpu);
+  let best: Estimate | undefined;
+  let smallest: Estimate | undefined;
+  for (const plan of knobCandidates(spec)) {
+    const r = evaluate(withPlan(spec, plan), e);
+    if (r.fits && (!best || r.stepTimeS < best.stepTimeS)) best = r;
+    if (!smallest || r.memory.totalGiB < smallest.memory.totalGiB) smallest = r;
+  }
+  const chosen = best ?? smallest;
+  if (!chosen) throw new Error('no candidate plan (unreachable: knobCandidates always yields one)');
+  return chosen;
+}
+
+export function withPlan(spec: Spec, parallel: ParallelPlan): ResolvedSpec {
+  return { model: spec.model, system: spec.system, training: spec.training, parallel };
+}

@@ -1,0 +1,78 @@
+import type { ModelConfig, ParallelPlan } from '../spec/types.js';
+
+/**
+ * Activation bytes one transformer layer keeps for the backward pass, for one micro-batch,
+ * on one GPU. Follows Korthikanti et al. 2022 (§4) tensor by tensor, generalised to GQA,
+ * gated MLPs and MoE, with flash attention (no s² score/softmax tensors are stored) and
+ * without dropout (modern LLM pre-training uses none):
+ *   - norm/residual inputs and the QKV and FC1 inputs: 2·s·b·h each, divided by tp only with
+ *     sequence parallelism;
+ *   - Q, K, V, the attention output (+ fp32 softmax statistics), FC1/activation outputs: split by tp.
+ * With `full` recomputation only the layer input (2·s·b·h, /tp under SP) is kept.
+ * Context parallelism splits the sequence by cp.
+ */
+export function layerActivationBytes(
+  m: ModelConfig,
+  p: ParallelPlan,
+  seqLen: number,
+  moeLayer: boolean,
+  opts: { fp8?: boolean; unfusedAttention?: boolean } = {},
+): number {
+  const tokens = (p.microBatch * seqLen) / p.cp;
+  const spDiv = p.sequenceParallel ? p.tp : 1;
+  const h = m.hidden;
+  if (p.recompute === 'full') return (2 * tokens * h) / spDiv;
+  // GEMM inputs are kept in the GEMM's precision (FP8 copies under FP8 training).
+  const gin = opts.fp8 ? 1 : 2;
+  // LN1 input and LN2 input (residual stream, BF16); QKV input and FC1/router input.
+  let bytes = (2 * 2 * tokens * h + 2 * gin * tokens * h) / spDiv;
+  // Q, K, V; attention output (kept for the attention backward, plus its FP8 copy as the
+  // projection's input); fp32 log-sum-exp per head.
+  const qkv = (m.heads + 2 * m.kvHeads) * m.headDim;
+  bytes += (2 * tokens * qkv + (2 + (opts.fp8 ? 1 : 0)) * tokens * m.heads * m.headDim + 4 * tokens * m.heads) / p.tp;
+  // Unfused attention keeps the softmax output (2 B) and dropout mask (1 B) per score, unless
+  // selective recomputation drops them (Korthikanti et al.'s 5·a·s/h term, without the
+  // dropout output, since LLM pre-training here runs without attention dropout).
+  if (opts.unfusedAttention && p.recompute !== 'selective') bytes += (2 * tokens * seqLen * m.heads) / p.tp / p.cp;
+  const mlpOut = (f: number) => 2 * tokens * (m.gatedMlp ? 2 : 1) * f + gin * tokens * f;
+  if (moeLayer && m.moe) {
+    const routed = (tokens / p.tp) * m.moe.topK; // tokens this GPU's experts see (expert TP = 1)
+    bytes += (4 * tokens * m.moe.experts) / spDiv; // router logits (fp32)
+    bytes += 2 * routed * h * 2; // permuted input and un-permuted output
+    bytes += (mlpOut(m.moe.ffnHidden) * routed) / tokens;
+    if (m.moe.sharedExperts > 0) bytes += (mlpOut(m.moe.ffnHidden * m.moe.sharedExperts)) / p.tp;
+  } else {
+    bytes += mlpOut(m.ffnHidden) / p.tp;
+  }
+  // Selective recomputation drops the attention core's internals; with flash attention those
+  // are already not stored, so it keeps the same tensors (and recomputes little).
+  return bytes;
+}
+
+/** Bytes per parameter for weights, gradients and optimizer state under a sharding stage. */
+export interface StateBytes {
+  weights: number;
+  gradients: number;
+  optimizer: number;
+}
+
+/**
+ * Mixed-precision Adam (Megatron): BF16 weights (2 B), FP32 gradient accumulation (4 B),
+ * FP32 master weights + two moments (12 B). ZeRO-1 / the distributed optimizer shards the 12 B,
+ * ZeRO-2 also the gradients, ZeRO-3 everything, over `shards` data-parallel ranks.
+ */
+export function stateBytesPerParam(zeroStage: number, shards: number): StateBytes {
+  const s = Math.max(1, shards);
+  return {
+    weights: zeroStage >= 3 ? 2 / s : 2,
+    gradients: zeroStage >= 2 ? 4 / s : 4,
+    optimizer: zeroStage >= 1 ? 12 / s : 12,
+  };
+}
+
+/** In-flight micro-batches whose activations the first pipeline stage holds (1F1B / interleaved). */
+export function inFlightMicroBatches(p: ParallelPlan, microBatches: number): number {
+  if (p.pp === 1) return 1;
+  const base = Math.min(p.pp, microBatches);
+  return p.vpp > 1 ? base * (1 + (p.pp - 1) / (p.pp * p.vpp)) : base;
+}

@@ -1,0 +1,301 @@
+import { GPU_IDS, findGpu, MODEL_IDS, findModel, type GpuSpec } from '../catalog/index.js';
+import {
+  InputError,
+  checkKeys,
+  closest,
+  describeValue,
+
+  newReadContext,
+  readBoolean,
+  readEnum,
+  readNumber,
+  readObject,
+  readString,
+  report,
+  type Issue,
+  type Path,
+  type ReadContext,
+  type SourceDocument,
+} from '../core/index.js';
+import type { ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
+
+const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'source'];
+const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers'];
+const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription'];
+const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
+const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention'];
+const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage'];
+export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
+
+/** Sizes beyond these are refused as absurd (typos such as an extra zero), not estimated. */
+const MAX = { layers: 10_000, hidden: 1_000_000, heads: 10_000, vocab: 10_000_000, gpus: 100_000_000, seqLen: 100_000_000, globalBatch: 1e9, degree: 1_000_000 };
+
+export interface ParseOptions {
+  /** `parallel` may be absent or partial (plan search); otherwise tp, pp, dp are required. */
+  planOptional?: boolean;
+}
+
+/** Result of parsing one spec: the spec, or the issues that stop it. */
+export type SpecResult = { ok: true; spec: Spec } | { ok: false; issues: Issue[] };
+
+/**
+ * Validate one spec object (already parsed from YAML/JSON). `path` prefixes every issue
+ * (e.g. `[2]` for an element of an array of specs); `doc` supplies file positions.
+ */
+export function parseSpecValue(value: unknown, doc?: SourceDocument, path: Path = [], opts: ParseOptions = {}): SpecResult {
+  const ctx = newReadContext(doc);
+  const spec = readSpec(ctx, value, path, opts);
+  if (ctx.issues.length > 0 || !spec) return { ok: false, issues: ctx.issues };
+  return { ok: true, spec };
+}
+
+/** Throwing variant: an InputError carries the issues. */
+export function parseSpec(value: unknown, doc?: SourceDocument, opts: ParseOptions = {}): Spec {
+  const r = parseSpecValue(value, doc, [], opts);
+  if (!r.ok) throw new InputError(r.issues);
+  return r.spec;
+}
+
+function readSpec(ctx: ReadContext, value: unknown, path: Path, opts: ParseOptions): Spec | undefined {
+  const root = readObject(ctx, value, path);
+  if (!root) return undefined;
+  checkKeys(ctx, root, SPEC_KEYS, path);
+  const model = readModel(ctx, root['model'], [...path, 'model']);
+  const system = readSystem(ctx, root['system'], [...path, 'system']);
+  const training = readTraining(ctx, root['training'], [...path, 'training']);
+  const parallel = readParallel(ctx, root['parallel'], [...path, 'parallel'], opts);
+  if (!model || !system || !training || !parallel) return undefined;
+  const before = ctx.issues.length;
+  checkConsistency(ctx, { model, system, training, parallel }, path, opts);
+  return ctx.issues.length === before ? { model, system, training, parallel } : undefined;
+}
+
+function readModel(ctx: ReadContext, value: unknown, path: Path): ModelConfig | undefined {
+  if (typeof value === 'string') {
+    const found = findModel(value);
+    if (!found) {
+      const guess = closest(value, MODEL_IDS);
+      report(ctx, path, `is not a model in the catalog${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        expected: `a model object or one of ${MODEL_IDS.join(', ')}`,
+        received: describeValue(value),
+      });
+      return undefined;
+    }
+    return found;
+  }
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, MODEL_KEYS, path);
+  const layers = readNumber(ctx, o, 'layers', path, { required: true, integer: true, min: 1, max: MAX.layers });
+  const hidden = readNumber(ctx, o, 'hidden', path, { required: true, integer: true, min: 1, max: MAX.hidden });
+  const heads = readNumber(ctx, o, 'heads', path, { required: true, integer: true, min: 1, max: MAX.heads });
+  const kvHeads = readNumber(ctx, o, 'kvHeads', path, { integer: true, min: 1, max: MAX.heads });
+  const headDim = readNumber(ctx, o, 'headDim', path, { integer: true, min: 1, max: MAX.hidden });
+  const ffnHidden = readNumber(ctx, o, 'ffnHidden', path, { required: true, integer: true, min: 1, max: 100 * MAX.hidden });
+  const gatedMlp = readBoolean(ctx, o, 'gatedMlp', path);
+  const vocab = readNumber(ctx, o, 'vocab', path, { integer: true, min: 1, max: MAX.vocab });
+  const name = readString(ctx, o, 'name', path);
+  let moe: MoeConfig | undefined;
+  if (o['moe'] !== undefined && o['moe'] !== null) moe = readMoe(ctx, o['moe'], [...path, 'moe'], layers);
+  if (layers === undefined || hidden === undefined || heads === undefined || ffnHidden === undefined) return undefined;
+  if (kvHeads !== undefined && heads % kvHeads !== 0) {
+    report(ctx, [...path, 'kvHeads'], 'must divide heads', { expected: `a divisor of ${heads}`, received: String(kvHeads) });
+  }
+  if (headDim === undefined && hidden % heads !== 0) {
+    report(ctx, [...path, 'headDim'], 'is required when hidden is not a multiple of heads', { expected: 'an integer >= 1' });
+  }
+  const cfg: ModelConfig = {
+    name: name ?? 'custom',
+    layers,
+    hidden,
+    heads,
+    kvHeads: kvHeads ?? heads,
+    headDim: headDim ?? Math.floor(hidden / heads),
+    ffnHidden,
+    gatedMlp: gatedMlp ?? true,
+    vocab: vocab ?? 128256,
+  };
+  if (moe) cfg.moe = moe;
+  return cfg;
+}
+
+function readMoe(ctx: ReadContext, value: unknown, path: Path, layers: number | undefined): MoeConfig | undefined {
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, MOE_KEYS, path);
+  const experts = readNumber(ctx, o, 'experts', path, { required: true, integer: true, min: 1, max: 1_000_000 });
+  const topK = readNumber(ctx, o, 'topK', path, { required: true, integer: true, min: 1, max: 1_000_000 });
+  const ffnHidden = readNumber(ctx, o, 'ffnHidden', path, { required: true, integer: true, min: 1, max: 100 * MAX.hidden });
+  const sharedExperts = readNumber(ctx, o, 'sharedExperts', path, { integer: true, min: 0, max: 1000 }) ?? 0;
+  const denseLayers = readNumber(ctx, o, 'denseLayers', path, { integer: true, min: 0, max: MAX.layers }) ?? 0;
+  if (experts === undefined || topK === undefined || ffnHidden === undefined) return undefined;
+  if (topK > experts) report(ctx, [...path, 'topK'], 'cannot exceed experts', { expected: `<= ${experts}`, received: String(topK) });
+  if (layers !== undefined && denseLayers >= layers) {
+    report(ctx, [...path, 'denseLayers'], 'must leave at least one MoE layer', { expected: `< ${layers}`, received: String(denseLayers) });
+  }
+  return { experts, topK, ffnHidden, sharedExperts, denseLayers };
+}
+
+function readGpu(ctx: ReadContext, value: unknown, path: Path): GpuSpec | undefined {
+  if (typeof value === 'string') {
+    const g = findGpu(value);
+    if (!g) {
+      const guess = closest(value, GPU_IDS);
+      report(ctx, path, `is not a GPU in the catalog${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        expected: `one of ${GPU_IDS.join(', ')} or a GPU object`,
+        received: describeValue(value),
+      });
+    }
+    return g;
+  }
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, GPU_KEYS, path);
+  // An inline GPU may start from a catalog entry (`id`) and override fields.
+  const baseId = readString(ctx, o, 'id', path);
+  const base = baseId !== undefined ? findGpu(baseId) : undefined;
+  const num = (k: string, required: boolean, integer = false) =>
+    readNumber(ctx, o, k, path, { required: required && !base, above: 0, integer, max: 1e9 });
+  const bf16Tflops = num('bf16Tflops', true) ?? base?.bf16Tflops;
+  const hbmGB = num('hbmGB', true) ?? base?.hbmGB;
+  const hbmTBps = num('hbmTBps', true) ?? base?.hbmTBps;
+  const nvlinkGBps = num('nvlinkGBps', true) ?? base?.nvlinkGBps;
+  const fp8Tflops = num('fp8Tflops', false) ?? base?.fp8Tflops;
+  const nvlinkDomain = num('nvlinkDomain', false, true) ?? base?.nvlinkDomain ?? 8;
+  const gpusPerNode = num('gpusPerNode', false, true) ?? base?.gpusPerNode ?? 8;
+  const nicGbps = num('nicGbps', false) ?? base?.nicGbps ?? 400;
+  const tdpW = num('tdpW', false) ?? base?.tdpW ?? 700;
+  const achievableBf16Tflops = num('achievableBf16Tflops', false) ?? base?.achievableBf16Tflops;
+  const achievableFp8Tflops = num('achievableFp8Tflops', false) ?? base?.achievableFp8Tflops;
+  const priceUsd = num('priceUsd', false) ?? base?.priceUsd;
+  if (bf16Tflops === undefined || hbmGB === undefined || hbmTBps === undefined || nvlinkGBps === undefined) return undefined;
+  const g: GpuSpec = {
+    id: baseId ?? 'custom',
+    name: readString(ctx, o, 'name', path) ?? base?.name ?? 'custom GPU',
+    vendor: base?.vendor ?? 'custom',
+    bf16Tflops,
+    hbmGB,
+    hbmTBps,
+    nvlinkGBps,
+    nvlinkDomain,
+    gpusPerNode,
+    nicGbps,
+    tdpW,
+    sources: { ...(base?.sources ?? {}) },
+  };
+  if (fp8Tflops !== undefined) g.fp8Tflops = fp8Tflops;
+  if (achievableBf16Tflops !== undefined) g.achievableBf16Tflops = achievableBf16Tflops;
+  if (achievableFp8Tflops !== undefined) g.achievableFp8Tflops = achievableFp8Tflops;
+  if (priceUsd !== undefined) g.priceUsd = priceUsd;
+  return g;
+}
+
+function readSystem(ctx: ReadContext, value: unknown, path: Path): SystemConfig | undefined {
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, SYSTEM_KEYS, path);
+  if (o['gpu'] === undefined) report(ctx, [...path, 'gpu'], 'is required', { expected: `a GPU id (${GPU_IDS.join(', ')}) or object` });
+  const gpu = o['gpu'] === undefined ? undefined : readGpu(ctx, o['gpu'], [...path, 'gpu']);
+  const gpus = readNumber(ctx, o, 'gpus', path, { required: true, integer: true, min: 1, max: MAX.gpus });
+  const gpusPerNode = readNumber(ctx, o, 'gpusPerNode', path, { integer: true, min: 1, max: 1024 });
+  const nvlinkDomain = readNumber(ctx, o, 'nvlinkDomain', path, { integer: true, min: 1, max: 100_000 });
+  const scaleOut = readNumber(ctx, o, 'scaleOutGbpsPerGpu', path, { above: 0, max: 100_000 });
+  const oversubscription = readNumber(ctx, o, 'oversubscription', path, { min: 1, max: 64 });
+  if (!gpu || gpus === undefined) return undefined;
+  return {
+    gpu,
+    gpus,
+    gpusPerNode: gpusPerNode ?? gpu.gpusPerNode,
+    nvlinkDomain: nvlinkDomain ?? gpu.nvlinkDomain,
+    scaleOutGbpsPerGpu: scaleOut ?? gpu.nicGbps,
+    oversubscription: oversubscription ?? 1,
+  };
+}
+
+function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingConfig | undefined {
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, TRAINING_KEYS, path);
+  const seqLen = readNumber(ctx, o, 'seqLen', path, { required: true, integer: true, min: 1, max: MAX.seqLen });
+  const globalBatch = readNumber(ctx, o, 'globalBatch', path, { required: true, integer: true, min: 1, max: MAX.globalBatch });
+  const precision = readEnum(ctx, o, 'precision', path, ['bf16', 'fp8'] as const) ?? 'bf16';
+  const tokens = readNumber(ctx, o, 'tokens', path, { above: 0, max: 1e18 });
+  const attention = readEnum(ctx, o, 'attention', path, ['flash', 'unfused'] as const) ?? 'flash';
+  if (seqLen === undefined || globalBatch === undefined) return undefined;
+  const t: TrainingConfig = { seqLen, globalBatch, precision, attention };
+  if (tokens !== undefined) t.tokens = tokens;
+  return t;
+}
+
+function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseOptions): PartialPlan | undefined {
+  if ((value === undefined || value === null) && opts.planOptional) return { tp: 0, pp: 0, dp: 0, cp: 0, ep: 0 };
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, PARALLEL_KEYS, path);
+  const req = !opts.planOptional;
+  const deg = (k: string, required: boolean) => readNumber(ctx, o, k, path, { required, integer: true, min: 1, max: MAX.degree });
+  const tp = deg('tp', req);
+  const pp = deg('pp', req);
+  const dp = deg('dp', req);
+  const cp = deg('cp', false);
+  const ep = deg('ep', false);
+  const vpp = deg('vpp', false);
+  const microBatch = deg('microBatch', false);
+  const sequenceParallel = readBoolean(ctx, o, 'sequenceParallel', path);
+  const recompute = readEnum<Recompute>(ctx, o, 'recompute', path, ['none', 'selective', 'full']);
+  const distributedOptimizer = readBoolean(ctx, o, 'distributedOptimizer', path);
+  const zeroStage = readNumber(ctx, o, 'zeroStage', path, { integer: true, min: 0, max: 3 }) as 0 | 1 | 2 | 3 | undefined;
+  if (req && (tp === undefined || pp === undefined || dp === undefined)) return undefined;
+  // 0 marks "free" degrees for plan search.
+  const plan: PartialPlan = { tp: tp ?? 0, pp: pp ?? 0, dp: dp ?? 0, cp: cp ?? (opts.planOptional ? 0 : 1), ep: ep ?? (opts.planOptional ? 0 : 1) };
+  if (vpp !== undefined) plan.vpp = vpp;
+  if (microBatch !== undefined) plan.microBatch = microBatch;
+  if (sequenceParallel !== undefined) plan.sequenceParallel = sequenceParallel;
+  if (recompute !== undefined) plan.recompute = recompute;
+  if (distributedOptimizer !== undefined) plan.distributedOptimizer = distributedOptimizer;
+  if (zeroStage !== undefined) plan.zeroStage = zeroStage;
+  if (distributedOptimizer === false && zeroStage !== undefined && zeroStage > 0) {
+    report(ctx, [...path, 'zeroStage'], 'contradicts distributedOptimizer: false', { expected: '0 (or drop distributedOptimizer)', received: String(zeroStage) });
+  }
+  return plan;
+}
+
+/** Cross-field rules: the degrees multiply to the GPU count, and each divides what it splits. */
+function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseOptions): void {
+  const { model: m, system, training, parallel: p } = spec;
+  const par = [...path, 'parallel'];
+  if (m.moe === undefined && p.ep > 1) report(ctx, [...par, 'ep'], 'needs an MoE model', { expected: '1 for a dense model', received: String(p.ep) });
+  if (opts.planOptional) return;
+  const product = p.tp * p.pp * p.cp * p.dp;
+  if (product !== system.gpus) {
+    report(ctx, par, `tp·pp·cp·dp = ${p.tp}·${p.pp}·${p.cp}·${p.dp} = ${product} must equal system.gpus`, {
+      expected: String(system.gpus),
+      received: String(product),
+    });
+  }
+  if (m.heads % p.tp !== 0) report(ctx, [...par, 'tp'], 'must divide the attention heads', { expected: `a divisor of ${m.heads}`, received: String(p.tp) });
+  if (m.kvHeads % p.tp !== 0 && p.tp % m.kvHeads !== 0) {
+    report(ctx, [...par, 'tp'], 'must divide the KV heads (or be a multiple of them)', { expected: `compatible with kvHeads ${m.kvHeads}`, received: String(p.tp) });
+  }
+  if (p.pp > m.layers) report(ctx, [...par, 'pp'], 'exceeds the number of layers', { expected: `<= ${m.layers}`, received: String(p.pp) });
+  if (p.vpp !== undefined && p.vpp > 1 && p.pp * p.vpp > m.layers) {
+    report(ctx, [...par, 'vpp'], 'pp·vpp exceeds the number of layers', { expected: `<= ${Math.floor(m.layers / p.pp)}`, received: String(p.vpp) });
+  }
+  if (p.vpp !== undefined && p.vpp > 1 && p.pp === 1) report(ctx, [...par, 'vpp'], 'needs pipeline parallelism', { expected: '1 when pp is 1', received: String(p.vpp) });
+  if (training.seqLen % p.cp !== 0) report(ctx, [...par, 'cp'], 'must divide the sequence length', { expected: `a divisor of ${training.seqLen}`, received: String(p.cp) });
+  if (m.moe) {
+    if (m.moe.experts % p.ep !== 0) report(ctx, [...par, 'ep'], 'must divide the experts', { expected: `a divisor of ${m.moe.experts}`, received: String(p.ep) });
+    if ((p.tp * p.cp * p.dp) % p.ep !== 0) {
+      report(ctx, [...par, 'ep'], 'must divide tp·cp·dp (expert parallelism is carved out of the ranks of one pipeline stage)', {
+        expected: `a divisor of ${p.tp * p.cp * p.dp}`,
+        received: String(p.ep),
+      });
+    }
+  }
+  if (training.globalBatch % p.dp !== 0) {
+    report(ctx, [...path, 'training', 'globalBatch'], 'must be divisible by dp', { expected: `a multiple of ${p.dp}`, received: String(training.globalBatch) });
+  } else if (p.microBatch !== undefined && (training.globalBatch / p.dp) % p.microBatch !== 0) {
+    report(ctx, [...par, 'microBatch'], 'must divide globalBatch / dp', { expected: `a divisor of ${training.globalBatch / p.dp}`, received: String(p.microBatch) });
+  }
+}
+

@@ -1,0 +1,97 @@
+import type { GpuSpec } from '../catalog/gpu.js';
+
+/** A transformer's shape: what the FLOP, memory and communication counts need. */
+export interface ModelConfig {
+  name: string;
+  layers: number;
+  hidden: number;
+  heads: number;
+  /** Key/value heads (GQA); equals `heads` for multi-head attention. */
+  kvHeads: number;
+  /** Attention head size; `hidden / heads` unless the architecture says otherwise. */
+  headDim: number;
+  /** Dense MLP inner size (used by dense layers; MoE layers use `moe.ffnHidden`). */
+  ffnHidden: number;
+  /** SwiGLU-style three matrices (true) or two (GPT-3 style, false). */
+  gatedMlp: boolean;
+  vocab: number;
+  moe?: MoeConfig;
+  /** Where the catalog entry's numbers come from. */
+  source?: string;
+}
+
+export interface MoeConfig {
+  experts: number;
+  topK: number;
+  /** Inner size of one routed expert. */
+  ffnHidden: number;
+  /** Always-active shared experts per MoE layer, each of `ffnHidden`. */
+  sharedExperts: number;
+  /** Leading layers that are dense (use the dense `ffnHidden`). */
+  denseLayers: number;
+}
+
+export interface SystemConfig {
+  gpu: GpuSpec;
+  gpus: number;
+  gpusPerNode: number;
+  nvlinkDomain: number;
+  scaleOutGbpsPerGpu: number;
+  /** Scale-out oversubscription above a pod (1 = non-blocking). */
+  oversubscription: number;
+}
+
+export type Precision = 'bf16' | 'fp8';
+
+export interface TrainingConfig {
+  seqLen: number;
+  /** Sequences per optimizer step. */
+  globalBatch: number;
+  precision: Precision;
+  /** Total training tokens, for time-to-train. */
+  tokens?: number;
+  /**
+   * Attention kernel: `flash` (fused, FlashAttention/cuDNN; the default since 2023) or
+   * `unfused` (scores materialised as s×s tensors, softmax and dropout as separate kernels:
+   * Megatron-LM before FlashAttention, May 2022).
+   */
+  attention: AttentionKernel;
+}
+
+export type AttentionKernel = 'flash' | 'unfused';
+
+export type Recompute = 'none' | 'selective' | 'full';
+
+/** A fully resolved parallel plan: every knob has a value. */
+export interface ParallelPlan {
+  tp: number;
+  pp: number;
+  dp: number;
+  cp: number;
+  ep: number;
+  vpp: number;
+  microBatch: number;
+  sequenceParallel: boolean;
+  recompute: Recompute;
+  distributedOptimizer: boolean;
+  zeroStage: 0 | 1 | 2 | 3;
+}
+
+/** The tuning knobs a spec may leave out; the estimator resolves them to the fastest that fits. */
+export type TunableKnob = 'vpp' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'distributedOptimizer' | 'zeroStage';
+
+/** A plan as written: degrees required, knobs optional. */
+export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep'> & Partial<Pick<ParallelPlan, TunableKnob>>;
+
+/** A validated spec: catalog ids resolved, defaults applied (except the plan's free knobs). */
+export interface Spec {
+  model: ModelConfig;
+  system: SystemConfig;
+  training: TrainingConfig;
+  parallel: PartialPlan;
+}
+
+/** A spec whose plan is fully resolved: what the performance model evaluates. */
+export interface ResolvedSpec extends Omit<Spec, 'parallel'> {
+  parallel: ParallelPlan;
+}
