@@ -304,13 +304,30 @@ export class JobEngine {
     if (this.phase === WAITING) {
       this.closePhase();
       this.tryRestart(0);
-    } else if (this.phase === RUNNING && this.activeReplicas < this.totalReplicas && this.heldNodes >= this.jobNodes) {
-      // An elastic job that ran shrunk grows back: a blocking checkpoint, then a restart at full size.
+    } else if (this.phase === RUNNING && this.activeReplicas < this.totalReplicas && this.worthRegrowing()) {
+      // An elastic job that ran shrunk grows back: a blocking checkpoint, then a restart.
       this.endSegment(true);
       this.checkpoints++;
       this.reconfigurations++;
       this.tryRestart(this.job.checkpoint.writeS);
     }
+  }
+
+  /**
+   * Grow a shrunk elastic job now only if the replicas it would gain, over the expected time to the
+   * next interruption (whose restart would pick them up for free), are worth more than the
+   * reconfiguration (a blocking checkpoint + restart + restore).
+   */
+  private worthRegrowing(): boolean {
+    const job = this.job;
+    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / job.replicaNodes));
+    if (replicas <= this.activeReplicas) return false;
+    let ratePerS = 0;
+    for (let c = 0; c < this.rngs.length; c++) ratePerS += this.causeRatePerGpuS[c] as number;
+    ratePerS *= this.rateMultiplier * this.heldNodes * job.gpusPerNode;
+    const untilNextFailureS = ratePerS > 0 ? 1 / ratePerS : Infinity;
+    const gain = ((replicas - this.activeReplicas) / this.totalReplicas) * untilNextFailureS;
+    return gain > job.checkpoint.writeS + job.restartS + job.checkpoint.restoreS;
   }
 
   private onCapacity(index: number): void {
