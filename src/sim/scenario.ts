@@ -221,7 +221,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   let intervalPolicy: IntervalPolicy | 'fixed' = 'auto';
   let fixedIntervalS: number | undefined;
   const rawInterval = ckpt['intervalS'];
-  if (typeof rawInterval === 'string') intervalPolicy = readEnum(ctx, ckpt, 'intervalS', ckptPath, INTERVAL_POLICIES) ?? 'auto';
+  if (typeof rawInterval === 'string' && (INTERVAL_POLICIES as readonly string[]).includes(rawInterval)) intervalPolicy = rawInterval as IntervalPolicy;
   else if (rawInterval !== undefined && rawInterval !== null) {
     if (typeof rawInterval !== 'number') {
       report(ctx, [...ckptPath, 'intervalS'], 'has the wrong type', {

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, parseDocumentText, report } from '../core/index.js';
+import { parseScenario, parseScenarioOrThrow } from './scenario.js';
+
+const GOOD = `cluster: { gpu: h100-sxm, gpus: 16384 }
+job: { gpus: 16384, days: 54, stepTimeS: 10 }
+reliability:
+  preset: llama3
+  restartS: 600
+  checkpoint: { intervalS: auto, writeS: 30, restoreS: 60 }
+  spareNodes: 64
+seed: 1
+replications: 20
+`;
+
+function parse(text: string, options = {}) {
+  const doc = parseDocumentText(text, 'scenario.yaml');
+  return parseScenario(doc, doc.value, options);
+}
+
+function issuesOf(text: string, options = {}) {
+  const res = parse(text, options);
+  if (res.ok) throw new Error('expected issues');
+  return res.issues;
+}
+
+describe('parseScenario', () => {
+  it('reads the issue example into a job model with a Daly interval', () => {
+    const res = parse(GOOD);
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const s = res.scenario;
+    expect(s.job.jobNodes).toBe(2048);
+    expect(s.job.causes).toHaveLength(18);
+    expect(s.job.causes.every((c) => c.source.length > 20)).toBe(true);
+    expect(s.intervalPolicy).toBe('auto');
+    expect(s.job.checkpoint.intervalS).toBeGreaterThan(600);
+    expect(s.job.checkpoint.intervalS).toBeLessThan(1000);
+    expect(s.replications).toBe(20);
+    expect(s.job.horizonS).toBe(54 * 86400);
+  });
+
+  it('accepts custom causes beside a preset, per node and per switch, and options override seed/replications', () => {
+    const text = `job: { gpus: 64, days: 1, stepTimeS: 2, elastic: true, replicaNodes: 2 }
+reliability:
+  causes:
+    - { name: psu, perNodeHour: 1e-4, repairHours: 10 }
+    - { name: leaf, perSwitchHour: 1e-5, detectS: 600 }
+  checkpoint: { intervalS: 900, async: true, writeS: 120, blockS: 2 }
+  burnIn: { days: 3, rateMultiplier: 2 }
+`;
+    const res = parse(text, { seed: 9, replications: 3 });
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const s = res.scenario;
+    expect(s.seed).toBe(9);
+    expect(s.replications).toBe(3);
+    expect(s.job.causes.map((c) => [c.unit, c.scope])).toEqual([
+      ['node', 'node'],
+      ['switch', 'switch'],
+    ]);
+    expect(s.job.checkpoint).toEqual({ intervalS: 900, writeS: 120, blockS: 2, restoreS: 60 });
+    expect(s.job.burnIn).toEqual({ untilS: 3 * 86400, rateMultiplier: 2 });
+    expect(s.job.elastic).toBe(true);
+  });
+
+  it('reports field-level issues with file:line', () => {
+    const issues = issuesOf(`job: { gpus: 1001, days: -1, stepTimeS: 10 }
+reliability:
+  preset: llama4
+  checkpoint: { intervalS: sometimes, writeS: 30 }
+  spareNode: 3
+`);
+    const byPath = Object.fromEntries(issues.map((i) => [i.path, i]));
+    expect(byPath['job.gpus']?.message).toMatch(/whole number of 8-GPU nodes/);
+    expect(byPath['job.gpus']?.line).toBe(1);
+    expect(byPath['job.days']?.message).toMatch(/out of range/);
+    expect(byPath['reliability.preset']?.expected).toMatch(/llama3/);
+    expect(byPath['reliability.preset']?.line).toBe(3);
+    expect(byPath['reliability.checkpoint.intervalS']?.line).toBe(4);
+    expect(byPath['reliability.checkpoint.intervalS']?.expected).toMatch(/number of seconds.*auto/);
+    expect(byPath['reliability.spareNode']?.message).toMatch(/did you mean "spareNodes"/);
+    expect(issues.every((i) => i.file === 'scenario.yaml')).toBe(true);
+  });
+
+  it('requires failure causes and a step time, and checks cause rates', () => {
+    const issues = issuesOf(`job: { gpus: 8, days: 1 }
+reliability:
+  causes:
+    - { name: a }
+    - { name: b, perGpuHour: 1e-5, perNodeHour: 1e-4 }
+    - { name: c, perGpuHour: -1 }
+`);
+    const paths = issues.map((i) => i.path);
+    expect(paths).toContain('job.stepTimeS');
+    expect(paths).toContain('reliability.causes[0]');
+    expect(paths).toContain('reliability.causes[1].perNodeHour');
+    expect(paths).toContain('reliability.causes[2].perGpuHour');
+    const none = issuesOf(`job: { gpus: 8, days: 1, stepTimeS: 1 }\nreliability: { restartS: 5 }\n`);
+    expect(none.map((i) => i.path)).toContain('reliability');
+  });
+
+  it('a job given as a model needs the injected step-time resolver', () => {
+    const text = `cluster: { gpu: h100-sxm }
+job:
+  gpus: 16384
+  days: 54
+  model: llama3-405b
+  training: { seqLen: 8192, globalBatch: 2048 }
+  parallel: { tp: 8, pp: 16, dp: 128 }
+reliability: { preset: llama3 }
+`;
+    const missing = issuesOf(text);
+    expect(missing.map((i) => i.path)).toEqual(['job.model']);
+    expect(missing[0]?.message).toMatch(/performance model/);
+
+    let seen: unknown;
+    const res = parse(text, {
+      resolveStepTimeS: (spec: unknown) => {
+        seen = spec;
+        return 12.5;
+      },
+    });
+    expect(res.ok && res.scenario.job.stepTimeS).toBe(12.5);
+    expect(seen).toMatchObject({ model: 'llama3-405b', system: { gpu: 'h100-sxm', gpus: 16384, gpusPerNode: 8 }, parallel: { tp: 8 } });
+
+    const failing = issuesOf(text, {
+      resolveStepTimeS: (_spec: unknown, ctx: Parameters<typeof report>[0], path: readonly (string | number)[]) => {
+        report(ctx, [...path, 'parallel', 'tp'], 'does not divide heads');
+        return undefined;
+      },
+    });
+    expect(failing.map((i) => i.path)).toEqual(['job.parallel.tp']);
+    expect(failing[0]?.line).toBe(7);
+  });
+
+  it('parseScenarioOrThrow throws an InputError', () => {
+    expect(() => parseScenarioOrThrow(parseDocumentText('job: 3\n', 'x.yaml'))).toThrow(InputError);
+  });
+});
