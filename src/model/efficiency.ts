@@ -12,11 +12,14 @@ export interface EfficiencyModel {
   gemmMaxBf16: number;
   gemmMaxFp8: number;
   /**
-   * Shape penalty of a GEMM (fitted, one value for all GPUs): a GEMM of size M×N×K runs at
-   * gemmMax / (1 + d0/M + d0/N + d0/K). Small and skinny GEMMs (small micro-batches, high
-   * TP, small experts) run slower: tile quantisation, prologue/epilogue and wave tails.
+   * Shape penalty of a GEMM (the one fitted GEMM constant, shared by all GPUs): a GEMM of
+   * size M×N×K runs at gemmMax / (1 + d0/M + d0/N + d0/K), with d0 = gemmShapeFactor × the
+   * GPU's ridge point (peak FLOP/s ÷ HBM bytes/s, in elements of the operand type). Small and
+   * skinny GEMMs (small micro-batches, high TP, small experts) run slower, and more so on GPUs
+   * whose compute outgrew their memory bandwidth. 1/(1/M+1/N+1/K) is a GEMM's arithmetic
+   * intensity, so this is a smoothed roofline.
    */
-  gemmHalfDim: number;
+  gemmShapeFactor: number;
   /** Flash-attention forward efficiency (fraction of BF16 peak) at long sequence. */
   attentionFwd: number;
   /** Backward/forward time ratio of flash attention (5 vs 2 matmuls, at lower efficiency). */
@@ -36,13 +39,15 @@ export interface EfficiencyModel {
   kernelS: number;
   /** Fraction of data-parallel gradient reduction that can hide behind the last micro-batch's backward. */
   dpOverlap: number;
-  /** Fraction of tensor-parallel communication hidden behind GEMMs (comm/compute overlap). */
+  /** Fraction of tensor-parallel communication hidden behind GEMMs when `tpCommOverlap` is on. */
   tpOverlap: number;
+  /** Fraction of the smaller of ZeRO-3 gathers and compute that prefetching hides. */
+  zeroOverlap: number;
 }
 
 /** Defaults shared by all GPUs; the GEMM ceiling comes from each GPU's measured MAMF where known. */
 export const DEFAULT_EFFICIENCY: Omit<EfficiencyModel, 'gemmMaxBf16' | 'gemmMaxFp8'> = {
-  gemmHalfDim: 256,
+  gemmShapeFactor: 2,
   attentionFwd: 0.55,
   attentionBwdRatio: 2.5,
   attentionHalfSeq: 512,
@@ -54,7 +59,8 @@ export const DEFAULT_EFFICIENCY: Omit<EfficiencyModel, 'gemmMaxBf16' | 'gemmMaxF
   nicLatencyS: 12e-6,
   kernelS: 4e-6,
   dpOverlap: 1,
-  tpOverlap: 0,
+  tpOverlap: 0.6,
+  zeroOverlap: 0.5,
 };
 
 /** Ratios used when a GPU has no measured MAMF: H100's measured/peak (794.5/989.4, 1402.6/1978.9). */

@@ -21,12 +21,13 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const recs = p.recompute !== undefined ? [p.recompute] : RECOMPUTES;
   const zero: 0 | 1 | 2 | 3 = p.zeroStage ?? (p.distributedOptimizer === false ? 0 : 1);
   const distOpt = p.distributedOptimizer ?? zero >= 1;
+  const tpCommOverlap = p.tpCommOverlap ?? true;
   const out: ParallelPlan[] = [];
   for (const microBatch of mbs.length ? mbs : [1])
     for (const vpp of vpps)
       for (const sequenceParallel of sps)
         for (const recompute of recs)
-          out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero });
+          out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero, tpCommOverlap });
   return out;
 }
 

@@ -41,7 +41,8 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
   const bf16Peak = gpu.bf16Tflops * 1e12;
   const hbmBps = gpu.hbmTBps * 1e12 * eff.hbm;
   const operandBytes = fp8 ? 1 : 2;
-  const d0 = eff.gemmHalfDim;
+  const d0 = eff.gemmShapeFactor * (gemmPeak / (gpu.hbmTBps * 1e12)) * (operandBytes / 2);
+  const tpHidden = p.tpCommOverlap && p.tp > 1 ? eff.tpOverlap : 0;
 
   const gpusUsed = p.tp * p.pp * p.dp * p.cp;
   const microBatches = training.globalBatch / (p.dp * p.microBatch);
@@ -145,8 +146,15 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
       bwdS += fwdS;
       hw += hwFlopsAcc / 3 + attnFwdFlops;
     } else if (p.recompute === 'selective') {
-      bwdS += attnFwdS;
-      hw += attnFwdFlops;
+      if (unfusedAttention) {
+        // Megatron's original selective recomputation: the attention core.
+        bwdS += attnFwdS;
+        hw += attnFwdFlops;
+      } else {
+        // With flash attention the attention core keeps nothing large; selective recomputation
+        // recomputes the norms and the MLP activation function instead (memory-bound kernels).
+        bwdS += 0.5 * elemFwdS;
+      }
     }
     // Tensor parallelism: with SP, all-gather + reduce-scatter around attention and MLP (each
     // of the full activation), forward and backward; without SP, two all-reduces each way.
@@ -181,7 +189,7 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
   // Critical stage holds ceil(L/pp) layers; leading dense layers sit on the first stage.
   const stageLayerTime = (n: number, denseN: number): number => {
     const moeN = n - denseN;
-    const c = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - eff.tpOverlap) + x.cpExposedS + x.epS;
+    const c = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
     return denseN * c(dense) + moeN * c(moe);
   };
   const firstDense = Math.min(nDense, layersPerStage);
@@ -265,7 +273,7 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
     const w = (heaviest.dense + heaviest.expert) * 2;
     const flat = denseShards * p.tp > net.domain ? net.domain : p.tp;
     const perMb = 3 * reduceScatterS(net, w, denseShards, flat);
-    zeroPerMbS = Math.max(0, perMb - perMbCompute);
+    zeroPerMbS = perMb - eff.zeroOverlap * Math.min(perMb, perMbCompute);
     zeroOverlapPerMb = perMb - zeroPerMbS;
     dpCommS = 0;
   } else if (p.zeroStage === 2) {
@@ -297,7 +305,7 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
   const critMoe = Math.round(critLayers * fracMoe);
   const critDense = critLayers - critMoe;
   const sum = (f: (c: LayerCost) => number) => critDense * f(dense) + critMoe * f(moe);
-  const tpExp = sum((c) => c.tpS * (1 - eff.tpOverlap));
+  const tpExp = sum((c) => c.tpS * (1 - tpHidden));
   const cpExp = sum((c) => c.cpExposedS);
   const epExp = sum((c) => c.epS);
   const kernelT = sum((c) => c.kernelS);
@@ -312,7 +320,7 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
     zero: microBatches * zeroPerMbS,
   };
   const overlapped: CommByKind = {
-    tp: microBatches * sum((c) => c.tpS * eff.tpOverlap),
+    tp: microBatches * sum((c) => c.tpS * tpHidden),
     cp: microBatches * sum((c) => c.cpOverlappedS),
     ep: 0,
     pp: 0,

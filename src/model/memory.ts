@@ -24,8 +24,11 @@ export function layerActivationBytes(
   if (p.recompute === 'full') return (2 * tokens * h) / spDiv;
   // GEMM inputs are kept in the GEMM's precision (FP8 copies under FP8 training).
   const gin = opts.fp8 ? 1 : 2;
+  // Selective recomputation with flash attention recomputes the norms and the activation
+  // function: their outputs (the QKV and FC1 inputs, the FC2 input) are not kept.
+  const dropsNormAct = p.recompute === 'selective' && !opts.unfusedAttention;
   // LN1 input and LN2 input (residual stream, BF16); QKV input and FC1/router input.
-  let bytes = (2 * 2 * tokens * h + 2 * gin * tokens * h) / spDiv;
+  let bytes = (2 * 2 * tokens * h + (dropsNormAct ? 0 : 2 * gin * tokens * h)) / spDiv;
   // Q, K, V; attention output (kept for the attention backward, plus its FP8 copy as the
   // projection's input); fp32 log-sum-exp per head.
   const qkv = (m.heads + 2 * m.kvHeads) * m.headDim;
@@ -34,7 +37,7 @@ export function layerActivationBytes(
   // selective recomputation drops them (Korthikanti et al.'s 5·a·s/h term, without the
   // dropout output, since LLM pre-training here runs without attention dropout).
   if (opts.unfusedAttention && p.recompute !== 'selective') bytes += (2 * tokens * seqLen * m.heads) / p.tp / p.cp;
-  const mlpOut = (f: number) => 2 * tokens * (m.gatedMlp ? 2 : 1) * f + gin * tokens * f;
+  const mlpOut = (f: number) => 2 * tokens * (m.gatedMlp ? 2 : 1) * f + (dropsNormAct ? 0 : gin * tokens * f);
   if (moeLayer && m.moe) {
     const routed = (tokens / p.tp) * m.moe.topK; // tokens this GPU's experts see (expert TP = 1)
     bytes += (4 * tokens * m.moe.experts) / spDiv; // router logits (fp32)

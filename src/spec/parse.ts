@@ -24,7 +24,7 @@ const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers'
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
 const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention'];
-const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage'];
+const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
 
 /** Sizes beyond these are refused as absurd (typos such as an extra zero), not estimated. */
@@ -244,6 +244,7 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   const sequenceParallel = readBoolean(ctx, o, 'sequenceParallel', path);
   const recompute = readEnum<Recompute>(ctx, o, 'recompute', path, ['none', 'selective', 'full']);
   const distributedOptimizer = readBoolean(ctx, o, 'distributedOptimizer', path);
+  const tpCommOverlap = readBoolean(ctx, o, 'tpCommOverlap', path);
   const zeroStage = readNumber(ctx, o, 'zeroStage', path, { integer: true, min: 0, max: 3 }) as 0 | 1 | 2 | 3 | undefined;
   if (req && (tp === undefined || pp === undefined || dp === undefined)) return undefined;
   // 0 marks "free" degrees for plan search.
@@ -254,6 +255,7 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   if (recompute !== undefined) plan.recompute = recompute;
   if (distributedOptimizer !== undefined) plan.distributedOptimizer = distributedOptimizer;
   if (zeroStage !== undefined) plan.zeroStage = zeroStage;
+  if (tpCommOverlap !== undefined) plan.tpCommOverlap = tpCommOverlap;
   if (distributedOptimizer === false && zeroStage !== undefined && zeroStage > 0) {
     report(ctx, [...path, 'zeroStage'], 'contradicts distributedOptimizer: false', { expected: '0 (or drop distributedOptimizer)', received: String(zeroStage) });
   }

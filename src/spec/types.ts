@@ -75,10 +75,15 @@ export interface ParallelPlan {
   recompute: Recompute;
   distributedOptimizer: boolean;
   zeroStage: 0 | 1 | 2 | 3;
+  /**
+   * Overlap tensor-parallel collectives with the GEMMs they feed (Transformer Engine's
+   * userbuffers, 2023+). Default true; runs on older stacks had none.
+   */
+  tpCommOverlap: boolean;
 }
 
 /** The tuning knobs a spec may leave out; the estimator resolves them to the fastest that fits. */
-export type TunableKnob = 'vpp' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'distributedOptimizer' | 'zeroStage';
+export type TunableKnob = 'vpp' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'distributedOptimizer' | 'zeroStage' | 'tpCommOverlap';
 
 /** A plan as written: degrees required, knobs optional. */
 export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep'> & Partial<Pick<ParallelPlan, TunableKnob>>;

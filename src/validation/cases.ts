@@ -17,16 +17,20 @@ export interface ValidationCase {
  * 2022 (Dao et al., arXiv 2205.14135) and reached Megatron-LM in 2023: runs before it
  * materialised the attention scores.
  */
-export const SOFTWARE_FACTS: Readonly<Record<string, { attention: 'unfused'; why: string }>> = {
-  Narayanan2021: { attention: 'unfused', why: 'Megatron-LM 2021 (SC21): fused scale-mask-softmax, no FlashAttention' },
-  Korthikanti2022: { attention: 'unfused', why: 'arXiv 2205.05198 (May 2022): activation memory counts the 5·a·s/h score tensors' },
-  BLOOM: { attention: 'unfused', why: 'Megatron-DeepSpeed, trained Mar-Jul 2022, before FlashAttention' },
+export const SOFTWARE_FACTS: Readonly<Record<string, { why: string }>> = {
+  Narayanan2021: { why: 'Megatron-LM 2021 (SC21): fused scale-mask-softmax, no FlashAttention, no TP comm overlap' },
+  Korthikanti2022: { why: 'arXiv 2205.05198 (May 2022): activation memory counts the 5·a·s/h score tensors; no TP comm overlap' },
+  BLOOM: { why: 'Megatron-DeepSpeed, trained Mar-Jul 2022, before FlashAttention and TP comm overlap' },
 };
 
+/** Pre-2023 stacks: unfused attention and no tensor-parallel communication overlap (userbuffers came with Transformer Engine in 2023). */
 function withSoftwareFacts(source: string, spec: unknown): unknown {
-  const fact = SOFTWARE_FACTS[source];
-  if (!fact || !isRecord(spec) || !isRecord(spec['training']) || spec['training']['attention'] !== undefined) return spec;
-  return { ...spec, training: { ...spec['training'], attention: fact.attention } };
+  if (!SOFTWARE_FACTS[source] || !isRecord(spec) || !isRecord(spec['training']) || !isRecord(spec['parallel'])) return spec;
+  return {
+    ...spec,
+    training: { attention: 'unfused', ...spec['training'] },
+    parallel: { tpCommOverlap: false, ...spec['parallel'] },
+  };
 }
 
 /** Parse JSON Lines of validation cases (the format of data/validation/public-cases.jsonl). */

@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import { InputError, formatIssue, type Issue } from '../../core/index.js';
+import { estimate, type Estimate } from '../../model/index.js';
+import { parseSpecValue, type Spec } from '../../spec/index.js';
+import { CliError } from '../errors.js';
+import { bar, duration, num, pct, table } from '../format.js';
+import { printJson, readDocumentFile } from '../io.js';
+
+type Outcome = { spec: Spec; estimate: Estimate } | { issues: Issue[] };
+
+export function registerEstimate(program: Command): void {
+  program
+    .command('estimate')
+    .description('Step time, throughput, MFU and memory per GPU for a model, a system and a parallel plan')
+    .argument('<spec>', 'spec file (YAML or JSON): one spec, or an array of specs; - reads standard input')
+    .option('--json', 'print JSON (an array of results for an array of specs)')
+    .addHelpText(
+      'after',
+      `
+Free knobs of the plan (microBatch, vpp, recompute, sequenceParallel, distributedOptimizer,
+zeroStage) are resolved to the fastest values that fit in memory; the result says which.
+
+Example:
+  colossus estimate examples/llama3-405b.yaml --json`,
+    )
+    .action((file: string, opts: { json?: boolean }) => {
+      const doc = readDocumentFile(file);
+      const values = Array.isArray(doc.value) ? doc.value : [doc.value];
+      const outcomes: Outcome[] = values.map((v, i) => {
+        const r = parseSpecValue(v, doc, Array.isArray(doc.value) ? [i] : []);
+        if (!r.ok) return { issues: r.issues };
+        return { spec: r.spec, estimate: estimate(r.spec) };
+      });
+      if (!Array.isArray(doc.value)) {
+        const only = outcomes[0];
+        if (!only || 'issues' in only) throw new InputError(only?.issues ?? []);
+      }
+      if (Array.isArray(doc.value) && outcomes.length === 0) throw new CliError(`${file}: the array of specs is empty`);
+      const anyOk = outcomes.some((o) => 'estimate' in o);
+      if (opts.json) {
+        const out = outcomes.map((o) => ('estimate' in o ? o.estimate : { error: { message: 'invalid spec', issues: o.issues } }));
+        printJson(Array.isArray(doc.value) ? out : out[0]);
+      } else {
+        outcomes.forEach((o, i) => {
+          if (Array.isArray(doc.value)) process.stdout.write(`${i ? '\n' : ''}[${i}] `);
+          if ('estimate' in o) process.stdout.write(`${renderEstimate(o.spec, o.estimate)}\n`);
+          else process.stdout.write(`invalid spec\n${o.issues.map((x) => `  ${formatIssue(x)}`).join('\n')}\n`);
+        });
+      }
+      if (!anyOk) process.exitCode = 1;
+    });
+}
+
+export function renderEstimate(spec: Spec, e: Estimate): string {
+  const p = e.parallel;
+  const lines: string[] = [];
+  lines.push(`${spec.model.name} on ${num(spec.system.gpus)} × ${spec.system.gpu.name} (${spec.training.precision}, seq ${num(spec.training.seqLen)}, batch ${num(spec.training.globalBatch)})`);
+  lines.push(
+    `plan: tp ${p.tp} · pp ${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''} · cp ${p.cp} · dp ${p.dp}${p.ep > 1 ? ` · ep ${p.ep}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, SP ${p.sequenceParallel ? 'on' : 'off'}, ZeRO ${p.zeroStage}`,
+  );
+  lines.push('');
+  lines.push(
+    table(
+      ['metric', 'value'],
+      [
+        ['step time', duration(e.stepTimeS)],
+        ['tokens/s per GPU', num(e.tokensPerSecPerGpu, 1)],
+        ['tokens/s (job)', num(e.tokensPerSec, 0)],
+        ['model TFLOP/s per GPU', num(e.modelTflopsPerGpu, 1)],
+        [`MFU (of ${num(e.peakTflops, 0)} TFLOP/s)`, pct(e.mfu)],
+        ['HFU', pct(e.hfu)],
+        ['memory per GPU', `${e.memory.totalGiB.toFixed(1)} / ${e.memory.usableGiB.toFixed(1)} GiB ${e.fits ? '(fits)' : '(DOES NOT FIT)'}`],
+        ...(e.timeToTrainDays !== undefined ? [['time to train', `${e.timeToTrainDays.toFixed(1)} days (no failures)`]] : []),
+      ],
+    ),
+  );
+  lines.push('');
+  const b = e.breakdown;
+  const c = b.exposedCommS;
+  const parts: [string, number][] = [
+    ['compute', b.computeS],
+    ['TP comm (exposed)', c.tp],
+    ['CP comm (exposed)', c.cp],
+    ['EP all-to-all (exposed)', c.ep],
+    ['PP send/recv', c.pp],
+    ['DP grad sync (exposed)', c.dp],
+    ['ZeRO gathers (exposed)', c.zero],
+    ['pipeline bubble', b.bubbleS],
+    ['optimizer', b.optimizerS],
+    ['kernel overheads', b.otherS],
+  ];
+  lines.push(
+    table(
+      ['step time breakdown', 'time', 'share', ''],
+      parts.filter(([, v]) => v > 0).map(([k, v]) => [k, duration(v), pct(v / e.stepTimeS), bar(v / e.stepTimeS)]),
+      ['left', 'right', 'right', 'left'],
+    ),
+  );
+  lines.push('');
+  const m = e.memory;
+  lines.push(
+    table(
+      ['memory per GPU', 'GiB'],
+      [
+        ['weights', m.weightsGiB.toFixed(2)],
+        ['gradients', m.gradientsGiB.toFixed(2)],
+        ['optimizer states', m.optimizerGiB.toFixed(2)],
+        ['activations', m.activationsGiB.toFixed(2)],
+        ['workspace & buffers', m.workspaceGiB.toFixed(2)],
+        ['total', m.totalGiB.toFixed(2)],
+      ],
+    ),
+  );
+  return lines.join('\n');
+}
