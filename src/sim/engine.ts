@@ -6,10 +6,12 @@ import { Rng, deriveSeed } from './rng.js';
 /*
  * The discrete-event engine. Failures are superposed Poisson processes, one per cause, with rate
  * (rate per GPU) × (GPUs the job holds); the next event of each cause is an exponential draw from
- * that cause's own stream, redrawn (memorylessness) whenever the GPU count changes. Between events
- * the job evolves deterministically, so training and checkpoints are computed in closed form over a
- * whole running segment instead of being simulated step by step or checkpoint by checkpoint: the
- * queue only ever holds one entry per cause, the repairs in flight and one phase timer.
+ * that cause's own stream. When the GPU count (or the burn-in multiplier) changes, the pending
+ * residual time is rescaled by old rate / new rate — exact for an exponential, and it draws nothing.
+ * The next failure of each cause lives in a small array scanned each step (a handful of causes);
+ * the (time, seq) heap holds everything else: repairs in flight, the phase timer, SDC detection,
+ * capacity changes and the end. Between events the job evolves deterministically, so training and
+ * checkpoints are computed in closed form over a whole running segment instead of step by step.
  */
 
 // Event kinds.
@@ -19,7 +21,6 @@ const EV_REPAIR = 2;
 const EV_SDC = 3;
 const EV_BURNIN = 4;
 const EV_CAPACITY = 5;
-const EV_CAUSE = 16;
 
 // Job phases.
 const RUNNING = 0;
@@ -36,7 +37,10 @@ export class JobEngine {
   private readonly job: JobModel;
   private readonly heap = new EventHeap(256);
   private readonly rngs: Rng[];
-  private readonly causeVersion: Int32Array;
+  /** Time of each cause's next failure (+Infinity when its rate is 0). */
+  private readonly causeNextT: Float64Array;
+  /** Each cause's current rate per second (what `causeNextT` was drawn or rescaled at). */
+  private readonly causeRateNow: Float64Array;
   /** Per GPU-second, before the burn-in multiplier. */
   private readonly causeRatePerGpuS: Float64Array;
   private readonly causeRepairMeanS: Float64Array;
@@ -98,7 +102,8 @@ export class JobEngine {
     this.job = job;
     const n = job.causes.length;
     this.rngs = job.causes.map(() => new Rng(0));
-    this.causeVersion = new Int32Array(n);
+    this.causeNextT = new Float64Array(n);
+    this.causeRateNow = new Float64Array(n);
     this.causeRatePerGpuS = new Float64Array(n);
     this.causeRepairMeanS = new Float64Array(n);
     this.byCause = new Int32Array(n);
@@ -125,23 +130,38 @@ export class JobEngine {
       const change = capacity[i];
       if (change && change.atS < job.horizonS) heap.push(change.atS, EV_CAPACITY, i);
     }
-    this.resampleAllCauses();
+    for (let c = 0; c < this.rngs.length; c++) this.drawCause(c);
     this.tryRestart(0);
     // The initial start costs nothing: the job is simply running at t = 0.
     if (this.phase === RESTARTING) this.startRunning();
 
-    while (heap.pop()) {
+    const causeNextT = this.causeNextT;
+    const nCauses = causeNextT.length;
+    for (;;) {
+      // The next failure of any cause; it goes first unless a queued event is strictly earlier.
+      let c = -1;
+      let tc = Infinity;
+      for (let i = 0; i < nCauses; i++) {
+        const ti = causeNextT[i] as number;
+        if (ti < tc) {
+          tc = ti;
+          c = i;
+        }
+      }
+      if (c >= 0 && tc < heap.peekTime()) {
+        this.sampleUntil(tc);
+        this.t = tc;
+        this.drawCause(c);
+        this.onFailure(c);
+        continue;
+      }
+      if (!heap.pop()) break;
       const now = heap.time;
       const kind = heap.kind;
       const data = heap.data;
       this.sampleUntil(now);
       this.t = now;
-      if (kind >= EV_CAUSE) {
-        const c = kind - EV_CAUSE;
-        if (data !== this.causeVersion[c]) continue; // superseded by a redraw
-        this.scheduleCause(c);
-        this.onFailure(c);
-      } else if (kind === EV_PHASE) {
+      if (kind === EV_PHASE) {
         if (data !== this.phaseVersion) continue;
         this.onPhaseEnd();
         if (this.phase === DONE) break;
@@ -151,7 +171,7 @@ export class JobEngine {
         if (data === this.sdcVersion && this.sdcPending) this.onSdcDetected();
       } else if (kind === EV_BURNIN) {
         this.rateMultiplier = 1;
-        this.resampleAllCauses();
+        this.rescaleCauses();
       } else if (kind === EV_CAPACITY) {
         this.onCapacity(data);
       } else if (kind === EV_END) {
@@ -199,7 +219,8 @@ export class JobEngine {
     this.spareShortfalls = 0;
     this.peakNodesInRepair = 0;
     this.reconfigurations = 0;
-    this.causeVersion.fill(0);
+    this.causeNextT.fill(Infinity);
+    this.causeRateNow.fill(0);
     this.byCause.fill(0);
     this.sampleIdx = 0;
     this.progress = new Array<number>(job.progressSamples).fill(0);
@@ -207,15 +228,32 @@ export class JobEngine {
 
   // ---- failure processes -------------------------------------------------------------------
 
-  private scheduleCause(c: number): void {
-    const v = ((this.causeVersion[c] as number) + 1) | 0;
-    this.causeVersion[c] = v;
-    const rate = (this.causeRatePerGpuS[c] as number) * this.rateMultiplier * this.heldNodes * this.job.gpusPerNode;
-    if (rate > 0) this.heap.push(this.t + (this.rngs[c] as Rng).exponential(1 / rate), EV_CAUSE + c, v);
+  private currentRate(c: number): number {
+    return (this.causeRatePerGpuS[c] as number) * this.rateMultiplier * this.heldNodes * this.job.gpusPerNode;
   }
 
-  private resampleAllCauses(): void {
-    for (let c = 0; c < this.rngs.length; c++) this.scheduleCause(c);
+  /** Draw cause c's next failure afresh from its stream. */
+  private drawCause(c: number): void {
+    const rate = this.currentRate(c);
+    this.causeRateNow[c] = rate;
+    this.causeNextT[c] = rate > 0 ? this.t + (this.rngs[c] as Rng).exponential(1 / rate) : Infinity;
+  }
+
+  /** The rates changed: rescale each pending residual time (exact for exponentials). */
+  private rescaleCauses(): void {
+    for (let c = 0; c < this.causeNextT.length; c++) {
+      const old = this.causeRateNow[c] as number;
+      const rate = this.currentRate(c);
+      if (rate === old) continue;
+      if (old > 0 && rate > 0) {
+        this.causeNextT[c] = this.t + ((this.causeNextT[c] as number) - this.t) * (old / rate);
+        this.causeRateNow[c] = rate;
+      } else if (rate > 0) this.drawCause(c);
+      else {
+        this.causeNextT[c] = Infinity;
+        this.causeRateNow[c] = 0;
+      }
+    }
   }
 
   private onFailure(c: number): void {
@@ -292,7 +330,7 @@ export class JobEngine {
       this.spares -= take;
       this.heldNodes += take;
     }
-    if (this.heldNodes !== before) this.resampleAllCauses();
+    if (this.heldNodes !== before) this.rescaleCauses();
   }
 
   private onRepair(nodes: number): void {
@@ -300,7 +338,7 @@ export class JobEngine {
     const give = Math.max(0, Math.min(nodes, this.jobNodes - this.heldNodes));
     this.heldNodes += give;
     this.spares += nodes - give;
-    if (give > 0) this.resampleAllCauses();
+    if (give > 0) this.rescaleCauses();
     if (this.phase === WAITING) {
       this.closePhase();
       this.tryRestart(0);
@@ -348,7 +386,7 @@ export class JobEngine {
     if (this.heldNodes > this.jobNodes) this.heldNodes = this.jobNodes;
     this.stepTimeS = change.stepTimeS;
     this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.job.replicaNodes));
-    if (this.heldNodes !== before) this.resampleAllCauses();
+    if (this.heldNodes !== before) this.rescaleCauses();
     if (wasRunning) this.tryRestart(this.job.checkpoint.writeS);
     else if (this.phase === RESTARTING || this.phase === WAITING) {
       this.closePhase();

@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// End to end through the built CLI (`npm test` builds before running vitest).
+const root = join(import.meta.dirname, '..', '..', '..');
+const bin = join(root, 'bin', 'colossus.js');
+const dir = mkdtempSync(join(tmpdir(), 'colossus-sim-'));
+
+function cli(...args: string[]) {
+  const res = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+function scenario(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const small = `job: { gpus: 16384, days: 10, stepTimeS: 10 }
+reliability:
+  preset: llama3
+  restartS: 300
+  checkpoint: { intervalS: auto, writeS: 30, restoreS: 60 }
+  spareNodes: 64
+seed: 1
+replications: 4
+`;
+
+describe('colossus simulate (end to end)', () => {
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  });
+
+  it('prints the JSON result; same seed → byte-identical, another seed → different', () => {
+    const file = scenario('small.yaml', small);
+    const a = cli('simulate', file, '--json');
+    expect(a.code).toBe(0);
+    const r = JSON.parse(a.stdout) as { ettr: number; interruptions: { total: number; byCause: Record<string, number> }; checkpoint: { intervalS: number }; wallDays: number };
+    expect(r.ettr).toBeGreaterThan(0.5);
+    expect(r.ettr).toBeLessThan(1);
+    expect(r.wallDays).toBe(10);
+    expect(Object.keys(r.interruptions.byCause)).toContain('faulty-gpu');
+    expect(cli('simulate', file, '--json').stdout).toBe(a.stdout);
+    expect(cli('simulate', file, '--json', '--seed', '2').stdout).not.toBe(a.stdout);
+  });
+
+  it('gives identical results on worker threads and in one thread', () => {
+    const file = scenario('big.yaml', small.replace('gpus: 16384, days: 10', 'gpus: 100000, days: 30').replace('replications: 4', 'replications: 160'));
+    const threaded = cli('simulate', file, '--json', '--threads', '2');
+    const single = cli('simulate', file, '--json', '--threads', '1');
+    expect(threaded.code).toBe(0);
+    expect(threaded.stdout).toBe(single.stdout);
+  });
+
+  it('prints a readable summary without --json, and the checkpoint sweep with --optimize-checkpoint', () => {
+    const file = scenario('small.yaml', small);
+    const text = cli('simulate', file, '--optimize-checkpoint');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/ETTR/);
+    expect(text.stdout).toMatch(/faulty-gpu/);
+    expect(text.stdout).toMatch(/Daly/);
+    expect(text.stdout).toMatch(/best − Daly/);
+    expect(text.stderr).toBe(''); // no progress bar when stderr is not a TTY
+    const json = JSON.parse(cli('simulate', file, '--json', '--optimize-checkpoint', '--replications', '2').stdout) as {
+      replications: number;
+      checkpointOptimization: { best: { intervalS: number }; daly: { intervalS: number } };
+    };
+    expect(json.replications).toBe(2);
+    expect(json.checkpointOptimization.best.intervalS).toBeGreaterThan(0);
+    expect(json.checkpointOptimization.daly.intervalS).toBeGreaterThan(0);
+  });
+
+  it('rejects a bad scenario with exit 1, file:line and the field path, and no stack trace', () => {
+    const file = scenario('bad.yaml', `job: { gpus: 16384, days: 54, stepTimeS: 10 }\nreliability:\n  preset: llama3\n  checkpoint: { writeS: -5 }\n`);
+    const res = cli('simulate', file, '--json');
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/bad\.yaml:4:\d+: reliability\.checkpoint\.writeS/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    const missing = cli('simulate', join(dir, 'nope.yaml'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no such file/);
+    const badSeed = cli('simulate', file, '--seed', 'x');
+    expect(badSeed.code).toBe(1);
+    expect(badSeed.stderr).toMatch(/--seed/);
+  });
+});
