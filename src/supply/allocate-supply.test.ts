@@ -112,7 +112,7 @@ describe('allocateSupply', () => {
       const r = allocateSupply({ ...defaultHopperMarket2024, policy });
       const xai = r.customers.find((c) => c.customer === 'xAI');
       expect(xai?.unitsDelivered).toBeGreaterThan(0);
-      expect(r.horizonMonths).toBe(12);
+      expect(r.horizonMonths).toBe(18);
     }
   });
 });

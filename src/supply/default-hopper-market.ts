@@ -13,13 +13,15 @@ const hopperUnitsPerQuarter = [
   811_000, // Q2 2024 — same source [S]
   811_000, // Q3 2024 — assumption: flat at the Q2 rate
   811_000, // Q4 2024 — assumption: flat at the Q2 rate
+  811_000, // Q1 2025 — assumption: flat at the Q2 2024 rate
+  811_000, // Q2 2025 — assumption: flat at the Q2 2024 rate
 ];
 
 /**
  * Share of Hopper output that is H200, per quarter. H200 availability Q2 2024, first DGX H200
  * delivered April 2024 (hardware-colossus.md §4.2) [S]; the shares themselves are assumptions.
  */
-const h200SharePerQuarter = [0, 0.1, 0.3, 0.3];
+const h200SharePerQuarter = [0, 0.1, 0.3, 0.3, 0.5, 0.5];
 
 function monthlySupply(): ProductSupply[] {
   const h100: number[] = [];
@@ -40,7 +42,11 @@ function monthlySupply(): ProductSupply[] {
   ];
 }
 
-/** The 2024 Hopper market, month 0 = January 2024, pro-rata ("we allocate fairly", Huang [P]). */
+/**
+ * The 2024 Hopper market over 18 months, month 0 = January 2024, pro-rata ("we allocate
+ * fairly", Huang [P]). Priorities (used only by the `priority` policy) are assumptions: the
+ * largest US clouds first, then xAI and the rest, then Chinese buyers (export-licence risk).
+ */
 export const defaultHopperMarket2024: AllocationInput = {
   policy: 'pro-rata',
   startMonth: '2024-01',
@@ -49,14 +55,15 @@ export const defaultHopperMarket2024: AllocationInput = {
   customers: [
     // 2024 Hopper purchases, Omdia via Financial Times (hardware-colossus.md §4.1) [S].
     // Order months are assumptions (orders placed in H2 2023 for 36–52-week lead times [S]).
-    { name: 'Microsoft', orders: [{ product: 'h100-sxm', units: 485_000, orderedMonth: -6 }] },
-    { name: 'ByteDance', orders: [{ product: 'h100-sxm', units: 230_000, orderedMonth: -5 }] },
-    { name: 'Tencent', orders: [{ product: 'h100-sxm', units: 230_000, orderedMonth: -5 }] },
-    { name: 'Meta', orders: [{ product: 'h100-sxm', units: 224_000, orderedMonth: -6 }] },
-    { name: 'Amazon', orders: [{ product: 'h100-sxm', units: 196_000, orderedMonth: -4 }] },
-    { name: 'Google', orders: [{ product: 'h100-sxm', units: 169_000, orderedMonth: -4 }] },
+    { name: 'Microsoft', priority: 1, orders: [{ product: 'h100-sxm', units: 485_000, orderedMonth: -6 }] },
+    { name: 'ByteDance', priority: 3, orders: [{ product: 'h100-sxm', units: 230_000, orderedMonth: -5 }] },
+    { name: 'Tencent', priority: 3, orders: [{ product: 'h100-sxm', units: 230_000, orderedMonth: -5 }] },
+    { name: 'Meta', priority: 1, orders: [{ product: 'h100-sxm', units: 224_000, orderedMonth: -6 }] },
+    { name: 'Amazon', priority: 1, orders: [{ product: 'h100-sxm', units: 196_000, orderedMonth: -4 }] },
+    { name: 'Google', priority: 1, orders: [{ product: 'h100-sxm', units: 169_000, orderedMonth: -4 }] },
     {
       name: 'xAI',
+      priority: 2,
       orders: [
         // Colossus phase 1: 100,000 H100 (hardware-colossus.md §1.1) [P]; ordered ~March 2024: assumption.
         { product: 'h100-sxm', units: 100_000, orderedMonth: 2 },
@@ -66,12 +73,13 @@ export const defaultHopperMarket2024: AllocationInput = {
       ],
     },
     {
-      // assumption: the rest of the market (clouds, neoclouds, enterprises), sized so demand
-      // exceeds supply as reported for 2023–2024 (TSMC: CoWoS meets ~80% of demand [S]).
+      // assumption: the rest of the market (clouds, neoclouds, enterprises), sized so that 2024
+      // orders take most of 2024's output and a large new order spills into 2025.
       name: 'Others',
+      priority: 2,
       orders: [
-        { product: 'h100-sxm', units: 1_400_000, orderedMonth: -3 },
-        { product: 'h200-sxm', units: 500_000, orderedMonth: 3 },
+        { product: 'h100-sxm', units: 700_000, orderedMonth: -3 },
+        { product: 'h200-sxm', units: 400_000, orderedMonth: 3 },
       ],
     },
   ],
