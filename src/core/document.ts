@@ -21,7 +21,7 @@ export function parseDocumentText(text: string, file?: string): SourceDocument {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   if (doc.errors.length > 0) {
     const issues: Issue[] = doc.errors.slice(0, 5).map((e) => {
-      const pos = e.linePos?.[0];
+      const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
       const issue: Issue = {
         path: '',
         message: `not valid YAML or JSON: ${e.message.split('\n')[0] ?? e.code}`,

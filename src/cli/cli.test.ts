@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// End-to-end: the real bin (bin/colossus.js → dist/), as a user runs it. `npm test` builds first.
+const bin = fileURLToPath(new URL('../../bin/colossus.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'colossus-cli-'));
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: input ?? '', cwd: dir });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const spec = {
+  model: 'llama3-8b',
+  system: { gpu: 'h100-sxm', gpus: 8 },
+  training: { seqLen: 8192, globalBatch: 128, precision: 'fp8' },
+  parallel: { tp: 1, pp: 1, dp: 8 },
+};
+
+describe('colossus estimate', () => {
+  it('prints the contract fields as JSON', () => {
+    const r = run(['estimate', file('ok.json', JSON.stringify(spec)), '--json']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.out);
+    for (const k of ['stepTimeS', 'tokensPerSecPerGpu', 'modelTflopsPerGpu', 'mfu', 'hfu', 'fits', 'breakdown', 'parallel']) expect(e).toHaveProperty(k);
+    expect(e.memory.totalGiB).toBeGreaterThan(0);
+    expect(e.mfu).toBeGreaterThan(0.1);
+    expect(e.mfu).toBeLessThan(1);
+  });
+
+  it('prints a table for people, from YAML', () => {
+    const r = run(['estimate', file('ok.yaml', 'model: llama3-8b\nsystem: { gpu: h100-sxm, gpus: 8 }\ntraining: { seqLen: 8192, globalBatch: 128 }\nparallel: { tp: 1, pp: 1, dp: 8 }\n')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('tokens/s per GPU');
+    expect(r.out).toContain('step time breakdown');
+  });
+
+  it('answers an array in order, with an error in place of an invalid element', () => {
+    const bad = { ...spec, parallel: { tp: 1, pp: 1, dp: 4 } };
+    const r = run(['estimate', file('arr.json', JSON.stringify([spec, bad, spec])), '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out).toHaveLength(3);
+    expect(out[0].stepTimeS).toBeGreaterThan(0);
+    expect(out[1].error.issues[0].path).toBe('[1].parallel');
+    expect(out[2].stepTimeS).toBe(out[0].stepTimeS);
+  });
+
+  const refusals: [string, string, RegExp][] = [
+    ['empty file', '', /empty/],
+    ['bad YAML', 'model: [oops\n', /bad\.yaml:\d+:\d+: not valid YAML/],
+    ['wrong type', JSON.stringify({ ...spec, system: { gpu: 'h100-sxm', gpus: 'eight' } }), /system\.gpus: has the wrong type/],
+    ['negative size', JSON.stringify({ ...spec, model: { layers: -1, hidden: 4096, heads: 32, ffnHidden: 14336 } }), /model\.layers: is out of range/],
+    ['absurd size', JSON.stringify({ ...spec, model: { layers: 32, hidden: 4096, heads: 32, ffnHidden: 14336, vocab: 1e15 } }), /model\.vocab: is out of range/],
+    ['degrees', JSON.stringify({ ...spec, parallel: { tp: 2, pp: 1, dp: 8 } }), /parallel: tp·pp·cp·dp/],
+    ['unknown GPU', JSON.stringify({ ...spec, system: { gpu: 'h1000', gpus: 8 } }), /system\.gpu: is not a GPU in the catalog/],
+    ['missing model', JSON.stringify({ ...spec, model: undefined }), /model: is required/],
+  ];
+  for (const [name, text, pattern] of refusals) {
+    it(`refuses ${name} with a field-level message and no stack trace`, () => {
+      const r = run(['estimate', file(name === 'bad YAML' ? 'bad.yaml' : `${name.replace(/ /g, '-')}.json`, text), '--json']);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(pattern);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.out).toBe('');
+    });
+  }
+
+  it('refuses a missing file clearly', () => {
+    const r = run(['estimate', join(dir, 'nope.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('nope.yaml: cannot read the file: no such file');
+  });
+
+  it('reads a spec from standard input', () => {
+    const r = run(['estimate', '-', '--json'], JSON.stringify(spec));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).tokensPerSecPerGpu).toBeGreaterThan(0);
+  });
+});
+
+describe('colossus validate', () => {
+  it('reports every public case and the overall error', () => {
+    const r = run(['validate', '--json']);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.rows).toHaveLength(77);
+    expect(rep.overall.mape).toBeLessThan(0.1);
+  });
+
+  it('prints a table with MAPE per source', () => {
+    const r = run(['validate']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/overall\s+77/);
+    expect(r.out).toContain('MAPE');
+  });
+});
+
+describe('colossus --help', () => {
+  it('lists the commands', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['estimate', 'validate', 'simulate']) expect(r.out).toContain(c);
+  });
+
+  it('exits 2 on an unknown command', () => {
+    const r = run(['frobnicate']);
+    expect(r.code).toBe(2);
+  });
+});

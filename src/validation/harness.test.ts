@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCases } from './cases.js';
+import { runValidation, stats } from './harness.js';
+
+const file = fileURLToPath(new URL('../../data/validation/public-cases.jsonl', import.meta.url));
+const cases = parseCases(readFileSync(file, 'utf8'), file);
+const report = runValidation(cases);
+
+describe('validation against published runs', () => {
+  it('estimates all 77 public cases', () => {
+    expect(cases).toHaveLength(77);
+    expect(report.failed).toBe(0);
+    expect(report.rows.every((r) => r.predictedTokensPerSecPerGpu !== null && r.predictedTokensPerSecPerGpu > 0)).toBe(true);
+  });
+
+  it('keeps the overall error within the bar: MAPE <= 10%, median <= 7%', () => {
+    expect(report.overall.mape).toBeLessThanOrEqual(0.1);
+    expect(report.overall.median).toBeLessThanOrEqual(0.07);
+  });
+
+  it('keeps every dense case within 30%', () => {
+    expect(report.byGroup['dense']?.max).toBeLessThanOrEqual(0.3);
+  });
+
+  it('holds on each GPU and precision (MAPE <= 15% per group)', () => {
+    for (const g of ['a100-sxm-80gb', 'h100-sxm', 'bf16', 'fp8']) expect(report.byGroup[g]?.mape, g).toBeLessThanOrEqual(0.15);
+  });
+
+  it('does not regress on MoE (a known gap: 4 cases, see docs/model.md)', () => {
+    expect(report.byGroup['MoE']?.mape).toBeLessThanOrEqual(0.4);
+  });
+});
+
+describe('error statistics', () => {
+  it('computes MAPE, median, max and bias', () => {
+    const s = stats([0.1, -0.2, 0.3, -0.05]);
+    expect(s.mape).toBeCloseTo(0.1625, 10);
+    expect(s.median).toBeCloseTo(0.15, 10);
+    expect(s.max).toBeCloseTo(0.3, 10);
+    expect(s.bias).toBeCloseTo(0.0375, 10);
+  });
+});
