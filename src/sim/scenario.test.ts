@@ -138,3 +138,17 @@ reliability: { preset: llama3 }
     expect(() => parseScenarioOrThrow(parseDocumentText('job: 3\n', 'x.yaml'))).toThrow(InputError);
   });
 });
+
+describe('bundled scenarios/sim-*.yaml', () => {
+  it('all parse without issues', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../scenarios/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.startsWith('sim-') && f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    for (const f of files) {
+      const doc = parseDocumentText(readFileSync(new URL(f, dir), 'utf8'), f);
+      const res = parseScenario(doc, doc.value);
+      expect(res.ok ? [] : res.issues, f).toEqual([]);
+    }
+  });
+});

@@ -115,7 +115,7 @@ export function formatSummary(r: SimulationResult, opt?: CheckpointOptimization)
   lines.push('');
   const p = r.percentiles;
   const range = (x: { p10: number; p90: number }, f: (v: number) => string): string => `(p10 ${f(x.p10)} – p90 ${f(x.p90)})`;
-  lines.push(`  ETTR                 ${pct(r.ettr).padStart(10)}  ${range(p.ettr, pct)}   closed form ${pct(r.closedForm.ettr)}`);
+  lines.push(`  ETTR                 ${pct(r.ettr).padStart(10)}  ${range(p.ettr, pct)}   closed forms: first-order ${pct(r.closedForm.ettr)}, at-optimum ${pct(r.closedForm.optimumEttr)}`);
   lines.push(`  productive days      ${num(r.productiveDays, 2).padStart(10)}  of ${num(r.wallDays, 2)} wall days`);
   lines.push(
     `  interruptions        ${num(r.interruptions.total).padStart(10)}  ${range(p.interruptions, (v) => num(v, 0))}   one every ${num(r.interruptions.mtbiHours, 2)} h`,
