@@ -38,10 +38,10 @@ const add = (record: Record<string, number>, key: string, n: number): void => {
 
 /**
  * Day-by-day build-out. Each day: deliveries arrive and fill racks (`gpusPerServer ×
- * serversPerRack` GPUs; the last rack of a type is closed partial once no more of that type will
- * arrive or none has arrived for `partialCloseAfterIdleDays`); racks are installed first-in first-out at the phase's rate; racks fill arrays of
- * `racksPerArray` (closed partial likewise); a closed array is networked after
- * `networkBringUpDays` and burned in for `burnInDays`, after which its GPUs are ready, less the
+ * serversPerRack` GPUs; a partial rack is closed as it is once no more of its type will arrive,
+ * or none has arrived for `partialCloseAfterIdleDays`); racks are installed first-in first-out
+ * at the phase's rate; racks fill arrays of `racksPerArray` (closed partial likewise); a
+ * closed array is networked after `networkBringUpDays` and burned in for `burnInDays`, after which its GPUs are ready, less the
  * expected infant mortality, which follows `replacementDays` later. Ready GPUs come online in the
  * order they became ready while the site's power allows. Pure and deterministic.
  *

@@ -28,7 +28,7 @@ it('a writer killed mid-save leaves the store consistent, with earlier runs inta
   const before = store.listRuns();
   store.close();
 
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '_test-save-large-run.ts'), path, '2000000'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '_test-save-large-run.ts'), path, '1000000'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
