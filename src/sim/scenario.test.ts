@@ -134,6 +134,30 @@ reliability: { preset: llama3 }
     expect(failing[0]?.line).toBe(7);
   });
 
+  it('overrides a preset cause by name, and flags unknown cause names', () => {
+    const res = parse(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability:
+  preset: llama3
+  overrides:
+    silent-data-corruption: { detectS: 86400 }
+    faulty-gpu: { rateMultiplier: 2, repairHours: 4 }
+`);
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const byName = Object.fromEntries(res.scenario.job.causes.map((c) => [c.name, c]));
+    expect(byName['silent-data-corruption']?.detectS).toBe(86400);
+    expect(byName['faulty-gpu']?.repairHours).toBe(4);
+    expect(byName['faulty-gpu']?.ratePerUnitHour).toBeCloseTo((2 * 148) / (16384 * 54 * 24), 15);
+    expect(byName['faulty-gpu']?.source).toMatch(/overridden by the scenario: rate ×2, repairHours 4/);
+    const bad = issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability:
+  preset: llama3
+  overrides: { faulty-gpus: { detectS: 1 } }
+`);
+    expect(bad[0]?.path).toBe('reliability.overrides.faulty-gpus');
+    expect(bad[0]?.message).toMatch(/did you mean "faulty-gpu"/);
+  });
+
   it('parseScenarioOrThrow throws an InputError', () => {
     expect(() => parseScenarioOrThrow(parseDocumentText('job: 3\n', 'x.yaml'))).toThrow(InputError);
   });

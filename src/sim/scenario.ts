@@ -72,7 +72,8 @@ const JOB_KEYS = [
   'training',
   'parallel',
 ] as const;
-const RELIABILITY_KEYS = ['preset', 'causes', 'rateMultiplier', 'restartS', 'checkpoint', 'spareNodes', 'burnIn'] as const;
+const RELIABILITY_KEYS = ['preset', 'causes', 'overrides', 'rateMultiplier', 'restartS', 'checkpoint', 'spareNodes', 'burnIn'] as const;
+const OVERRIDE_KEYS = ['rateMultiplier', 'scope', 'detectS', 'repairHours', 'silent'] as const;
 const CHECKPOINT_KEYS = ['intervalS', 'writeS', 'restoreS', 'async', 'blockS'] as const;
 const CAUSE_KEYS = ['name', 'perGpuHour', 'perNodeHour', 'perSwitchHour', 'scope', 'detectS', 'repairHours', 'silent', 'source'] as const;
 const BURN_IN_KEYS = ['days', 'rateMultiplier'] as const;
@@ -193,6 +194,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
       }
       seen.add(c.name);
     }
+    causes = applyOverrides(ctx, rel['overrides'], causes, ['reliability', 'overrides']);
     const multiplier = readNumber(ctx, rel, 'rateMultiplier', ['reliability'], { min: 0 }) ?? 1;
     if (multiplier !== 1) causes = causes.map((c) => ({ ...c, ratePerUnitHour: c.ratePerUnitHour * multiplier, source: `${c.source}; ×${multiplier} (rateMultiplier)` }));
     restartS = readNumber(ctx, rel, 'restartS', ['reliability'], { min: 0 }) ?? DEFAULTS.restartS;
@@ -311,6 +313,49 @@ function readStepTime(
     return undefined;
   }
   return s;
+}
+
+/** `overrides: { <cause name>: { rateMultiplier, scope, detectS, repairHours, silent } }` on preset or custom causes. */
+function applyOverrides(ctx: ReadContext, value: unknown, causes: FailureCause[], path: Path): FailureCause[] {
+  const obj = readObject(ctx, value, path, false);
+  if (!obj) return causes;
+  const names = causes.map((c) => c.name);
+  checkKeys(ctx, obj, names, path);
+  return causes.map((c) => {
+    const o = readObject(ctx, obj[c.name], [...path, c.name], false);
+    if (!o) return c;
+    const at = [...path, c.name];
+    checkKeys(ctx, o, OVERRIDE_KEYS, at);
+    const out = { ...c };
+    const changed: string[] = [];
+    const mult = readNumber(ctx, o, 'rateMultiplier', at, { min: 0 });
+    if (mult !== undefined) {
+      out.ratePerUnitHour *= mult;
+      changed.push(`rate ×${mult}`);
+    }
+    const scope = readEnum(ctx, o, 'scope', at, CAUSE_SCOPES);
+    if (scope !== undefined) {
+      out.scope = scope;
+      changed.push(`scope ${scope}`);
+    }
+    const detectS = readNumber(ctx, o, 'detectS', at, { min: 0 });
+    if (detectS !== undefined) {
+      out.detectS = detectS;
+      changed.push(`detectS ${detectS}`);
+    }
+    const repairHours = readNumber(ctx, o, 'repairHours', at, { min: 0 });
+    if (repairHours !== undefined) {
+      out.repairHours = repairHours;
+      changed.push(`repairHours ${repairHours}`);
+    }
+    const silent = readBoolean(ctx, o, 'silent', at);
+    if (silent !== undefined) {
+      out.silent = silent;
+      changed.push(`silent ${silent}`);
+    }
+    if (changed.length) out.source = `${c.source}; overridden by the scenario: ${changed.join(', ')}`;
+    return out;
+  });
 }
 
 function readCauses(ctx: ReadContext, value: unknown, path: Path): FailureCause[] {
