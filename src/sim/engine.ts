@@ -435,7 +435,7 @@ export class JobEngine {
     if (this.heldNodes >= this.jobNodes) replicas = this.totalReplicas;
     else if (job.elastic) {
       const r = Math.min(this.totalReplicas, Math.floor(this.heldNodes / job.replicaNodes));
-      if (r >= job.minReplicas) replicas = r;
+      if (r >= Math.min(job.minReplicas, this.totalReplicas)) replicas = r;
     }
     if (replicas < this.totalReplicas && this.t > 0) this.spareShortfalls++;
     if (replicas === 0) {

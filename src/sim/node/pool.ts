@@ -19,6 +19,7 @@ export interface PoolOptions {
 }
 
 export interface ReplicationPool {
+  /** Runs one batch of replications; await it before starting the next (one batch at a time). */
   run: ReplicationRunner;
   /** Whether this pool uses worker threads (false from TypeScript sources or with one thread). */
   readonly usesWorkers: boolean;
