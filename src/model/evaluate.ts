@@ -3,7 +3,7 @@ import type { ModelConfig, ParallelPlan, ResolvedSpec } from '../spec/types.js';
 import { allReduceS, allToAllS, networkOf, reduceScatterS, sendRecvS, type Network } from './collectives.js';
 import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from './efficiency.js';
 import { attentionParams, denseLayerCount, denseMlpParams, expertParams, modelFlopsPerToken, moeLayerCount, paramCounts } from './flops.js';
-import { inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
+import { layerActivationBytes, stateBytesPerParam } from './memory.js';
 import type { CommByKind, Estimate } from './result.js';
 
 const GIB = 2 ** 30;
@@ -191,190 +191,311 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
 }
 
 /** Critical-path time of `n` layers of which `denseN` are dense. */
-function layersTime(dense: LayerCost, moe: LayerCost, n: number, denseN: number, tpHidden: number): number {
-  const one = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
-  return denseN * one(dense) + (n - denseN) * one(moe);
-}
-
-/** Parameters on one pipeline device, split into dense (TP-sharded) and expert (EP-sharded). */
-function deviceParams(m: ModelConfig, p: ParallelPlan, layers: number, denseN: number, embeddings: number): { dense: number; expert: number } {
-  const mo = m.moe;
-  const moeN = layers - denseN;
-  const perMoeDense = mo ? m.hidden * mo.experts + mo.sharedExperts * expertParams(m) : 0;
-  return {
-    dense: (layers * attentionParams(m) + denseN * denseMlpParams(m) + moeN * perMoeDense + embeddings * m.vocab * m.hidden) / p.tp,
-    expert: mo ? (moeN * mo.experts * expertParams(m)) / p.ep : 0,
-  };
+function layersTime(lp: LayerPhase, n: number, denseN: number): number {
+  return denseN * lp.denseLayerS + (n - denseN) * lp.moeLayerS;
 }
 
 const effCache = new WeakMap<GpuSpec, EfficiencyModel>();
-function defaultEfficiency(gpu: GpuSpec): EfficiencyModel {
+/** The GPU's default efficiency model, built once per GPU object. */
+export function defaultEfficiency(gpu: GpuSpec): EfficiencyModel {
   let e = effCache.get(gpu);
   if (!e) effCache.set(gpu, (e = efficiencyFor(gpu)));
   return e;
 }
 
+/** The plan fields that shape one layer's cost (everything but pp, vpp, dp and ZeRO). */
+export type LayerPlan = Pick<ParallelPlan, 'tp' | 'cp' | 'ep' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'tpCommOverlap'>;
+
 /**
- * Evaluate a fully resolved spec: step time, throughput, FLOP utilisation, memory and the
- * breakdown. Pure: this is the hot path of `search`.
+ * Phase 1 of an evaluation: per-layer costs for one micro-batch on one GPU. They depend on
+ * tp, cp, ep, the micro-batch, SP and recomputation, not on pp, vpp, dp or ZeRO, so plan search
+ * computes them once and reuses them across all pipeline and data-parallel choices.
  */
-export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate {
-  const { model: m, system, training, parallel: p } = spec;
+export interface LayerPhase {
+  spec: Omit<ResolvedSpec, 'parallel'>;
+  lp: LayerPlan;
+  eff: EfficiencyModel;
+  net: Network;
+  fp8: boolean;
+  unfused: boolean;
+  gemmPeak: number;
+  hbmBps: number;
+  tokens: number;
+  spDiv: number;
+  tpHidden: number;
+  dense: LayerCost;
+  moe: LayerCost;
+  /** Critical-path seconds of one dense / one MoE layer (compute + exposed TP, CP, EP). */
+  denseLayerS: number;
+  moeLayerS: number;
+  nDense: number;
+  nMoe: number;
+  headS: number;
+  headHw: number;
+  embedS: number;
+  /** Activation bytes per layer per micro-batch kept for the backward (dense, MoE). */
+  actDense: number;
+  actMoe: number;
+  /** One layer's full activations (rebuilt at a time under full recomputation). */
+  actRecomputeLayer: number;
+  /** Parameters per layer: attention, dense MLP, MoE non-expert (router, shared), experts. */
+  attnParams: number;
+  denseMlpParams: number;
+  moeDenseParams: number;
+  moeExpertParams: number;
+}
+
+export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, eff: EfficiencyModel): LayerPhase {
+  const { model: m, system, training } = spec;
   const gpu = system.gpu;
-  const eff = effIn ?? defaultEfficiency(gpu);
-  const net = networkOf(system, eff);
   const s = training.seqLen;
-  const h = m.hidden;
   const fp8 = training.precision === 'fp8' && gpu.fp8Tflops !== undefined;
   const gemmPeak = gemmPeakTflops(gpu, training.precision) * 1e12;
   const hbmBps = gpu.hbmTBps * 1e12 * eff.hbm;
   const operandBytes = fp8 ? 1 : 2;
   const d0 = eff.gemmShapeFactor * (gemmPeak / (gpu.hbmTBps * 1e12)) * (operandBytes / 2);
-  const tpHidden = p.tpCommOverlap && p.tp > 1 ? eff.tpOverlap : 0;
-  const gpusUsed = p.tp * p.pp * p.dp * p.cp;
-  const microBatches = training.globalBatch / (p.dp * p.microBatch);
-  const tokens = (p.microBatch * s) / p.cp; // tokens per micro-batch on one GPU
-  const spDiv = p.sequenceParallel ? p.tp : 1;
-
+  const net = networkOf(system, eff);
+  const tokens = (lp.microBatch * s) / lp.cp;
+  const spDiv = lp.sequenceParallel ? lp.tp : 1;
+  const tpHidden = lp.tpCommOverlap && lp.tp > 1 ? eff.tpOverlap : 0;
   const clock = new GemmClock(gemmPeak, fp8 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbmBps, operandBytes);
-  const ctx: Ctx = {
-    m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps,
-    unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0,
-  };
+  // Layer costs read only the LayerPlan fields of the plan.
+  const p = lp as ParallelPlan;
+  const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0 };
   attentionCost(ctx, gpu.bf16Tflops * 1e12);
   const dense = layerCost(ctx, false);
   const moe = m.moe ? layerCost(ctx, true) : dense;
-  const nDense = denseLayerCount(m);
-  const nMoe = moeLayerCount(m);
+  const one = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
 
-  // ---- Pipeline stages: ceil(L/pp) layers on the busiest; leading dense layers on the first --
-  const layersPerStage = Math.ceil(m.layers / p.pp);
-  const baseLayers = Math.floor(m.layers / p.pp);
-  const lastLayers = m.layers - (p.pp - 1) * baseLayers;
-  const fracMoe = nMoe / m.layers;
-  const firstDense = Math.min(nDense, p.pp === 1 ? m.layers : baseLayers);
-  const midDense = Math.min(layersPerStage, Math.round(layersPerStage * (1 - fracMoe)));
-
-  // LM head + loss on the last stage; embedding gather/scatter on the first.
   clock.reset();
-  clock.fwdBwd(tokens, m.vocab / p.tp, h, 1);
-  const lossBytes = ((tokens * m.vocab) / p.tp) * 4 * 3; // FP32 logits: softmax, loss, gradient
-  const headS = clock.fwdS + clock.bwdS + lossBytes / hbmBps + (p.recompute === 'full' ? clock.fwdS : 0);
-  const headHw = clock.flops;
-  const embedS = (tokens * h * 2 * 3) / spDiv / hbmBps;
+  clock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
+  const lossBytes = ((tokens * m.vocab) / lp.tp) * 4 * 3; // FP32 logits: softmax, loss, gradient
+  const headS = clock.fwdS + clock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? clock.fwdS : 0);
+  const actOpts = { fp8, unfusedAttention: ctx.unfused };
+  const mo = m.moe;
+  return {
+    spec, lp, eff, net, fp8, unfused: ctx.unfused, gemmPeak, hbmBps, tokens, spDiv, tpHidden, dense, moe,
+    denseLayerS: one(dense),
+    moeLayerS: one(moe),
+    nDense: denseLayerCount(m),
+    nMoe: moeLayerCount(m),
+    headS,
+    headHw: clock.flops,
+    embedS: (tokens * m.hidden * 2 * 3) / spDiv / hbmBps,
+    actDense: layerActivationBytes(m, p, s, false, actOpts),
+    actMoe: mo ? layerActivationBytes(m, p, s, true, actOpts) : 0,
+    actRecomputeLayer: lp.recompute === 'full' ? layerActivationBytes(m, { ...p, recompute: 'none' }, s, mo !== undefined, actOpts) : 0,
+    attnParams: attentionParams(m),
+    denseMlpParams: denseMlpParams(m),
+    moeDenseParams: mo ? m.hidden * mo.experts + mo.sharedExperts * expertParams(m) : 0,
+    moeExpertParams: mo ? mo.experts * expertParams(m) : 0,
+  };
+}
 
+/** Phase 2 output: the step and memory of one full plan. Reused by search (no allocation). */
+export interface StepParts {
+  microBatches: number;
+  criticalS: number;
+  ppPerMbS: number;
+  bubbleS: number;
+  dpCommS: number;
+  dpExposedS: number;
+  zeroPerMbS: number;
+  zeroHiddenPerMbS: number;
+  optimizerS: number;
+  stepTimeS: number;
+  critLayers: number;
+  critMoe: number;
+  heavyDense: number;
+  heavyExpert: number;
+  weightsBytes: number;
+  gradBytes: number;
+  optimBytes: number;
+  activationBytes: number;
+  workspaceBytes: number;
+  totalBytes: number;
+}
+
+export function newStepParts(): StepParts {
+  return {
+    microBatches: 0, criticalS: 0, ppPerMbS: 0, bubbleS: 0, dpCommS: 0, dpExposedS: 0, zeroPerMbS: 0, zeroHiddenPerMbS: 0,
+    optimizerS: 0, stepTimeS: 0, critLayers: 0, critMoe: 0, heavyDense: 0, heavyExpert: 0,
+    weightsBytes: 0, gradBytes: 0, optimBytes: 0, activationBytes: 0, workspaceBytes: 0, totalBytes: 0,
+  };
+}
+
+/**
+ * Phase 2: pipeline stages, data parallelism, ZeRO, optimizer and memory for one plan, from the
+ * layer phase. Writes into `out`; allocates nothing.
+ */
+export function stepPhase(L: LayerPhase, pp: number, vpp: number, dp: number, zeroStage: number, out: StepParts): StepParts {
+  const { model: m, training } = L.spec;
+  const { tp, cp, ep } = L.lp;
+  const net = L.net;
+  const eff = L.eff;
+  const microBatches = training.globalBatch / (dp * L.lp.microBatch);
+
+  // Pipeline stages: ceil(L/pp) layers on the busiest; leading dense layers on the first.
+  const layersPerStage = Math.ceil(m.layers / pp);
+  const baseLayers = Math.floor(m.layers / pp);
+  const lastLayers = m.layers - (pp - 1) * baseLayers;
+  const fracMoe = L.nMoe / m.layers;
+  const firstDense = Math.min(L.nDense, pp === 1 ? m.layers : baseLayers);
+  const midDense = Math.min(layersPerStage, Math.round(layersPerStage * (1 - fracMoe)));
   let firstS: number;
   let midS: number;
   let lastS: number;
-  if (p.pp === 1) {
-    firstS = midS = lastS = layersTime(dense, moe, m.layers, nDense, tpHidden) + headS + embedS;
+  if (pp === 1) {
+    firstS = midS = lastS = layersTime(L, m.layers, L.nDense) + L.headS + L.embedS;
   } else {
-    firstS = layersTime(dense, moe, baseLayers, firstDense, tpHidden) + embedS;
-    midS = layersTime(dense, moe, layersPerStage, midDense, tpHidden);
-    lastS = layersTime(dense, moe, Math.min(lastLayers, layersPerStage), 0, tpHidden) + headS;
+    firstS = layersTime(L, baseLayers, firstDense) + L.embedS;
+    midS = layersTime(L, layersPerStage, midDense);
+    lastS = layersTime(L, Math.min(lastLayers, layersPerStage), 0) + L.headS;
   }
   const criticalS = Math.max(firstS, midS, lastS);
-  const avgStageS = p.pp === 1 ? criticalS : (firstS + lastS + (p.pp - 2) * midS) / p.pp;
+  const avgStageS = pp === 1 ? criticalS : (firstS + lastS + (pp - 2) * midS) / pp;
+  // Send/recv: activations forward, gradients backward, per virtual stage; with TP only 1/tp is
+  // sent and re-gathered on NVLink (Megatron's scatter-gather optimisation).
+  const ppPerMbS = pp > 1 ? 2 * vpp * sendRecvS(net, (L.tokens * m.hidden * 2) / tp, tp * cp * dp >= net.domain) : 0;
 
-  // Pipeline send/recv: activations forward, gradients backward, per virtual stage; with TP
-  // only 1/tp is sent and re-gathered on NVLink (Megatron's scatter-gather optimisation).
-  const ppPerMbS = p.pp > 1 ? 2 * p.vpp * sendRecvS(net, (tokens * h * 2) / p.tp, p.tp * p.cp * p.dp >= net.domain) : 0;
-
-  // ---- Parameters on the heaviest device ----------------------------------------------------
-  const first = deviceParams(m, p, p.pp === 1 ? m.layers : baseLayers, firstDense, p.pp === 1 ? 2 : 1);
-  const mid = deviceParams(m, p, layersPerStage, midDense, 0);
-  const last = deviceParams(m, p, lastLayers, 0, 1);
-  let heavy = first;
-  if (p.pp > 1) {
-    if (mid.dense + mid.expert > heavy.dense + heavy.expert) heavy = mid;
-    if (last.dense + last.expert > heavy.dense + heavy.expert) heavy = last;
+  // Parameters on the heaviest device: first (embedding), a middle one, or the last (LM head).
+  const stageDense = (n: number, dn: number, emb: number) => (n * L.attnParams + dn * L.denseMlpParams + (n - dn) * L.moeDenseParams + emb * m.vocab * m.hidden) / tp;
+  let heavyDense = stageDense(pp === 1 ? m.layers : baseLayers, firstDense, pp === 1 ? 2 : 1);
+  let heavyExpert = ((pp === 1 ? L.nMoe : baseLayers - firstDense) * L.moeExpertParams) / ep;
+  if (pp > 1) {
+    const midD = stageDense(layersPerStage, midDense, 0);
+    const midE = ((layersPerStage - midDense) * L.moeExpertParams) / ep;
+    if (midD + midE > heavyDense + heavyExpert) {
+      heavyDense = midD;
+      heavyExpert = midE;
+    }
+    const lastD = stageDense(lastLayers, 0, 1);
+    const lastE = (lastLayers * L.moeExpertParams) / ep;
+    if (lastD + lastE > heavyDense + heavyExpert) {
+      heavyDense = lastD;
+      heavyExpert = lastE;
+    }
   }
+  const stateParams = heavyDense + heavyExpert;
 
-  // ---- Data parallelism and ZeRO --------------------------------------------------------
-  const denseShards = p.dp * p.cp;
-  const expertShards = Math.max(1, (p.dp * p.cp * p.tp) / p.ep);
-  // Gradient reduce-scatter + parameter all-gather (the same bytes as an all-reduce). BF16
-  // gradients with the distributed optimizer (Megatron's default), FP32 otherwise.
-  const gradBytes = p.zeroStage >= 1 ? 2 : 4;
-  let dpCommS = allReduceS(net, heavy.dense * gradBytes, denseShards, p.tp) + (m.moe ? allReduceS(net, heavy.expert * gradBytes, expertShards, p.ep) : 0);
+  // Data parallelism: gradient reduce-scatter + parameter all-gather (an all-reduce's bytes).
+  // BF16 gradients with the distributed optimizer (Megatron's default), FP32 otherwise.
+  const denseShards = dp * cp;
+  const expertShards = Math.max(1, (dp * cp * tp) / ep);
+  const gradWireBytes = zeroStage >= 1 ? 2 : 4;
+  let dpCommS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
   let zeroPerMbS = 0;
   let zeroHiddenPerMbS = 0;
-  const stateParams = heavy.dense + heavy.expert;
-  if (p.zeroStage >= 3) {
-    // ZeRO-3 gathers the weights for forward and again for backward and reduce-scatters the
-    // gradients, every micro-batch, as one flat ring over the data-parallel ranks: beyond one
-    // NVLink domain every GPU's share crosses its own NIC (Narayanan et al. 2021, Table 2).
-    const flatStride = denseShards * p.tp > net.domain ? net.domain : p.tp;
+  if (zeroStage >= 3) {
+    // ZeRO-3 gathers weights for forward and again for backward and reduce-scatters gradients
+    // every micro-batch, as one flat ring over the data-parallel ranks: beyond one NVLink
+    // domain every GPU's share crosses its own NIC (Narayanan et al. 2021, Table 2).
+    const flatStride = denseShards * tp > net.domain ? net.domain : tp;
     const perMb = 3 * reduceScatterS(net, stateParams * 2, denseShards, flatStride);
     zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
     zeroPerMbS = perMb - zeroHiddenPerMbS;
     dpCommS = 0;
-  } else if (p.zeroStage === 2) {
+  } else if (zeroStage === 2) {
     // ZeRO-2 reduce-scatters gradients every micro-batch, behind its backward.
-    const perMb = reduceScatterS(net, stateParams * gradBytes, denseShards, p.tp);
+    const perMb = reduceScatterS(net, stateParams * gradWireBytes, denseShards, tp);
     zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
     zeroPerMbS = perMb - zeroHiddenPerMbS;
-    dpCommS = reduceScatterS(net, stateParams * 2, denseShards, p.tp);
+    dpCommS = reduceScatterS(net, stateParams * 2, denseShards, tp);
   }
   // Bucketed gradient reduction overlaps the last micro-batch's backward (one model chunk).
-  const bwdWindowS = (criticalS * 2) / 3 / p.vpp;
-  const dpExposedS = Math.max(0, dpCommS - eff.dpOverlap * bwdWindowS);
+  const dpExposedS = Math.max(0, dpCommS - (eff.dpOverlap * criticalS * 2) / 3 / vpp);
 
-  // ---- Optimizer step ------------------------------------------------------------------
-  const sharded = p.zeroStage >= 1;
-  const localParams = heavy.dense / (sharded ? denseShards : 1) + heavy.expert / (sharded ? expertShards : 1);
-  const optimizerS = (localParams * OPTIMIZER_BYTES_PER_PARAM) / hbmBps + 40 * eff.kernelS;
+  // Optimizer: Adam reads and writes FP32 master weights, moments and gradients.
+  const sharded = zeroStage >= 1;
+  const localParams = heavyDense / (sharded ? denseShards : 1) + heavyExpert / (sharded ? expertShards : 1);
+  const optimizerS = (localParams * OPTIMIZER_BYTES_PER_PARAM) / L.hbmBps + 40 * eff.kernelS;
 
-  // ---- Step ------------------------------------------------------------------------
-  const mbS = criticalS + ppPerMbS + zeroPerMbS;
-  const bubbleS = p.pp > 1 ? ((p.pp - 1) / p.vpp) * (avgStageS + ppPerMbS) : 0;
-  const stepTimeS = microBatches * mbS + bubbleS + dpExposedS + optimizerS;
+  const bubbleS = pp > 1 ? ((pp - 1) / vpp) * (avgStageS + ppPerMbS) : 0;
+  const stepTimeS = microBatches * (criticalS + ppPerMbS + zeroPerMbS) + bubbleS + dpExposedS + optimizerS;
 
-  // Breakdown of the critical stage's per-micro-batch time (parts add up to the step).
-  const critLayers = p.pp === 1 ? m.layers : layersPerStage;
-  const critMoe = Math.round(critLayers * fracMoe);
-  const critDense = critLayers - critMoe;
-  const tpExp = (critDense * dense.tpS + critMoe * moe.tpS) * (1 - tpHidden);
-  const cpExp = critDense * dense.cpExposedS + critMoe * moe.cpExposedS;
-  const epExp = critDense * dense.epS + critMoe * moe.epS;
-  const kernelS = critDense * dense.kernelS + critMoe * moe.kernelS;
-  const computeS = Math.max(0, criticalS - tpExp - cpExp - epExp - kernelS);
-  const exposed: CommByKind = {
-    tp: microBatches * tpExp, cp: microBatches * cpExp, ep: microBatches * epExp,
-    pp: microBatches * ppPerMbS, dp: dpExposedS, zero: microBatches * zeroPerMbS,
-  };
+  // Memory on the heaviest device.
+  const s = stateBytesPerParam(zeroStage, denseShards);
+  const sE = stateBytesPerParam(zeroStage, expertShards);
+  const weightsBytes = heavyDense * s.weights + heavyExpert * sE.weights + (L.fp8 ? stateParams : 0); // + FP8 weight copies
+  const gradBytes = heavyDense * s.gradients + heavyExpert * sE.gradients;
+  const optimBytes = heavyDense * s.optimizer + heavyExpert * sE.optimizer;
+  const critLayers = pp === 1 ? m.layers : layersPerStage;
+  const stageMoe = Math.max(0, critLayers - Math.min(L.nDense, critLayers));
+  const perMbAct = (critLayers - stageMoe) * L.actDense + stageMoe * L.actMoe + (2 * L.tokens * m.hidden) / L.spDiv;
+  const inflight = pp === 1 ? 1 : Math.min(pp, microBatches) * (vpp > 1 ? 1 + (pp - 1) / (pp * vpp) : 1);
+  const activationBytes = perMbAct * inflight + L.actRecomputeLayer;
+  const logitsBytes = pp === 1 ? ((L.tokens * m.vocab) / tp) * 6 : 0;
+  const zero3GatherBytes = zeroStage >= 3 ? (4 * stateParams) / Math.max(1, m.layers / pp) : 0; // two layers gathered
+  const workspaceBytes = WORKSPACE_GIB * GIB + FRAGMENTATION * activationBytes + logitsBytes + zero3GatherBytes;
+
+  out.microBatches = microBatches;
+  out.criticalS = criticalS;
+  out.ppPerMbS = ppPerMbS;
+  out.bubbleS = bubbleS;
+  out.dpCommS = dpCommS;
+  out.dpExposedS = dpExposedS;
+  out.zeroPerMbS = zeroPerMbS;
+  out.zeroHiddenPerMbS = zeroHiddenPerMbS;
+  out.optimizerS = optimizerS;
+  out.stepTimeS = stepTimeS;
+  out.critLayers = critLayers;
+  out.critMoe = Math.round(critLayers * fracMoe);
+  out.heavyDense = heavyDense;
+  out.heavyExpert = heavyExpert;
+  out.weightsBytes = weightsBytes;
+  out.gradBytes = gradBytes;
+  out.optimBytes = optimBytes;
+  out.activationBytes = activationBytes;
+  out.workspaceBytes = workspaceBytes;
+  out.totalBytes = weightsBytes + gradBytes + optimBytes + activationBytes + workspaceBytes;
+  return out;
+}
+
+/** Usable HBM of a GPU, bytes. */
+export function usableHbmBytes(gpu: GpuSpec): number {
+  return gpu.hbmGB * USABLE_HBM_FRACTION * GIB;
+}
+
+/**
+ * Evaluate a fully resolved spec: step time, throughput, FLOP utilisation, memory and the
+ * breakdown. Pure.
+ */
+export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate {
+  const eff = effIn ?? defaultEfficiency(spec.system.gpu);
+  const L = layerPhase(spec, spec.parallel, eff);
+  const p = spec.parallel;
+  return assembleEstimate(L, p, stepPhase(L, p.pp, p.vpp, p.dp, p.zeroStage, newStepParts()));
+}
+
+/** Build the full result of a plan from its two phases. */
+export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts): Estimate {
+  const { model: m, system, training } = L.spec;
+  const { dense, moe, tpHidden } = L;
+  const gpusUsed = p.tp * p.pp * p.dp * p.cp;
+  const mb = st.microBatches;
+  const critDense = st.critLayers - st.critMoe;
+  const tpRaw = critDense * dense.tpS + st.critMoe * moe.tpS;
+  const tpExp = tpRaw * (1 - tpHidden);
+  const cpExp = critDense * dense.cpExposedS + st.critMoe * moe.cpExposedS;
+  const epExp = critDense * dense.epS + st.critMoe * moe.epS;
+  const kernelS = critDense * dense.kernelS + st.critMoe * moe.kernelS;
+  const computeS = Math.max(0, st.criticalS - tpExp - cpExp - epExp - kernelS);
+  const exposed: CommByKind = { tp: mb * tpExp, cp: mb * cpExp, ep: mb * epExp, pp: mb * st.ppPerMbS, dp: st.dpExposedS, zero: mb * st.zeroPerMbS };
   const overlapped: CommByKind = {
-    tp: (microBatches * (critDense * dense.tpS + critMoe * moe.tpS) * tpHidden),
-    cp: microBatches * (critDense * dense.cpOverlappedS + critMoe * moe.cpOverlappedS),
-    ep: 0, pp: 0, dp: dpCommS - dpExposedS, zero: microBatches * zeroHiddenPerMbS,
+    tp: mb * tpRaw * tpHidden,
+    cp: mb * (critDense * dense.cpOverlappedS + st.critMoe * moe.cpOverlappedS),
+    ep: 0,
+    pp: 0,
+    dp: st.dpCommS - st.dpExposedS,
+    zero: mb * st.zeroHiddenPerMbS,
   };
-
-  // ---- FLOPs ---------------------------------------------------------------------------
-  const tokensPerStep = training.globalBatch * s;
-  const flopsPerToken = modelFlopsPerToken(m, s);
+  const tokensPerStep = training.globalBatch * training.seqLen;
+  const flopsPerToken = modelFlopsPerToken(m, training.seqLen);
   const modelFlopsPerGpu = (flopsPerToken * tokensPerStep) / gpusUsed;
-  const hwFlopsPerGpu = (((nDense * dense.hwFlops + nMoe * moe.hwFlops + headHw) / p.pp) * microBatches);
-
-  // ---- Memory on the heaviest device ------------------------------------------------------
-  const sb = stateBytesPerParam(p.zeroStage, denseShards);
-  const sbE = stateBytesPerParam(p.zeroStage, expertShards);
-  const weights = heavy.dense * sb.weights + heavy.expert * sbE.weights + (fp8 ? stateParams : 0); // + FP8 weight copies
-  const grads = heavy.dense * sb.gradients + heavy.expert * sbE.gradients;
-  const optim = heavy.dense * sb.optimizer + heavy.expert * sbE.optimizer;
-  const actOpts = { fp8, unfusedAttention: ctx.unfused };
-  const stageMoe = Math.max(0, critLayers - Math.min(nDense, critLayers));
-  const perMbAct =
-    (critLayers - stageMoe) * layerActivationBytes(m, p, s, false, actOpts) + stageMoe * layerActivationBytes(m, p, s, true, actOpts) + (2 * tokens * h) / spDiv;
-  let activations = perMbAct * inFlightMicroBatches(p, microBatches);
-  // Full recomputation rebuilds one layer's activations at a time during the backward.
-  if (p.recompute === 'full') activations += layerActivationBytes(m, { ...p, recompute: 'none' }, s, nMoe > 0, actOpts);
-  const logitsBytes = p.pp === 1 ? ((tokens * m.vocab) / p.tp) * 6 : 0;
-  const zero3GatherBytes = p.zeroStage >= 3 ? (4 * stateParams) / Math.max(1, m.layers / p.pp) : 0; // two layers gathered
-  const workspace = WORKSPACE_GIB * GIB + FRAGMENTATION * activations + logitsBytes + zero3GatherBytes;
-  const totalBytes = weights + grads + optim + activations + workspace;
-  const usableGiB = gpu.hbmGB * USABLE_HBM_FRACTION;
+  const hwFlopsPerGpu = ((L.nDense * dense.hwFlops + L.nMoe * moe.hwFlops + L.headHw) / p.pp) * mb;
+  const stepTimeS = st.stepTimeS;
+  const usableGiB = system.gpu.hbmGB * USABLE_HBM_FRACTION;
   const counts = paramCounts(m);
-
   const est: Estimate = {
     stepTimeS,
     tokensPerStep,
@@ -382,25 +503,25 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
     tokensPerSecPerGpu: tokensPerStep / stepTimeS / gpusUsed,
     modelTflopsPerGpu: modelFlopsPerGpu / stepTimeS / 1e12,
     hardwareTflopsPerGpu: hwFlopsPerGpu / stepTimeS / 1e12,
-    mfu: modelFlopsPerGpu / stepTimeS / gemmPeak,
-    hfu: hwFlopsPerGpu / stepTimeS / gemmPeak,
-    peakTflops: gemmPeak / 1e12,
+    mfu: modelFlopsPerGpu / stepTimeS / L.gemmPeak,
+    hfu: hwFlopsPerGpu / stepTimeS / L.gemmPeak,
+    peakTflops: L.gemmPeak / 1e12,
     modelFlopsPerToken: flopsPerToken,
     memory: {
-      weightsGiB: weights / GIB,
-      gradientsGiB: grads / GIB,
-      optimizerGiB: optim / GIB,
-      activationsGiB: activations / GIB,
-      workspaceGiB: workspace / GIB,
-      totalGiB: totalBytes / GIB,
+      weightsGiB: st.weightsBytes / GIB,
+      gradientsGiB: st.gradBytes / GIB,
+      optimizerGiB: st.optimBytes / GIB,
+      activationsGiB: st.activationBytes / GIB,
+      workspaceGiB: st.workspaceBytes / GIB,
+      totalGiB: st.totalBytes / GIB,
       usableGiB,
     },
-    fits: totalBytes / GIB <= usableGiB,
-    breakdown: { computeS: microBatches * computeS, exposedCommS: exposed, bubbleS, optimizerS, otherS: microBatches * kernelS },
+    fits: st.totalBytes / GIB <= usableGiB,
+    breakdown: { computeS: mb * computeS, exposedCommS: exposed, bubbleS: st.bubbleS, optimizerS: st.optimizerS, otherS: mb * kernelS },
     overlappedCommS: overlapped,
     parallel: p,
     gpusUsed,
-    microBatchesPerStep: microBatches,
+    microBatchesPerStep: mb,
     paramsTotal: counts.total,
     paramsActive: counts.activeMatmul,
   };
