@@ -1,0 +1,5 @@
+export * from './app-deps.js';
+export * from './create-app.js';
+export * from './error-body.js';
+export * from './http-error.js';
+export * from './start-server.js';

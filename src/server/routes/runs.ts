@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import type { RunStore } from '../../store/index.js';
+import type { StartRunHandler } from '../app-deps.js';
+import { HttpError } from '../http-error.js';
+import { readBody } from '../read-body.js';
+
+/** `GET /api/runs`, `GET /api/runs/:id`, `POST /api/runs`: the stored campaign runs. */
+export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartRunHandler | undefined): Hono {
+  const app = new Hono();
+  const open = (): RunStore => {
+    if (!store) throw new HttpError(503, 'no run store is configured on this server');
+    return store();
+  };
+  app.get('/runs', (c) => c.json({ runs: open().listRuns() }));
+  app.get('/runs/:id', (c) => {
+    const id = c.req.param('id');
+    const run = open().getRun(id);
+    if (!run) throw new HttpError(404, `no run ${JSON.stringify(id)}`);
+    return c.json(run);
+  });
+  app.post('/runs', async (c) => {
+    if (!startRun) throw new HttpError(501, 'campaign runs are not available in this build');
+    const s = open();
+    const input = await readBody(c);
+    const started = await startRun(input, s);
+    return c.json(started, 201, { location: `/api/runs/${encodeURIComponent(started.id)}` });
+  });
+  return app;
+}
