@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { registerEstimate } from './estimate.js';
+import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
 
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerEstimate, registerValidate, registerSimulate];
+export const commands: RegisterCommand[] = [registerEstimate, registerValidate, registerSimulate, registerServe];
