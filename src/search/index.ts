@@ -1,0 +1,6 @@
+export * from './types.js';
+export * from './space.js';
+export * from './objective.js';
+export * from './search.js';
+export * from './brute-force.js';
+export * from './explain.js';

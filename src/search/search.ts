@@ -1,0 +1,156 @@
+import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase } from '../model/index.js';
+import type { ParallelPlan, Precision, Recompute, Spec } from '../spec/types.js';
+import { explain } from './explain.js';
+import { isJobObjective, ratesFor, score } from './objective.js';
+import { searchSpace } from './space.js';
+import type { RankedPlan, SearchOptions, SearchResult } from './types.js';
+
+/** One kept plan: the few numbers that identify it (the full estimate is rebuilt at the end). */
+interface Kept {
+  score: number;
+  stepTimeS: number;
+  totalBytes: number;
+  gpusUsed: number;
+  precision: Precision;
+  plan: ParallelPlan;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Find the best plans for a spec whose `parallel` may be partial (0 = free degree). Every
+ * meaningful combination of tp, pp, vpp, cp, ep, dp, micro-batch, recomputation, sequence
+ * parallelism and ZeRO stage is considered; cheap lower bounds skip plans that cannot enter
+ * the top K. Per-layer costs are computed once per (precision, tp, cp, ep, micro-batch, SP,
+ * recomputation) and reused for every pipeline and data-parallel choice. Pure and deterministic.
+ */
+export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spec) => EfficiencyModel): SearchResult {
+  const t0 = now();
+  const top = Math.max(1, opts.top ?? 5);
+  const objective = opts.objective ?? 'tokens-per-sec';
+  const margin = opts.memoryMargin ?? 0.05;
+  const prune = !opts.noPruning;
+  const { model: m, system, training } = spec;
+  const G = system.gpus;
+  const B = training.globalBatch;
+  const space = searchSpace(spec, opts.precisions);
+  const eff = effFor?.(spec) ?? defaultEfficiency(system.gpu);
+  const rates = ratesFor(system.gpu, opts);
+  const jobObjective = isJobObjective(objective);
+  const memLimit = usableHbmBytes(system.gpu) * (1 - margin);
+  const tokensPerStep = B * training.seqLen;
+  const experts = m.moe?.experts ?? 1;
+
+  const kept: Kept[] = [];
+  let threshold = -Infinity; // score of the K-th best so far
+  // Prune only below both the K-th best and the score being ranked (if any).
+  const rankScore = opts.rankScore;
+  let bound = -Infinity;
+  let plansAbove = 0;
+  let evaluated = 0;
+  let pruned = 0;
+  let considered = 0;
+  const st = newStepParts();
+  const scoreOf = (stepTimeS: number, gpusUsed: number) => score(objective, tokensPerStep / stepTimeS, gpusUsed, rates, training.tokens);
+
+  const keep = (s: number, L: LayerPhase, precision: Precision, pp: number, vpp: number, dp: number, zero: 0 | 1 | 2 | 3, gpusUsed: number): void => {
+    // Ties (same score, same GPUs, same memory) keep the first, simplest plan found.
+    for (const k of kept) if (k.gpusUsed === gpusUsed && Math.abs(k.score - s) <= 1e-12 * s && Math.abs(k.totalBytes - st.totalBytes) < 1) return;
+    const lp = L.lp;
+    kept.push({
+      score: s,
+      stepTimeS: st.stepTimeS,
+      totalBytes: st.totalBytes,
+      gpusUsed,
+      precision,
+      plan: {
+        tp: lp.tp, pp, dp, cp: lp.cp, ep: lp.ep, vpp, microBatch: lp.microBatch, sequenceParallel: lp.sequenceParallel,
+        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap,
+      },
+    });
+    kept.sort((a, b) => b.score - a.score || a.gpusUsed - b.gpusUsed);
+    if (kept.length > top) kept.pop();
+    if (kept.length === top) {
+      threshold = (kept[top - 1] as Kept).score;
+      bound = rankScore === undefined ? threshold : Math.min(threshold, rankScore);
+    }
+  };
+
+  for (const precision of space.precisions) {
+    const base = { model: m, system, training: precision === training.precision ? training : { ...training, precision } };
+    for (const tp of space.tps) {
+      for (const cp of space.cps) {
+        if (tp * cp > G) continue;
+        for (const ep of space.eps) {
+          for (const microBatch of space.microBatches) {
+            for (const sequenceParallel of space.sequenceParallel) {
+              if (tp === 1 && sequenceParallel) continue; // SP means nothing without TP
+              for (const recompute of space.recomputes as Recompute[]) {
+                const L = layerPhase(base, { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap }, eff);
+                const layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
+                // Outer bound: with every GPU busy and no communication, bubble or optimizer,
+                // the step still takes B/(mb·dp·pp) micro-batches of layersTotalS/pp each.
+                if (prune && kept.length === top) {
+                  const stepLb = (B * layersTotalS * tp * cp) / (microBatch * G);
+                  const ub = jobObjective ? scoreOf(stepLb, G) : scoreOf((B * layersTotalS) / microBatch, tp * cp);
+                  if (ub <= bound) {
+                    pruned++;
+                    continue;
+                  }
+                }
+                for (const pp of space.pps) {
+                  if (pp > m.layers || tp * cp * pp > G) continue;
+                  const dps = space.dpsFor(tp * cp * pp);
+                  for (const vpp of space.vppsFor(pp)) {
+                    for (let i = dps.length - 1; i >= 0; i--) {
+                      const dp = dps[i] as number;
+                      if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || experts % ep !== 0) continue;
+                      const gpusUsed = tp * cp * pp * dp;
+                      const microBatches = B / (dp * microBatch);
+                      if (vpp > 1 && microBatches % pp !== 0) continue; // interleaving needs m divisible by pp
+                      for (const zero of space.zeroStages) {
+                        considered++;
+                        if (prune && kept.length === top) {
+                          const stepLb = ((microBatches + (pp - 1) / vpp) * layersTotalS) / pp;
+                          if (scoreOf(stepLb, gpusUsed) <= bound) {
+                            pruned++;
+                            continue;
+                          }
+                        }
+                        evaluated++;
+                        stepPhase(L, pp, vpp, dp, zero, st);
+                        if (st.totalBytes > memLimit) continue;
+                        const s = scoreOf(st.stepTimeS, gpusUsed);
+                        if (rankScore !== undefined && s > rankScore * (1 + 1e-12)) plansAbove++;
+                        if (kept.length < top || s > threshold) keep(s, L, precision, pp, vpp, dp, zero, gpusUsed);
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  const plans: RankedPlan[] = kept.map((k) => {
+    const tr = k.precision === training.precision ? training : { ...training, precision: k.precision };
+    const L = layerPhase({ model: m, system, training: tr }, k.plan, eff);
+    const estimate = assembleEstimate(L, k.plan, stepPhase(L, k.plan.pp, k.plan.vpp, k.plan.dp, k.plan.zeroStage, newStepParts()));
+    return {
+      parallel: k.plan,
+      precision: k.precision,
+      gpusUsed: k.gpusUsed,
+      spareGpus: G - k.gpusUsed,
+      score: k.score,
+      estimate,
+      usdPerMillionTokens: (rates.usdPerGpuHour * k.gpusUsed) / 3600 / estimate.tokensPerSec * 1e6,
+      tokensPerJoule: estimate.tokensPerSec / (k.gpusUsed * rates.wattsPerGpu),
+    };
+  });
+  const result: SearchResult = { objective, plans, evaluated, pruned, considered, elapsedS: (now() - t0) / 1000, explanation: explain(plans) };
+  if (rankScore !== undefined) result.plansAbove = plansAbove;
+  return result;
+}

@@ -1,0 +1,77 @@
+import type { Spec, Precision, Recompute } from '../spec/types.js';
+
+/** Candidate values per dimension of the plan space, after the spec's fixed fields. */
+export interface Space {
+  precisions: readonly Precision[];
+  tps: number[];
+  cps: number[];
+  eps: number[];
+  microBatches: number[];
+  sequenceParallel: boolean[];
+  recomputes: Recompute[];
+  zeroStages: (0 | 1 | 2 | 3)[];
+  tpCommOverlap: boolean;
+  pps: number[];
+  /** Virtual stages for a pipeline degree. */
+  vppsFor(pp: number): number[];
+  /** Data-parallel degrees for a model-parallel size (tp·pp·cp), within the GPU budget. */
+  dpsFor(modelParallel: number): number[];
+}
+
+const MICRO_BATCHES = [1, 2, 4, 8, 16];
+const CP_DEGREES = [1, 2, 4, 8, 16, 32];
+const MIN_TOKENS_PER_CP_RANK = 512;
+const MAX_VPP = 16;
+const MAX_PP = 128;
+
+function divisors(n: number, max = n): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= Math.min(n, max); d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+/** The plan space for a spec: free degrees take every meaningful value, fixed ones their value. */
+export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Space {
+  const { model: m, system, training, parallel: fixed } = spec;
+  const G = system.gpus;
+  const B = training.globalBatch;
+  const tps = fixed.tp
+    ? [fixed.tp]
+    : divisors(m.heads, Math.min(system.nvlinkDomain, 64)).filter((t) => m.kvHeads % t === 0 || t % m.kvHeads === 0);
+  const cps = fixed.cp ? [fixed.cp] : CP_DEGREES.filter((c) => training.seqLen % c === 0 && (c === 1 || training.seqLen / c >= MIN_TOKENS_PER_CP_RANK));
+  const eps = fixed.ep ? [fixed.ep] : m.moe ? divisors(m.moe.experts, 512) : [1];
+  // Pipeline degrees: divisors of the layers (even stages, interleaving possible) and powers of
+  // two (uneven stages: the last one lighter).
+  const ppSet = new Set<number>();
+  if (fixed.pp) ppSet.add(fixed.pp);
+  else {
+    for (const d of divisors(m.layers, MAX_PP)) ppSet.add(d);
+    for (let p = 2; p <= Math.min(m.layers, MAX_PP); p *= 2) ppSet.add(p);
+  }
+  const pps = [...ppSet].sort((a, b) => a - b);
+  const batchDivisors = divisors(B);
+  return {
+    precisions: precisions ?? [training.precision],
+    tps,
+    cps,
+    eps,
+    microBatches: fixed.microBatch !== undefined ? [fixed.microBatch] : MICRO_BATCHES.filter((b) => B % b === 0),
+    sequenceParallel: fixed.sequenceParallel !== undefined ? [fixed.sequenceParallel] : [true, false],
+    recomputes: fixed.recompute !== undefined ? [fixed.recompute] : ['none', 'selective', 'full'],
+    // ZeRO-0 (no distributed optimizer) moves the same bytes as ZeRO-1 and needs more memory: it
+    // is dominated, so it is only searched when asked for.
+    zeroStages: fixed.zeroStage !== undefined ? [fixed.zeroStage] : fixed.distributedOptimizer === false ? [0] : [1, 2, 3],
+    tpCommOverlap: fixed.tpCommOverlap ?? true,
+    pps,
+    vppsFor(pp) {
+      if (fixed.vpp !== undefined) return [fixed.vpp];
+      if (pp === 1 || m.layers % pp !== 0) return [1];
+      return divisors(m.layers / pp, MAX_VPP);
+    },
+    dpsFor(modelParallel) {
+      if (fixed.dp) return fixed.dp * modelParallel <= G ? [fixed.dp] : [];
+      const max = Math.floor(G / modelParallel);
+      return batchDivisors.filter((d) => d <= max);
+    },
+  };
+}
