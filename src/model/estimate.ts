@@ -15,7 +15,7 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const vpps: number[] = [];
   if (p.vpp !== undefined) vpps.push(p.vpp);
   else if (p.pp === 1) vpps.push(1);
-  else for (let v = 1; v <= MAX_VPP; v++) if (m.layers % (p.pp * v) === 0) vpps.push(v);
+  else for (let v = 1; v <= MAX_VPP; v++) if (Math.ceil(m.layers / p.pp) % v === 0) vpps.push(v);
   if (vpps.length === 0) vpps.push(1);
   const sps = p.sequenceParallel !== undefined ? [p.sequenceParallel] : p.tp > 1 ? [true] : [false];
   const recs = p.recompute !== undefined ? [p.recompute] : RECOMPUTES;

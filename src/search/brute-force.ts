@@ -30,7 +30,6 @@ export function bruteForceBest(spec: Spec, opts: SearchOptions = {}): { plan: Pa
                       if (tp === 1 && sequenceParallel) continue;
                       if (tp * cp * pp * dp > G || pp > spec.model.layers) continue;
                       if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || (spec.model.moe?.experts ?? 1) % ep !== 0) continue;
-                      if (vpp > 1 && (B / (dp * microBatch)) % pp !== 0) continue;
                       const plan: ParallelPlan = { tp, pp, dp, cp, ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: zeroStage >= 1, zeroStage, tpCommOverlap: space.tpCommOverlap };
                       count++;
                       const e = evaluate({ model: spec.model, system: spec.system, training: spec.training, parallel: plan });

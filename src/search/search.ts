@@ -107,7 +107,6 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                       if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || experts % ep !== 0) continue;
                       const gpusUsed = tp * cp * pp * dp;
                       const microBatches = B / (dp * microBatch);
-                      if (vpp > 1 && microBatches % pp !== 0) continue; // interleaving needs m divisible by pp
                       for (const zero of space.zeroStages) {
                         considered++;
                         if (prune && kept.length === top) {

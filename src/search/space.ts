@@ -65,8 +65,10 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     pps,
     vppsFor(pp) {
       if (fixed.vpp !== undefined) return [fixed.vpp];
-      if (pp === 1 || m.layers % pp !== 0) return [1];
-      return divisors(m.layers / pp, MAX_VPP);
+      if (pp === 1) return [1];
+      // Interleaving splits the busiest device's ceil(L/pp) layers into vpp chunks (uneven
+      // stages, as in Llama 3's schedule, have lighter first and last chunks).
+      return divisors(Math.ceil(m.layers / pp), MAX_VPP);
     },
     dpsFor(modelParallel) {
       if (fixed.dp) return fixed.dp * modelParallel <= G ? [fixed.dp] : [];

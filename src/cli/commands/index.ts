@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerEstimate } from './estimate.js';
+import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
@@ -7,4 +8,4 @@ import { registerValidate } from './validate.js';
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerEstimate, registerValidate, registerSimulate, registerServe];
+export const commands: RegisterCommand[] = [registerEstimate, registerSearch, registerValidate, registerSimulate, registerServe];

@@ -1,0 +1,141 @@
+import type { Command } from 'commander';
+import { InputError } from '../../core/index.js';
+import { estimate } from '../../model/index.js';
+import { parseSpecValue, type PartialPlan, type Precision, type Spec } from '../../spec/index.js';
+import { OBJECTIVES, search, type Objective, type SearchOptions } from '../../search/index.js';
+import { CliError } from '../errors.js';
+import { duration, num, pct, table } from '../format.js';
+import { printJson, readDocumentFile } from '../io.js';
+
+interface SearchCliOptions {
+  json?: boolean;
+  top: string;
+  objective: string;
+  precision?: string;
+  memoryMargin: string;
+  rank?: string;
+}
+
+const PLAN_KEYS: Record<string, keyof PartialPlan> = { tp: 'tp', pp: 'pp', dp: 'dp', cp: 'cp', ep: 'ep', vpp: 'vpp', mb: 'microBatch', microBatch: 'microBatch', recompute: 'recompute' };
+
+/** `tp=8,pp=16,dp=128[,cp=1,vpp=2,mb=1,recompute=full]` → a partial plan (knobs left free are resolved to the fastest that fits). */
+export function parsePlanText(text: string): PartialPlan {
+  const plan: Record<string, unknown> = { tp: 0, pp: 0, dp: 0, cp: 1, ep: 1 };
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-zA-Z]+)\s*=?\s*(\w+)$/.exec(part);
+    const key = m ? PLAN_KEYS[m[1] as string] : undefined;
+    if (!m || !key) throw new CliError(`--rank: cannot read "${part}" (expected e.g. tp=8,pp=16,dp=128,cp=1,mb=1,recompute=full)`);
+    const value = m[2] as string;
+    if (key === 'recompute') {
+      if (!['none', 'selective', 'full'].includes(value)) throw new CliError(`--rank: recompute must be none, selective or full, not "${value}"`);
+      plan[key] = value;
+    } else {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new CliError(`--rank: ${m[1]} must be a positive integer, not "${value}"`);
+      plan[key] = n;
+    }
+  }
+  if (!plan['tp'] || !plan['pp'] || !plan['dp']) throw new CliError('--rank needs at least tp, pp and dp (e.g. tp=8,pp=16,dp=128)');
+  return plan as unknown as PartialPlan;
+}
+
+export function registerSearch(program: Command): void {
+  program
+    .command('search')
+    .description('Find the best parallel plans (tp, pp, vpp, cp, ep, dp, micro-batch, recomputation, SP, ZeRO) that fit in memory')
+    .argument('<spec>', 'spec file (YAML or JSON); `parallel` is optional or partial: fixed fields are respected')
+    .option('--json', 'print JSON: plans (best first, each with parallel, gpusUsed and the full estimate), evaluated, pruned, elapsedS')
+    .option('--top <k>', 'plans to show', '5')
+    .option('--objective <name>', `what "best" means: ${OBJECTIVES.join(', ')}`, 'tokens-per-sec')
+    .option('--precision <p>', 'bf16, fp8, or any (search both); default: the spec\'s')
+    .option('--memory-margin <fraction>', 'fraction of usable HBM kept free', '0.05')
+    .option('--rank <plan>', 'also rank this plan in the space, e.g. tp=8,pp=16,dp=128 (free knobs resolved to the fastest that fits)')
+    .addHelpText(
+      'after',
+      `
+The job may use fewer GPUs than the system has: each plan reports gpusUsed and spare GPUs.
+
+Example:
+  colossus search examples/llama3-405b-search.yaml --top 5 --rank tp=8,pp=16,dp=128`,
+    )
+    .action((file: string, o: SearchCliOptions) => {
+      const top = Number(o.top);
+      if (!Number.isInteger(top) || top < 1 || top > 1000) throw new CliError(`--top must be an integer from 1 to 1000, not "${o.top}"`);
+      if (!OBJECTIVES.includes(o.objective as Objective)) throw new CliError(`--objective must be one of ${OBJECTIVES.join(', ')}, not "${o.objective}"`);
+      const margin = Number(o.memoryMargin);
+      if (!(margin >= 0 && margin < 1)) throw new CliError(`--memory-margin must be a fraction in [0, 1), not "${o.memoryMargin}"`);
+      let precisions: Precision[] | undefined;
+      if (o.precision !== undefined) {
+        if (o.precision === 'any') precisions = ['bf16', 'fp8'];
+        else if (o.precision === 'bf16' || o.precision === 'fp8') precisions = [o.precision];
+        else throw new CliError(`--precision must be bf16, fp8 or any, not "${o.precision}"`);
+      }
+      const doc = readDocumentFile(file);
+      const parsed = parseSpecValue(doc.value, doc, [], { planOptional: true });
+      if (!parsed.ok) throw new InputError(parsed.issues);
+      const spec = parsed.spec;
+      if (o.objective === 'time-to-train' && spec.training.tokens === undefined) {
+        throw new InputError([{ path: 'training.tokens', file, message: 'is required for --objective time-to-train', expected: 'a number of tokens' }]);
+      }
+      const opts: SearchOptions = { top, objective: o.objective as Objective, memoryMargin: margin };
+      if (precisions) opts.precisions = precisions;
+      let ranked: { plan: PartialPlan; estimate: ReturnType<typeof estimate> } | undefined;
+      if (o.rank !== undefined) {
+        const plan = parsePlanText(o.rank);
+        const rankSpec: Spec = { ...spec, parallel: plan };
+        const gpus = plan.tp * plan.pp * plan.cp * plan.dp;
+        if (gpus > spec.system.gpus) throw new CliError(`--rank: the plan needs ${gpus} GPUs, the system has ${spec.system.gpus}`);
+        ranked = { plan, estimate: estimate(rankSpec) };
+        opts.rankScore = ranked.estimate.tokensPerSec;
+        if (o.objective !== 'tokens-per-sec' && o.objective !== 'time-to-train') throw new CliError('--rank is supported with the tokens-per-sec and time-to-train objectives');
+      }
+      const result = search(spec, opts);
+      if (o.json) {
+        printJson(ranked ? { ...result, rank: { parallel: ranked.estimate.parallel, estimate: ranked.estimate, plansAbove: result.plansAbove } } : result);
+        return;
+      }
+      const lines: string[] = [];
+      lines.push(`${spec.model.name} on up to ${num(spec.system.gpus)} × ${spec.system.gpu.name}, seq ${num(spec.training.seqLen)}, batch ${num(spec.training.globalBatch)} — objective: ${result.objective}`);
+      lines.push('');
+      if (result.plans.length === 0) lines.push('No plan fits in memory (try more GPUs, a larger memory margin budget, or recomputation).');
+      else {
+        lines.push(
+          table(
+            ['#', 'plan', 'GPUs used', 'spare', 'step', 'tokens/s', 'tok/s/GPU', 'MFU', 'memory GiB', '$/M tokens'],
+            result.plans.map((p, i) => {
+              const q = p.parallel;
+              const e = p.estimate;
+              return [
+                String(i + 1),
+                `tp${q.tp} pp${q.pp}${q.vpp > 1 ? `/v${q.vpp}` : ''} cp${q.cp} dp${q.dp}${q.ep > 1 ? ` ep${q.ep}` : ''} mb${q.microBatch} ${q.recompute}${q.sequenceParallel ? ' SP' : ''} Z${q.zeroStage}${p.precision !== spec.training.precision ? ` ${p.precision}` : ''}`,
+                num(p.gpusUsed),
+                num(p.spareGpus),
+                duration(e.stepTimeS),
+                num(e.tokensPerSec),
+                num(e.tokensPerSecPerGpu, 1),
+                pct(e.mfu),
+                e.memory.totalGiB.toFixed(1),
+                p.usdPerMillionTokens.toFixed(2),
+              ];
+            }),
+            ['right', 'left'],
+          ),
+        );
+        lines.push('');
+        lines.push(...result.explanation.map((l) => `why #1: ${l}`));
+      }
+      if (ranked) {
+        const e = ranked.estimate;
+        const q = e.parallel;
+        lines.push('');
+        lines.push(
+          `your plan tp${q.tp} pp${q.pp}${q.vpp > 1 ? `/v${q.vpp}` : ''} cp${q.cp} dp${q.dp} mb${q.microBatch} ${q.recompute}: ${num(e.tokensPerSecPerGpu, 1)} tok/s/GPU, MFU ${pct(e.mfu)}, ${e.fits ? 'fits' : 'DOES NOT FIT'}; ranks #${(result.plansAbove ?? 0) + 1} (${num(result.plansAbove ?? 0)} fitting plans are faster)`,
+        );
+      }
+      lines.push('');
+      lines.push(
+        `searched ${num(result.considered)} plans (${num(result.evaluated)} evaluated, ${num(result.pruned)} skipped by lower bounds) in ${duration(result.elapsedS)} — ${num(result.considered / Math.max(result.elapsedS, 1e-9))} plans/s`,
+      );
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
