@@ -118,3 +118,18 @@ describe('colossus --help', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('colossus simulate with a model instead of a step time', () => {
+  it('takes the step time from the performance model (searching a plan when none is given)', () => {
+    const scenario = (parallel: string) =>
+      `cluster: { gpu: h100-sxm, gpus: 1024 }\njob:\n  gpus: 1024\n  days: 5\n  model: llama3-70b\n  training: { seqLen: 8192, globalBatch: 512 }\n${parallel}reliability: { preset: llama3, restartS: 600, checkpoint: { intervalS: auto, writeS: 30, restoreS: 60 }, spareNodes: 8 }\nseed: 1\nreplications: 2\n`;
+    const withPlan = run(['simulate', file('sim-plan.yaml', scenario('  parallel: { tp: 8, pp: 4, dp: 32 }\n')), '--json']);
+    expect(withPlan.code).toBe(0);
+    const searched = run(['simulate', file('sim-search.yaml', scenario('')), '--json']);
+    expect(searched.code).toBe(0);
+    expect(JSON.parse(withPlan.out).ettr).toBeGreaterThan(0.5);
+    const bad = run(['simulate', file('sim-bad.yaml', scenario('  parallel: { tp: 8, pp: 4, dp: 16 }\n'))]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/sim-bad\.yaml:\d+:\d+: job\.parallel: tp·pp·cp·dp/);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
 import { printJson, readDocumentFile } from '../io.js';
+import { resolveStepTimeS } from '../step-time.js';
 import { createReplicationPool } from '../../sim/node/pool.js';
 import {
   optimizeCheckpoint,
@@ -49,6 +50,7 @@ async function simulateCommand(file: string, opts: SimulateOptions): Promise<voi
   const threads = intOption(opts.threads, '--threads', 1, 256);
   const doc = readDocumentFile(file);
   const scenario = parseScenarioOrThrow(doc, {
+    resolveStepTimeS,
     ...(seed !== undefined ? { seed } : {}),
     ...(replications !== undefined ? { replications } : {}),
   });
@@ -109,7 +111,7 @@ export function formatSummary(r: SimulationResult, opt?: CheckpointOptimization)
   const lines: string[] = [];
   const title = s.name ? `${s.name}: ` : '';
   lines.push(
-    `${title}${s.jobGpus.toLocaleString('en-US')} GPUs (${s.jobNodes} nodes) for ${num(s.days, 0)} days, step ${s.stepTimeS} s, ` +
+    `${title}${s.jobGpus.toLocaleString('en-US')} GPUs (${s.jobNodes} nodes) for ${num(s.days, 0)} days, step ${num(s.stepTimeS, s.stepTimeS < 10 ? 2 : 1)} s, ` +
       `${s.preset ?? 'custom'} failures, ${s.spareNodes} spare nodes${s.elastic ? ', elastic' : ''}; ${r.replications} replication(s), seed ${r.seed}`,
   );
   lines.push('');
