@@ -1,0 +1,15 @@
+import type { Estimate } from '../model/result.js';
+import type { ParallelPlan } from '../spec/types.js';
+
+/** A plan for one job on `capacityGpus` GPUs of one type; the job may use fewer GPUs. */
+export interface PlannedJob {
+  parallel: ParallelPlan;
+  gpusUsed: number;
+  estimate: Estimate;
+}
+
+/**
+ * Chooses the plan for a capacity (plan search by default, or fixed degrees). Returns
+ * `undefined` when no plan fits on that many GPUs. Must be deterministic; the campaign caches it.
+ */
+export type Planner = (capacityGpus: number, gpuId: string) => PlannedJob | undefined;

@@ -1,0 +1,238 @@
+import { capacityTimeline, type CapacityStep } from '../buildout/capacity-timeline.js';
+import { simulateBuildout } from '../buildout/simulate-buildout.js';
+import { campaignCost } from '../energy/campaign-cost.js';
+import { energyOverTimeline } from '../energy/energy-over-timeline.js';
+import { peakGpusByType } from '../energy/peak-gpus-by-type.js';
+import type { CampaignInput } from './campaign-input.js';
+import type { CampaignResult, JobOutcome, TrainingSummary } from './campaign-result.js';
+import { fixedDegreePlanner } from './fixed-degree-planner.js';
+import { scheduleJob, type CapacityDay, type JobSchedule } from './job-schedule.js';
+import { campaignMilestones } from './milestones.js';
+import type { Planner } from './planner.js';
+import { slowestGpu } from './slowest-gpu.js';
+import { trainJob, type TrainedJob } from './train-job.js';
+
+/** The stages `runCampaign` reports through `onProgress`, in order. */
+export const CAMPAIGN_STAGES = ['build-out', 'planning', 'training', 'energy and cost'] as const;
+export type CampaignStage = (typeof CAMPAIGN_STAGES)[number];
+
+export interface CampaignOptions {
+  /**
+   * Chooses plans. Default: fixed degrees when the scenario gives them; otherwise required (the
+   * CLI passes plan search).
+   */
+  planner?: Planner;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Called as each stage starts (index into `CAMPAIGN_STAGES`). */
+  onProgress?: (stage: CampaignStage, index: number, total: number) => void;
+}
+
+/** A planner that answers each (capacity, GPU) once. */
+function cached(planner: Planner): Planner {
+  const memo = new Map<string, ReturnType<Planner>>();
+  return (gpus, gpu) => {
+    const key = `${gpu}:${gpus}`;
+    if (!memo.has(key)) memo.set(key, planner(gpus, gpu));
+    return memo.get(key);
+  };
+}
+
+const hours = (gpuS: number): number => gpuS / 3600;
+
+/**
+ * The Colossus campaign, from chip deliveries to a trained model: the build-out gives capacity by
+ * GPU type day by day; training starts once `startFraction` of the delivered fleet is online and
+ * re-plans as capacity grows; the failure simulator plays interruptions, checkpoints and restarts
+ * over it; the model is done when it has seen its token budget. Energy and cost are integrated over
+ * the online fleet up to that day. Pure and deterministic: same input and seed, same result.
+ */
+export function runCampaign(input: CampaignInput, options: CampaignOptions = {}): CampaignResult {
+  const progress = (stage: CampaignStage): void => options.onProgress?.(stage, CAMPAIGN_STAGES.indexOf(stage), CAMPAIGN_STAGES.length);
+  const seed = options.seed ?? input.seed;
+  const t = input.training;
+  const r = input.reliability;
+
+  progress('build-out');
+  const buildout = simulateBuildout(input.buildout);
+
+  progress('planning');
+  const base = options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees) : undefined);
+  if (!base) throw new Error('runCampaign: no planner (give training.parallel degrees or pass a planner)');
+  const planner = cached(base);
+  const gpusPerNode = input.buildout.gpusPerServer;
+  const spareGpus = r.spareNodes * gpusPerNode;
+  const totalDelivered = input.buildout.deliveries.reduce((s, d) => s + d.gpus, 0);
+  const startGpus = Math.max(1, Math.ceil(t.startFraction * totalDelivered) - spareGpus);
+  const jobTypes: string[][] = t.fleet === 'combined' ? [buildout.gpuTypes] : buildout.gpuTypes.map((g) => [g]);
+  const schedules = jobTypes.map((types) => {
+    const days: CapacityDay[] = buildout.days.map((d) => {
+      const online = types.filter((g) => (d.gpusOnline[g] ?? 0) > 0);
+      const gpus = types.reduce((s, g) => s + (d.gpusOnline[g] ?? 0), 0) - spareGpus;
+      return { day: d.day, gpus, gpu: slowestGpu(online) };
+    });
+    return scheduleJob(days, { startGpus, replanGrowth: t.replanGrowth, planner });
+  });
+
+  progress('training');
+  const tokensPerStep = t.globalBatch * t.seqLen;
+  const endOfHorizon = input.buildout.horizonDays + 1;
+  const trained = schedules.map((schedule, i) =>
+    trainJob({
+      schedule,
+      reliability: r,
+      gpusPerNode,
+      tokensPerStep,
+      tokens: t.tokens,
+      endDay: endOfHorizon,
+      seed,
+      stream: i,
+    }),
+  );
+  const modelIndex = t.fleet === 'combined' ? 0 : Math.max(0, jobTypes.findIndex((types) => types[0] === t.primaryGpu));
+  const jobs = trained.map((job, i): JobOutcome => outcome(job, schedules[i]?.segments ?? [], jobTypes[i] ?? [], i === modelIndex, input, endOfHorizon));
+  const modelJob = jobs[modelIndex];
+  const modelTrained = trained[modelIndex];
+
+  progress('energy and cost');
+  const doneDay = modelJob?.doneDay ?? null;
+  const endDay = doneDay !== null ? Math.min(endOfHorizon, Math.ceil(doneDay)) : endOfHorizon;
+  const timeline = capacityTimeline(buildout);
+  const charged = truncate(timeline, endDay);
+  const energy = energyOverTimeline({ timeline: charged, endDay, utilisation: input.energy.utilisation });
+  const peakGpus = peakGpusByType(charged);
+  const tokens = modelJob?.tokens ?? 0;
+  const cost = campaignCost({
+    gpusPurchased: peakGpus,
+    energyMwh: energy.energyMwh,
+    campaignDays: endDay,
+    ...(tokens > 0 ? { tokens } : {}),
+    usdPerKwh: input.energy.usdPerKwh,
+    amortizationYears: input.energy.amortizationYears,
+  });
+
+  const training = summarize(input, modelJob, modelTrained, schedules[modelIndex], endOfHorizon);
+  const result: CampaignResult = {
+    scenario: {
+      name: input.name,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.startDate !== undefined ? { startDate: input.startDate } : {}),
+      horizonDays: input.buildout.horizonDays,
+      seed,
+    },
+    timeline,
+    milestones: campaignMilestones(buildout, { startDay: training.startDay, doneDay }, input.startDate),
+    training,
+    jobs,
+    energy: {
+      mwh: energy.energyMwh,
+      itMwh: energy.itEnergyMwh,
+      peakMw: energy.peakMw,
+      averageMw: energy.averageMw,
+      series: energy.intervals.map((x) => ({ fromDay: x.fromDay, toDay: x.toDay, powerMw: x.powerMw })),
+      gpuHoursByType: energy.gpuHoursByType,
+    },
+    cost,
+    endDay,
+    peakGpus,
+    assumptions: input.assumptions,
+  };
+  if (input.supply) result.supply = input.supply;
+  return result;
+}
+
+/** Capacity steps up to (not including) `endDay`. */
+function truncate(steps: readonly CapacityStep[], endDay: number): CapacityStep[] {
+  const kept = steps.filter((s) => s.day < endDay);
+  return kept.length > 0 ? kept : steps.slice(0, 1);
+}
+
+function outcome(
+  job: TrainedJob | undefined,
+  allSegments: JobOutcome['segments'],
+  types: readonly string[],
+  trainsModel: boolean,
+  input: CampaignInput,
+  endOfHorizon: number,
+): JobOutcome {
+  const gpu = types.join('+');
+  const stop = job?.doneDay ?? endOfHorizon;
+  const segments = allSegments.filter((s) => s.day < stop);
+  const byCause: Record<string, number> = {};
+  input.reliability.causes.forEach((c, i) => {
+    const n = job?.run.byCause[i] ?? 0;
+    if (n > 0) byCause[c.name] = n;
+  });
+  let weighted = 0;
+  let weight = 0;
+  segments.forEach((s, i) => {
+    const until = Math.min(stop, segments[i + 1]?.day ?? stop);
+    const w = s.gpusUsed * Math.max(0, until - s.day);
+    weighted += s.mfu * w;
+    weight += w;
+  });
+  const g = job?.run.gpuS;
+  return {
+    gpu,
+    trainsModel,
+    startDay: segments[0]?.day ?? null,
+    doneDay: job?.doneDay ?? null,
+    tokens: job?.tokens ?? 0,
+    ettr: job?.ettr ?? 0,
+    mfu: weight > 0 ? weighted / weight : 0,
+    interruptions: job?.run.interruptions ?? 0,
+    interruptionsByCause: byCause,
+    replans: Math.max(0, segments.length - 1),
+    checkpoints: job?.run.checkpoints ?? 0,
+    checkpointIntervalS: job?.checkpointIntervalS ?? 0,
+    gpuHours: {
+      total: hours(g?.total ?? 0),
+      productive: hours(g?.productive ?? 0),
+      lostWork: hours(g?.lostWork ?? 0),
+      checkpoint: hours(g?.checkpoint ?? 0),
+      detection: hours(g?.detection ?? 0),
+      restart: hours(g?.restart ?? 0),
+      waiting: hours(g?.waiting ?? 0),
+      degraded: hours(g?.degraded ?? 0),
+    },
+    segments,
+  };
+}
+
+function summarize(
+  input: CampaignInput,
+  job: JobOutcome | undefined,
+  trained: TrainedJob | undefined,
+  schedule: JobSchedule | undefined,
+  endOfHorizon: number,
+): TrainingSummary {
+  const t = input.training;
+  const last = job?.segments[job.segments.length - 1];
+  const counts = schedule?.model ?? { paramsTotal: 0, paramsActive: 0, flopsPerToken: 0 };
+  const startDay = job?.startDay ?? null;
+  const progress =
+    trained && startDay !== null ? trained.tokensByDay.map((tokens, i) => ({ day: startDay + i + 1, tokens })) : [];
+  const stop = job?.doneDay ?? endOfHorizon;
+  return {
+    model: {
+      name: t.model.name,
+      paramsTotal: counts.paramsTotal,
+      paramsActive: counts.paramsActive,
+      flopsPerToken: counts.flopsPerToken,
+      ...(t.model.source !== undefined ? { source: t.model.source } : {}),
+    },
+    fleet: t.fleet,
+    plan: last ? { gpu: last.gpu, gpusUsed: last.gpusUsed, stepTimeS: last.stepTimeS, ...last.parallel } : null,
+    mfu: job?.mfu ?? 0,
+    ettr: job?.ettr ?? 0,
+    tokens: job?.tokens ?? 0,
+    tokenBudget: t.tokens,
+    timeToModelDays: job?.doneDay ?? null,
+    startDay,
+    trainingDays: startDay !== null ? stop - startDay : 0,
+    modelFlops: (job?.tokens ?? 0) * counts.flopsPerToken,
+    interruptions: job?.interruptions ?? 0,
+    replans: job?.replans ?? 0,
+    progress,
+  };
+}
