@@ -1,0 +1,132 @@
+/**
+ * The dashboard end to end: the real server on an ephemeral loopback port, Debian's Chromium driven by
+ * playwright-core (never a downloaded browser). Screenshots go to a temp dir (or $COLOSSUS_E2E_SHOTS).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type RunInput, type RunStore } from '../store/index.js';
+import { builtDashboardDir } from './bundled-paths.js';
+import { createApp } from './create-app.js';
+import { startServer, type RunningServer } from './start-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const webDir = builtDashboardDir();
+const why = !existsSync(CHROMIUM)
+  ? `SKIPPED: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run installs it)`
+  : webDir === null
+    ? 'SKIPPED: the dashboard is not built (npm run build:web)'
+    : '';
+if (why) process.stderr.write(`dashboard e2e ${why}\n`);
+
+/** A campaign run shaped like `colossus run` stores one: ramp by GPU type, progress, interruptions, power. */
+function syntheticRun(name: string, scale: number): RunInput {
+  const timeline = [0, 20, 40, 60, 80, 100, 122, 160, 200, 240].map((day) => ({
+    day,
+    gpusOnline: { 'h100-sxm': Math.min(100_000, Math.round(day * 850 * scale)) + (day >= 160 ? 50_000 : 0), 'h200-sxm': day >= 200 ? 50_000 : 0 },
+  }));
+  const events = Array.from({ length: Math.round(40 / scale) }, (_, i) => ({ day: 20 + ((i * 37) % 200), kind: 'interruption', data: { cause: i % 3 ? 'gpu' : 'network' } }));
+  const days = 240 / scale;
+  return {
+    name,
+    summary: { training: { mfu: 0.38 + 0.02 * scale, ettr: 0.9, tokens: 20e12, timeToModelDays: days, interruptions: events.length }, energy: { mwh: 420_000 * scale, peakMw: 250 }, cost: { totalUsd: 7.1e9 * scale } },
+    timeline,
+    events,
+    blobs: {
+      progress: Array.from({ length: 25 }, (_, i) => ({ day: (i * days) / 24, fraction: Math.min(1, (i / 24) ** 1.6) })),
+      energy: timeline.map((p) => ({ day: p.day, mw: ((p.gpusOnline['h100-sxm'] + p.gpusOnline['h200-sxm']) * 1.4) / 1000 })),
+    },
+  };
+}
+
+describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, () => {
+  let dir: string;
+  let shots: string;
+  let store: RunStore;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'colossus-e2e-'));
+    shots = process.env['COLOSSUS_E2E_SHOTS'] ?? join(dir, 'shots');
+    mkdirSync(shots, { recursive: true });
+    store = openStore(join(dir, 'runs.db'));
+    store.saveRun(syntheticRun('colossus-baseline', 1));
+    store.saveRun(syntheticRun('colossus-h200-instead', 1.25));
+    server = await startServer(createApp({ store: () => store, webDir, logError: () => undefined }));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    store?.close();
+    if (!process.env['COLOSSUS_E2E_SHOTS']) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const metric = (key: string) => page.locator(`[data-metric="${key}"] .value`).textContent();
+
+  it('planner: changing the GPU count changes the live estimate; bad input shows field issues', async () => {
+    await page.goto(`${server.url}/#/planner`);
+    await page.locator('[data-metric="stepTimeS"]').waitFor();
+    const before = await metric('stepTimeS');
+    const tokBefore = await metric('tokensPerSecPerGpu');
+    expect(await page.locator('#dp').textContent()).toBe('128');
+
+    await page.fill('#gpus', '8192');
+    await expect.poll(() => metric('stepTimeS')).not.toBe(before);
+    expect(await page.locator('#dp').textContent()).toBe('64');
+    expect(await metric('tokensPerSecPerGpu')).not.toBe(tokBefore);
+
+    await page.fill('#gpus', '1000');
+    await page.locator('#problems .issues').waitFor();
+    expect(await page.locator('#problems').textContent()).toMatch(/system\.gpus: is not a multiple of TP·PP·CP = 128/);
+    await page.fill('#gpus', '8192');
+    await page.locator('#problems .issues').waitFor({ state: 'detached' });
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(shots, 'planner.png'), fullPage: true });
+  }, 30_000);
+
+  it('keyboard: the views are reachable with Tab and Enter', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/#/planner`);
+    await page.locator('[data-metric="stepTimeS"]').waitFor();
+    await page.keyboard.press('Tab'); // skip link
+    await page.keyboard.press('Tab'); // Planner
+    await page.keyboard.press('Tab'); // Campaigns
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Campaigns');
+    await page.keyboard.press('Enter');
+    await page.locator('table.runs').waitFor();
+    expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Campaigns');
+  });
+
+  it('campaign: lists the stored runs, opens one, compares two side by side', async () => {
+    await page.click('nav a[data-view="planner"]');
+    await page.click('nav a[data-view="campaign"]');
+    await page.locator('table.runs tbody tr').first().waitFor();
+    expect(await page.locator('table.runs tbody tr').count()).toBe(2);
+    await page.locator('article.run').first().waitFor();
+    expect(await page.locator('article.run').count()).toBe(1);
+    expect(await page.locator('article.run svg').count()).toBeGreaterThanOrEqual(4);
+    await page.locator('table.runs input[type=checkbox]:not(:checked)').click();
+    await expect.poll(() => page.locator('article.run').count()).toBe(2);
+    expect(await page.locator('[aria-label="Comparison"]').textContent()).toMatch(/time to model.*240\.0 days.*192\.0 days/);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(shots, 'campaign.png'), fullPage: true });
+  }, 30_000);
+
+  it('validation: scatter and the error per source', async () => {
+    await page.click('nav a[data-view="validation"]');
+    await page.locator('[aria-label="Error per source"] table').waitFor();
+    expect(await page.locator('#validation-chart svg circle, #validation-chart svg path').count()).toBeGreaterThan(10);
+    await page.screenshot({ path: join(shots, 'validation.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+});

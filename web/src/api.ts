@@ -1,0 +1,39 @@
+import type { Issue } from '../../src/core/issue.js';
+
+/** An API answer other than 2xx: its status, message and field-level issues (as the CLI prints them). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly issues: Issue[];
+  constructor(status: number, message: string, issues: Issue[] = []) {
+    super(message);
+    this.status = status;
+    this.issues = issues;
+  }
+}
+
+interface ErrorBody {
+  error?: { message?: string; issues?: Issue[] };
+}
+
+/** Fetch JSON from the colossus API; non-2xx answers become an ApiError. */
+export async function api<T>(path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'the colossus server cannot be reached');
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(res.status, `the server answered ${res.status} with something that is not JSON`);
+  }
+  if (!res.ok) {
+    const e = (json as ErrorBody | undefined)?.error;
+    throw new ApiError(res.status, e?.message ?? `HTTP ${res.status}`, e?.issues ?? []);
+  }
+  return json as T;
+}

@@ -1,0 +1,130 @@
+/**
+ * Reading a stored campaign run for charts. The store guarantees `timeline`, `events`, `blobs` and a
+ * JSON `summary`; the campaign's summary follows the `colossus run` contract (training, energy, cost,
+ * milestones). Every reader here tolerates a missing field and says so instead of failing.
+ */
+export interface RunListing {
+  id: string;
+  createdAt: string;
+  name: string;
+  summary: unknown;
+}
+
+export interface StoredRun extends RunListing {
+  scenario: unknown;
+  timeline: { day: number; gpusOnline: Record<string, number> }[];
+  events: { day: number; kind: string; data?: unknown }[];
+  blobs: Record<string, unknown>;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A number at a dotted path, or undefined. */
+export function numAt(v: unknown, path: string): number | undefined {
+  let cur: unknown = v;
+  for (const k of path.split('.')) {
+    if (!isObj(cur)) return undefined;
+    cur = cur[k];
+  }
+  return typeof cur === 'number' && Number.isFinite(cur) ? cur : undefined;
+}
+
+function first(v: unknown, paths: readonly string[]): number | undefined {
+  for (const p of paths) {
+    const n = numAt(v, p);
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+export interface RunFigures {
+  timeToModelDays: number | undefined;
+  mfu: number | undefined;
+  ettr: number | undefined;
+  interruptions: number | undefined;
+  energyMwh: number | undefined;
+  peakMw: number | undefined;
+  costUsd: number | undefined;
+  peakGpus: number | undefined;
+}
+
+/** The headline numbers of a run's summary. */
+export function runFigures(summary: unknown, timeline: StoredRun['timeline'] = []): RunFigures {
+  const peak = timeline.reduce((m, p) => Math.max(m, Object.values(p.gpusOnline).reduce((a, b) => a + b, 0)), 0);
+  return {
+    timeToModelDays: first(summary, ['training.timeToModelDays', 'timeToModelDays']),
+    mfu: first(summary, ['training.mfu', 'mfu']),
+    ettr: first(summary, ['training.ettr', 'ettr']),
+    interruptions: first(summary, ['training.interruptions', 'training.interruptions.total', 'interruptions.total', 'interruptions']),
+    energyMwh: first(summary, ['energy.mwh', 'energy.totalMwh']),
+    peakMw: first(summary, ['energy.peakMw']),
+    costUsd: first(summary, ['cost.totalUsd', 'cost.usd', 'cost.total', 'cost']),
+    peakGpus: peak > 0 ? peak : first(summary, ['peakGpus']),
+  };
+}
+
+/** GPU types in a timeline, in order of first appearance. */
+export function gpuTypes(timeline: StoredRun['timeline']): string[] {
+  const seen = new Set<string>();
+  for (const p of timeline) for (const k of Object.keys(p.gpusOnline)) seen.add(k);
+  return [...seen];
+}
+
+export interface Series {
+  name: string;
+  points: [number, number][];
+}
+
+/** Capacity ramp: one step series per GPU type (values hold until the next point). */
+export function capacitySeries(timeline: StoredRun['timeline']): Series[] {
+  return gpuTypes(timeline).map((t) => ({ name: t, points: timeline.map((p) => [p.day, p.gpusOnline[t] ?? 0] as [number, number]) }));
+}
+
+const PROGRESS_KEYS = ['fraction', 'progress', 'tokens', 'steps'];
+
+function progressFrom(v: unknown): Series | undefined {
+  if (!Array.isArray(v) || v.length === 0 || !isObj(v[0]) || typeof v[0]['day'] !== 'number') return undefined;
+  const key = PROGRESS_KEYS.find((k) => typeof (v[0] as Record<string, unknown>)[k] === 'number');
+  if (!key) return undefined;
+  const points = v.filter(isObj).map((p) => [Number(p['day']), Number(p[key])] as [number, number]);
+  return { name: key, points };
+}
+
+/** Training progress over days, from a `progress` blob or an array in the summary or result. */
+export function progressSeries(run: StoredRun): Series | undefined {
+  const candidates: unknown[] = [
+    run.blobs['progress'],
+    isObj(run.blobs['result']) ? run.blobs['result']['progress'] : undefined,
+    isObj(run.blobs['result']) && isObj(run.blobs['result']['training']) ? run.blobs['result']['training']['progress'] : undefined,
+    isObj(run.summary) && isObj(run.summary['training']) ? run.summary['training']['progress'] : undefined,
+    isObj(run.summary) ? run.summary['progress'] : undefined,
+  ];
+  for (const c of candidates) {
+    const s = progressFrom(c);
+    if (s) return s;
+  }
+  return undefined;
+}
+
+/** Interruptions (failure, interruption or restart events) counted per bin of `binDays`. */
+export function interruptionBins(events: StoredRun['events'], binDays: number): [number, number][] {
+  const hits = events.filter((e) => /interrupt|fail|restart/i.test(e.kind));
+  const bins = new Map<number, number>();
+  for (const e of hits) {
+    const b = Math.floor(e.day / binDays) * binDays;
+    bins.set(b, (bins.get(b) ?? 0) + 1);
+  }
+  return [...bins.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** Power over days (MW), from an `energy` blob (`[{day, mw}]`) or the summary. */
+export function powerSeries(run: StoredRun): Series | undefined {
+  const cands: unknown[] = [run.blobs['energy'], run.blobs['power'], isObj(run.blobs['energy']) ? run.blobs['energy']['series'] : undefined, isObj(run.summary) && isObj(run.summary['energy']) ? run.summary['energy']['series'] : undefined];
+  for (const c of cands) {
+    if (!Array.isArray(c) || !isObj(c[0])) continue;
+    const key = ['mw', 'itMw', 'facilityMw', 'powerMw'].find((k) => typeof (c[0] as Record<string, unknown>)[k] === 'number');
+    if (!key || typeof c[0]['day'] !== 'number') continue;
+    return { name: key, points: c.filter(isObj).map((p) => [Number(p['day']), Number(p[key])] as [number, number]) };
+  }
+  return undefined;
+}

@@ -1,0 +1,189 @@
+import { ApiError, api } from '../api.js';
+import { mountChart, type Chart } from '../chart.js';
+import { h, replace, table } from '../dom.js';
+import { num, pct } from '../format.js';
+import { capacitySeries, interruptionBins, powerSeries, progressSeries, runFigures, type RunFigures, type RunListing, type StoredRun } from '../run-data.js';
+
+const dash = '—';
+const fmt = (v: number | undefined, f: (x: number) => string): string => (v === undefined ? dash : f(v));
+
+/** Campaigns: the stored runs; one run's capacity ramp, progress, interruptions and energy; two side by side. */
+export function mountCampaign(root: HTMLElement, selected: string[]): () => void {
+  const charts: Chart[] = [];
+  const listEl = h('section', { class: 'panel', 'aria-label': 'Stored runs' }, h('h2', {}, 'Stored runs'), h('p', { role: 'status' }, 'Loading…'));
+  const detailEl = h('section', { id: 'run-detail', 'aria-label': 'Run detail' });
+  replace(root, h('div', { class: 'campaign' }, listEl, detailEl));
+  let alive = true;
+
+  const navigate = (ids: string[]): void => {
+    location.hash = `#/campaign${ids.length ? `/${ids.map(encodeURIComponent).join(',')}` : ''}`;
+  };
+
+  void (async () => {
+    let runs: RunListing[];
+    try {
+      runs = (await api<{ runs: RunListing[] }>('/api/runs')).runs;
+    } catch (err) {
+      const msg = err instanceof ApiError && err.status === 503 ? 'This server has no run store.' : err instanceof Error ? err.message : String(err);
+      replace(listEl, h('h2', {}, 'Stored runs'), h('p', { class: 'error', role: 'alert' }, msg));
+      return;
+    }
+    if (!alive) return;
+    if (runs.length === 0) {
+      replace(listEl, h('h2', {}, 'Stored runs'), h('p', {}, 'No runs yet. Start one with ', h('code', {}, 'colossus run'), '; it appears here.'));
+      return;
+    }
+    const chosen = new Set(selected.filter((id) => runs.some((r) => r.id === id)).slice(0, 2));
+    if (chosen.size === 0 && runs[0]) chosen.add(runs[0].id);
+    const rows = runs.map((r) => {
+      const f = runFigures(r.summary);
+      const box = h('input', { type: 'checkbox', 'aria-label': `compare ${r.name}`, checked: chosen.has(r.id) });
+      box.addEventListener('change', () => {
+        const next = [...chosen].filter((id) => id !== r.id);
+        if (box.checked) next.push(r.id);
+        navigate(next.slice(-2));
+      });
+      const open = h('a', { href: `#/campaign/${encodeURIComponent(r.id)}`, class: 'run-link' }, r.name);
+      return [box, open, h('code', {}, r.id), new Date(r.createdAt).toLocaleString(), fmt(f.timeToModelDays, (x) => `${num(x, 1)} d`), fmt(f.ettr, (x) => pct(x)), fmt(f.energyMwh, (x) => `${num(x)} MWh`)];
+    });
+    replace(listEl, h('h2', {}, 'Stored runs'), h('p', { class: 'hint' }, 'Open a run by its name; tick two to compare them side by side.'), table(['compare', 'run', 'id', 'created', 'time to model', 'ETTR', 'energy'], rows, 'runs'));
+    // Compared runs read oldest first, so "second vs first" is the newer run against the older.
+    const full = await Promise.all([...chosen].sort().map((id) => api<StoredRun>(`/api/runs/${encodeURIComponent(id)}`)));
+    if (!alive) return;
+    showRuns(full);
+  })().catch((err: unknown) => replace(detailEl, h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err))));
+
+  function showRuns(runs: StoredRun[]): void {
+    const figs = runs.map((r) => runFigures(r.summary, r.timeline));
+    const compare = runs.length === 2 ? comparisonTable(runs, figs) : null;
+    const cols = runs.map((r) => runColumn(r));
+    replace(detailEl, compare, h('div', { class: `run-columns n${runs.length}` }, ...cols.map((c) => c.el)));
+    for (const c of cols) c.draw();
+  }
+
+  function comparisonTable(runs: StoredRun[], f: RunFigures[]): HTMLElement {
+    const [a, b] = [f[0]!, f[1]!];
+    const row = (label: string, key: keyof RunFigures, show: (x: number) => string): (string | HTMLElement)[] => {
+      const x = a[key];
+      const y = b[key];
+      const diff = x !== undefined && y !== undefined && x !== 0 ? `${y - x >= 0 ? '+' : ''}${pct((y - x) / x)}` : dash;
+      return [label, fmt(x, show), fmt(y, show), diff];
+    };
+    return h(
+      'section',
+      { class: 'panel', 'aria-label': 'Comparison' },
+      h('h2', {}, 'Side by side'),
+      table(
+        ['', runs[0]!.name, runs[1]!.name, 'second vs first'],
+        [
+          row('time to model', 'timeToModelDays', (x) => `${num(x, 1)} days`),
+          row('peak GPUs online', 'peakGpus', (x) => num(x)),
+          row('MFU', 'mfu', (x) => pct(x)),
+          row('ETTR', 'ettr', (x) => pct(x)),
+          row('interruptions', 'interruptions', (x) => num(x)),
+          row('energy', 'energyMwh', (x) => `${num(x)} MWh`),
+          row('peak power', 'peakMw', (x) => `${num(x, 1)} MW`),
+          row('cost', 'costUsd', (x) => `$${num(x / 1e9, 2)} B`),
+        ],
+        'numbers',
+      ),
+    );
+  }
+
+  function runColumn(run: StoredRun): { el: HTMLElement; draw: () => void } {
+    const f = runFigures(run.summary, run.timeline);
+    const cap = h('div', { class: 'chart' });
+    const prog = h('div', { class: 'chart' });
+    const intr = h('div', { class: 'chart short' });
+    const pow = h('div', { class: 'chart short' });
+    const el = h(
+      'article',
+      { class: 'panel run', 'data-run': run.id },
+      h('h2', {}, run.name, ' ', h('small', {}, run.id)),
+      h(
+        'div',
+        { class: 'metrics' },
+        ...(
+          [
+            ['Time to model', fmt(f.timeToModelDays, (x) => `${num(x, 1)} days`)],
+            ['Peak GPUs', fmt(f.peakGpus, (x) => num(x))],
+            ['MFU', fmt(f.mfu, (x) => pct(x))],
+            ['ETTR', fmt(f.ettr, (x) => pct(x))],
+            ['Energy', fmt(f.energyMwh, (x) => `${num(x)} MWh`)],
+            ['Cost', fmt(f.costUsd, (x) => `$${num(x / 1e9, 2)} B`)],
+          ] as const
+        ).map(([k, v]) => h('div', { class: 'metric' }, h('span', { class: 'label' }, k), h('span', { class: 'value' }, v))),
+      ),
+      h('figure', {}, h('figcaption', {}, 'Capacity online (GPUs by type)'), cap),
+      h('figure', {}, h('figcaption', {}, 'Training progress'), prog),
+      h('figure', {}, h('figcaption', {}, 'Interruptions per week'), intr),
+      h('figure', {}, h('figcaption', {}, 'Power'), pow),
+    );
+    const draw = (): void => {
+      const capChart = mountChart(cap, `Capacity ramp of ${run.name}`);
+      charts.push(capChart);
+      const series = capacitySeries(run.timeline);
+      capChart.set({
+        grid: { left: 60, right: 20, top: 30, bottom: 40 },
+        legend: { top: 0 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25 },
+        yAxis: { type: 'value', axisLabel: { formatter: (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v)) } },
+        series: series.map((s) => ({ name: s.name, type: 'line', step: 'end', stack: 'gpus', areaStyle: {}, symbol: 'none', data: s.points })),
+      });
+      const p = progressSeries(run);
+      const progChart = mountChart(prog, `Training progress of ${run.name}`);
+      charts.push(progChart);
+      progChart.set(
+        p
+          ? {
+              grid: { left: 60, right: 20, top: 30, bottom: 40 },
+              tooltip: { trigger: 'axis' },
+              xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25 },
+              yAxis: { type: 'value', name: p.name, axisLabel: { formatter: (v: number) => (p.name === 'fraction' ? pct(v, 0) : v >= 1e12 ? `${v / 1e12}T` : String(v)) } },
+              series: [{ name: p.name, type: 'line', symbol: 'none', data: p.points }],
+            }
+          : noData('no progress series stored with this run'),
+      );
+      const last = run.timeline.at(-1)?.day ?? 0;
+      const bins = interruptionBins(run.events, 7);
+      const intrChart = mountChart(intr, `Interruptions of ${run.name}`);
+      charts.push(intrChart);
+      intrChart.set(
+        bins.length
+          ? {
+              grid: { left: 50, right: 20, top: 10, bottom: 40 },
+              tooltip: { trigger: 'axis' },
+              xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25, max: Math.max(last, (bins.at(-1)?.[0] ?? 0) + 7) },
+              yAxis: { type: 'value', minInterval: 1 },
+              series: [{ name: 'interruptions', type: 'bar', barWidth: 6, data: bins }],
+            }
+          : noData(f.interruptions !== undefined ? `${num(f.interruptions)} interruptions (no per-event log stored)` : 'no interruption events stored'),
+      );
+      const pw = powerSeries(run);
+      const powChart = mountChart(pow, `Power of ${run.name}`);
+      charts.push(powChart);
+      powChart.set(
+        pw
+          ? {
+              grid: { left: 50, right: 20, top: 30, bottom: 40 },
+              tooltip: { trigger: 'axis' },
+              xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25 },
+              yAxis: { type: 'value', name: 'MW' },
+              series: [{ name: pw.name, type: 'line', step: 'end', symbol: 'none', areaStyle: {}, data: pw.points }],
+            }
+          : noData(f.energyMwh !== undefined ? `${num(f.energyMwh)} MWh in all${f.peakMw !== undefined ? `, peak ${num(f.peakMw, 1)} MW` : ''}` : 'no energy figures stored'),
+      );
+    };
+    return { el, draw };
+  }
+
+  return () => {
+    alive = false;
+    for (const c of charts) c.dispose();
+  };
+}
+
+function noData(text: string): Record<string, unknown> {
+  return { title: { text, left: 'center', top: 'middle', textStyle: { fontSize: 13, fontWeight: 'normal', color: '#555' } }, xAxis: { show: false }, yAxis: { show: false }, series: [] };
+}
