@@ -60,7 +60,7 @@ export const DEFAULT_EFFICIENCY: Omit<EfficiencyModel, 'gemmMaxBf16' | 'gemmMaxF
   kernelS: 4e-6,
   dpOverlap: 1,
   tpOverlap: 0.6,
-  zeroOverlap: 0.5,
+  zeroOverlap: 0.25,
 };
 
 /** Ratios used when a GPU has no measured MAMF: H100's measured/peak (794.5/989.4, 1402.6/1978.9). */
