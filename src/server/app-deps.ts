@@ -8,8 +8,11 @@ export interface BodyInput {
   doc: SourceDocument | undefined;
 }
 
-/** Plan search behind `POST /api/search`: resolves to JSON, or throws an InputError for a bad spec. */
+/** Plan search behind `POST /api/search` (one request's query applied): resolves to JSON, or throws an InputError for a bad spec. */
 export type SearchHandler = (input: BodyInput) => Promise<unknown>;
+
+/** Builds the search handler for one request from its query (`top`, `objective`). */
+export type SearchFactory = (query: { top?: string | undefined; objective?: string | undefined }) => SearchHandler;
 
 /** Campaign start behind `POST /api/runs`: resolves to at least the new run's id. */
 export type StartRunHandler = (input: BodyInput, store: RunStore) => Promise<{ id: string } & Record<string, unknown>>;
@@ -30,7 +33,8 @@ export interface AppDeps {
   maxReplications?: number;
   /** Most specs in one `POST /api/estimate` array. Default 1000. */
   maxSpecs?: number;
-  search?: SearchHandler;
+  /** Plan search. Default: `src/search` in this thread; `null` turns the endpoint off (501). */
+  search?: SearchFactory | null;
   startRun?: StartRunHandler;
   /** Where unexpected errors are logged (never sent to the client). Default: console.error. */
   logError?: (err: unknown, where: string) => void;

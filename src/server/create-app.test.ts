@@ -135,8 +135,23 @@ describe('HTTP API (in-process)', () => {
     expect(Object.keys(r.bySource).length).toBeGreaterThan(1);
   });
 
-  it('search and starting runs answer 501 until wired; runs without a store answer 503', async () => {
-    expect((await post(app, '/api/search', llama)).status).toBe(501);
+  it('POST /api/search: best plans for a spec without a plan; bad query or spec → 400', async () => {
+    const { parallel: _omit, ...noPlan } = llama;
+    const res = await post(app, '/api/search?top=3', noPlan);
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as { plans: { parallel: { tp: number; pp: number; dp: number }; gpusUsed: number; estimate: { tokensPerSecPerGpu: number } }[]; evaluated: number };
+    expect(r.plans).toHaveLength(3);
+    expect(r.evaluated).toBeGreaterThan(0);
+    const [a, b] = [r.plans[0]!, r.plans[1]!];
+    expect(a.estimate.tokensPerSecPerGpu * a.gpusUsed).toBeGreaterThanOrEqual(b.estimate.tokensPerSecPerGpu * b.gpusUsed);
+    const bad = await post(app, '/api/search?top=0&objective=speed', { ...noPlan, system: { gpu: 'h100-sxm', gpus: -1 } });
+    expect(bad.status).toBe(400);
+    const paths = ((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['?top', '?objective', 'system.gpus']));
+    expect((await post(createApp({ ...quiet, search: null }), '/api/search', noPlan)).status).toBe(501);
+  });
+
+  it('starting runs answers 501 until wired; runs without a store answer 503', async () => {
     expect((await app.request('/api/runs')).status).toBe(503);
   });
 });

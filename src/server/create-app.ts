@@ -7,6 +7,7 @@ import { BUNDLED_CASES_PATH, builtDashboardDir } from './bundled-paths.js';
 import { errorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { oneAtATime } from './one-at-a-time.js';
+import { planSearch } from './plan-search.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { estimateRoutes } from './routes/estimate.js';
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps = {}): Hono {
   const runner = oneAtATime(deps.runner ?? inProcessRunner);
   const readCases = deps.validationCases ?? (() => readFileSync(BUNDLED_CASES_PATH, 'utf8'));
   const webDir = deps.webDir === undefined ? builtDashboardDir() : deps.webDir;
+  const search = deps.search === undefined ? planSearch : deps.search;
 
   const app = new Hono();
   app.onError((err, c) => {
@@ -50,10 +52,10 @@ export function createApp(deps: AppDeps = {}): Hono {
       },
     }),
   );
-  api.route('/', healthRoutes({ search: deps.search !== undefined, runs: deps.store !== undefined, startRun: deps.startRun !== undefined, dashboard: webDir !== null }));
+  api.route('/', healthRoutes({ search: search !== null, runs: deps.store !== undefined, startRun: deps.startRun !== undefined, dashboard: webDir !== null }));
   api.route('/', catalogRoutes());
   api.route('/', estimateRoutes(deps.maxSpecs ?? 1000));
-  api.route('/', searchRoutes(deps.search));
+  api.route('/', searchRoutes(search));
   api.route('/', simulateRoutes(runner, deps.maxReplications ?? 100));
   api.route('/', runsRoutes(deps.store, deps.startRun));
   api.route('/', validationRoutes(readCases));

@@ -101,7 +101,7 @@ describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, ()
     await page.keyboard.press('Tab'); // skip link
     await page.keyboard.press('Tab'); // Planner
     await page.keyboard.press('Tab'); // Campaigns
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Campaigns');
+    expect(await page.locator(':focus').textContent()).toBe('Campaigns');
     await page.keyboard.press('Enter');
     await page.locator('table.runs').waitFor();
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Campaigns');
