@@ -1,0 +1,122 @@
+import type { Command } from 'commander';
+import { InputError } from '../../core/index.js';
+import { formatShard, parseShard, parseSweep, pointAxes, pointId, shardPoints, WHOLE, type Shard } from '../../sweep/index.js';
+import { jsonlStreamSink } from '../../sweep/node/jsonl-sink.js';
+import { mergeShardFiles } from '../../sweep/node/merge-files.js';
+import { openFileSink } from '../../sweep/node/open-sink.js';
+import { progressBar } from '../../sweep/node/progress-bar.js';
+import type { RowSink } from '../../sweep/node/row-sink.js';
+import { runSweep, type SweepRunSummary } from '../../sweep/node/run-sweep.js';
+import { printJson, readDocumentFile } from '../io.js';
+
+interface SweepOptions {
+  shard?: string;
+  out?: string;
+  threads?: string;
+  json?: boolean;
+  list?: boolean;
+}
+
+/**
+ * `colossus sweep SWEEP [--shard i/N] [--out FILE.jsonl|FILE.db] [--threads N] [--json] [--list]`
+ * and `colossus sweep merge OUT IN...` (or `--out OUT IN...`).
+ */
+export function registerSweep(program: Command): void {
+  const sweep = program
+    .command('sweep')
+    .description('Run a grid of specs (GPU type × count × network × model ...) on worker threads; shard it across machines')
+    .argument('<sweep>', 'sweep file (YAML or JSON): a base spec and a grid of axes; - reads standard input')
+    .option('--shard <i/N>', 'run only the points k with k mod N = i (0 <= i < N)')
+    .option('--out <file>', 'write rows to FILE: .db/.sqlite/.sqlite3 for SQLite, anything else for JSON Lines (default: JSON Lines on stdout)')
+    .option('--threads <n>', 'worker threads (default: all cores; 1 = this thread)')
+    .option('--json', 'print the run summary as JSON (without --out: the summary and the rows as one JSON object)')
+    .option('--list', 'list the points (of the shard) without running them')
+    .addHelpText(
+      'after',
+      `
+Points without a \`parallel\` plan get the best plan of the search; points with one get its estimate.
+Point k belongs to shard k mod N; \`colossus sweep merge\` checks that the shards are complete and of
+one sweep and writes exactly what an unsharded run writes.
+
+Examples:
+  colossus sweep scenarios/sweep-example.yaml --out results.jsonl
+  colossus sweep scenarios/sweep-example.yaml --shard 2/8 --out shard-2.jsonl
+  colossus sweep merge results.jsonl shard-*.jsonl`,
+    )
+    .action(async (file: string, opts: SweepOptions) => {
+      await sweepCommand(file, opts);
+    });
+
+  sweep
+    .command('merge')
+    .description('Merge shard outputs into what one unsharded run writes (refuses missing, duplicate or foreign shards)')
+    .argument('<files...>', 'OUT IN1 IN2 ... (or, with --out, only the inputs)')
+    .option('--out <file>', 'the merged output: .db/.sqlite/.sqlite3 for SQLite, anything else for JSON Lines')
+    .option('--json', 'print the merge summary as JSON')
+    .action((files: string[], opts: { out?: string; json?: boolean }) => {
+      const out = opts.out ?? files[0];
+      const inputs = opts.out !== undefined ? files : files.slice(1);
+      if (out === undefined || inputs.length === 0) {
+        throw new InputError([{ path: 'inputs', message: 'are missing', expected: 'colossus sweep merge OUT IN1 [IN2 ...]' }]);
+      }
+      const summary = mergeShardFiles(out, inputs);
+      if (opts.json) printJson(summary);
+      else process.stdout.write(`merged ${summary.inputs} shard output(s): ${summary.points} points of sweep ${summary.sweep} → ${summary.out}\n`);
+    });
+}
+
+function intOption(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError([{ path: flag, message: 'is not a valid value', expected: `an integer from ${min} to ${max}`, received: JSON.stringify(value) }]);
+  }
+  return n;
+}
+
+async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
+  const shard: Shard = opts.shard !== undefined ? parseShard(opts.shard) : WHOLE;
+  const threads = intOption(opts.threads, '--threads', 1, 256);
+  if (opts.out === '') throw new InputError([{ path: '--out', message: 'is empty', expected: 'a file name' }]);
+  const sweep = parseSweep(readDocumentFile(file));
+
+  if (opts.list) {
+    const lines = shardPoints(sweep.points, shard).map((k) => {
+      const axes = pointAxes(sweep.axes, k);
+      return JSON.stringify({ point: k, id: pointId(axes), shard: formatShard(shard), axes });
+    });
+    process.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');
+    return;
+  }
+
+  const collected: string[] = [];
+  let sink: RowSink;
+  if (opts.out !== undefined) sink = openFileSink(opts.out, sweep.axes.map((a) => a.path));
+  else if (opts.json) sink = { write: (line) => collected.push(line), close: () => undefined, abort: () => undefined };
+  else sink = jsonlStreamSink(process.stdout);
+
+  const bar = process.stderr.isTTY ? progressBar(process.stderr, `sweep ${formatShard(shard)}`) : undefined;
+  let summary: SweepRunSummary;
+  try {
+    summary = await runSweep(sweep, sink, {
+      shard,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(bar ? { onProgress: (done: number, total: number) => bar.update(done, total) } : {}),
+    });
+  } finally {
+    bar?.clear();
+  }
+  const text = `${formatSummary(summary)}${opts.out !== undefined ? ` → ${opts.out}` : ''}\n`;
+  if (opts.json) printJson(opts.out !== undefined ? { ...summary, out: opts.out } : { ...summary, rows: collected.map((l) => JSON.parse(l) as unknown) });
+  else if (opts.out !== undefined) process.stdout.write(text);
+  else process.stderr.write(text);
+}
+
+function formatSummary(s: SweepRunSummary): string {
+  const name = s.name ? ` (${s.name})` : '';
+  const errors = s.errors ? `, ${s.errors} error row(s)` : '';
+  return (
+    `sweep ${s.sweep}${name}: shard ${s.shard}, ${s.shardPoints} of ${s.points} points${errors} in ${s.elapsedS.toFixed(2)} s ` +
+    `(${s.pointsPerSec.toFixed(1)} points/s, ${s.threads} thread${s.threads === 1 ? '' : 's'}${s.usesWorkers ? '' : ', in process'})`
+  );
+}

@@ -1,0 +1,266 @@
+import {
+  InputError,
+  checkKeys,
+  closest,
+  describeValue,
+  formatIssue,
+  newReadContext,
+  readEnum,
+  readNumber,
+  readObject,
+  readString,
+  report,
+  type Issue,
+  type PathSegment,
+  type ReadContext,
+  type SourceDocument,
+} from '../core/index.js';
+import { OBJECTIVES, type Objective } from '../search/types.js';
+import { SPEC_KEYS, parseSpecValue } from '../spec/index.js';
+import type { Precision } from '../spec/types.js';
+import { canonicalJson } from './canonical-json.js';
+import { axisValueIndices, pointSpecValue } from './expand.js';
+import { hash64Hex } from './hash.js';
+import type { Sweep, SweepAxis, SweepSearchOptions } from './types.js';
+
+const SWEEP_KEYS = ['name', 'notes', 'base', 'grid', 'search'];
+const SEARCH_KEYS = ['objective', 'memoryMargin', 'precisions'];
+const PRECISIONS: readonly Precision[] = ['bf16', 'fp8'];
+/** A larger grid is refused: it is almost always a typo (an extra axis or value), not a plan. */
+export const MAX_SWEEP_POINTS = 1_000_000;
+/** Values per axis. */
+const MAX_AXIS_VALUES = 10_000;
+/** Distinct issues reported before validation stops looking. */
+const MAX_ISSUES = 20;
+const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Bumped when the meaning of a sweep file or of its rows changes, so old shards are not merged with new. */
+export const SWEEP_FORMAT = 'colossus-sweep/1';
+
+export type SweepResult = { ok: true; sweep: Sweep } | { ok: false; issues: Issue[] };
+
+/**
+ * Validate a sweep document:
+ * ```yaml
+ * name: gpus-and-network        # optional
+ * base: { model: ..., system: ..., training: ..., parallel: ... }   # a spec; parallel optional
+ * grid:                          # axes over dotted field paths; the first varies slowest
+ *   system.gpu: [h100-sxm, h200-sxm, b200]
+ *   system.gpus: [16384, 65536]
+ * search: { objective: tokens-per-sec, memoryMargin: 0.05, precisions: [bf16, fp8] }  # optional
+ * ```
+ * Beyond the file's structure, every point is checked as a spec: a field that is invalid on its
+ * own (a typo, a wrong type, an unknown GPU) in any point refuses the file, with the position of
+ * the offending value; so does a sweep in which no point is a valid spec. A point whose fields are
+ * valid but do not fit together (tp·pp·cp·dp ≠ gpus, tp not dividing the heads) is not an error of
+ * the file: it becomes an error row when the sweep runs.
+ */
+export function parseSweepDocument(doc: SourceDocument): SweepResult {
+  const ctx = newReadContext(doc);
+  const root = readObject(ctx, doc.value, []);
+  if (!root) return { ok: false, issues: ctx.issues };
+  checkKeys(ctx, root, SWEEP_KEYS, []);
+  const name = readString(ctx, root, 'name', []);
+  const base = root['base'] === undefined || root['base'] === null ? {} : readObject(ctx, root['base'], ['base']);
+  const axes = readGrid(ctx, root['grid']);
+  const search = readSearchOptions(ctx, root['search']);
+  if (!base || !axes || !search || ctx.issues.length > 0) return { ok: false, issues: ctx.issues };
+  let points = 1;
+  for (const axis of axes) points *= axis.values.length;
+  if (points > MAX_SWEEP_POINTS) {
+    report(ctx, ['grid'], `has ${points.toLocaleString('en-US')} points`, { expected: `at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')}` });
+    return { ok: false, issues: ctx.issues };
+  }
+  const issues = checkPoints(doc, base, axes);
+  if (issues.length > 0) return { ok: false, issues };
+  const sweep: Sweep = { base, axes, search, points, fingerprint: sweepFingerprint(base, axes, search) };
+  if (name !== undefined) sweep.name = name;
+  return { ok: true, sweep };
+}
+
+/** Throwing variant: an InputError carries the issues. */
+export function parseSweep(doc: SourceDocument): Sweep {
+  const r = parseSweepDocument(doc);
+  if (!r.ok) throw new InputError(r.issues);
+  return r.sweep;
+}
+
+/** Hash of what decides the rows: format version, base, axes in order with their values, search options. */
+export function sweepFingerprint(base: Record<string, unknown>, axes: readonly SweepAxis[], search: SweepSearchOptions): string {
+  return hash64Hex(canonicalJson({ format: SWEEP_FORMAT, base, axes: axes.map((a) => [a.path, a.values]), search }));
+}
+
+function readGrid(ctx: ReadContext, value: unknown): SweepAxis[] | undefined {
+  if (value === undefined || value === null) return [];
+  const grid = readObject(ctx, value, ['grid']);
+  if (!grid) return undefined;
+  const axes: SweepAxis[] = [];
+  for (const [path, values] of Object.entries(grid)) {
+    const at: PathSegment[] = ['grid', path];
+    const segments = path.split('.');
+    if (!segments.every((s) => SEGMENT.test(s))) {
+      report(ctx, at, 'is not a dotted field path', { expected: 'names joined by dots, e.g. system.gpu', received: describeValue(path) });
+      continue;
+    }
+    const head = segments[0] as string;
+    if (!SPEC_KEYS.includes(head)) {
+      const guess = closest(head, SPEC_KEYS);
+      report(ctx, at, `does not start with a spec field${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        expected: `a path under ${SPEC_KEYS.join(', ')}`,
+        received: describeValue(path),
+      });
+      continue;
+    }
+    if (!Array.isArray(values) || values.length === 0) {
+      report(ctx, at, 'has the wrong type', { expected: 'a non-empty list of values', received: describeValue(values) });
+      continue;
+    }
+    if (values.length > MAX_AXIS_VALUES) {
+      report(ctx, at, 'has too many values', { expected: `at most ${MAX_AXIS_VALUES}`, received: String(values.length) });
+      continue;
+    }
+    const seen = new Map<string, number>();
+    values.forEach((v, i) => {
+      const key = canonicalJson(v);
+      const first = seen.get(key);
+      if (first !== undefined) report(ctx, [...at, i], `repeats value [${first}]`, { expected: 'distinct values', received: describeValue(v) });
+      else seen.set(key, i);
+    });
+    const overlap = axes.find((a) => isPrefix(a.segments, segments) || isPrefix(segments, a.segments));
+    if (overlap) {
+      report(ctx, at, `overlaps the axis ${overlap.path}`, { expected: 'axes that set different fields' });
+      continue;
+    }
+    axes.push({ path, segments, values });
+  }
+  return axes;
+}
+
+function isPrefix(a: readonly string[], b: readonly string[]): boolean {
+  return a.length <= b.length && a.every((s, i) => s === b[i]);
+}
+
+function readSearchOptions(ctx: ReadContext, value: unknown): SweepSearchOptions | undefined {
+  const opts: SweepSearchOptions = { objective: 'tokens-per-sec', memoryMargin: 0.05 };
+  if (value === undefined || value === null) return opts;
+  const o = readObject(ctx, value, ['search']);
+  if (!o) return undefined;
+  checkKeys(ctx, o, SEARCH_KEYS, ['search']);
+  const objective = readEnum<Objective>(ctx, o, 'objective', ['search'], OBJECTIVES);
+  if (objective !== undefined) opts.objective = objective;
+  const margin = readNumber(ctx, o, 'memoryMargin', ['search'], { min: 0, max: 0.9 });
+  if (margin !== undefined) opts.memoryMargin = margin;
+  const precisions = o['precisions'];
+  if (precisions !== undefined && precisions !== null) {
+    const at = ['search', 'precisions'];
+    if (!Array.isArray(precisions) || precisions.length === 0) {
+      report(ctx, at, 'has the wrong type', { expected: `a non-empty list of ${PRECISIONS.join(', ')}`, received: describeValue(precisions) });
+    } else {
+      const list: Precision[] = [];
+      precisions.forEach((p, i) => {
+        if (typeof p === 'string' && (PRECISIONS as readonly string[]).includes(p)) {
+          if (!list.includes(p as Precision)) list.push(p as Precision);
+        } else report(ctx, [...at, i], 'is not an allowed value', { expected: `one of ${PRECISIONS.join(', ')}`, received: describeValue(p) });
+      });
+      opts.precisions = list;
+    }
+  }
+  return opts;
+}
+
+/**
+ * Check every point as a spec. Issues of fields on their own (the lenient parse that plan search
+ * uses) refuse the file; so does a sweep none of whose points passes the full parse. Issues are
+ * placed at the value that caused them: an axis value in `grid`, or a field of `base`.
+ */
+function checkPoints(doc: SourceDocument, base: Record<string, unknown>, axes: readonly SweepAxis[]): Issue[] {
+  let points = 1;
+  for (const axis of axes) points *= axis.values.length;
+  const found = new Map<string, Issue>();
+  let firstStrict: Issue[] | undefined;
+  let anyValid = false;
+  for (let k = 0; k < points && found.size < MAX_ISSUES; k++) {
+    const idx = axisValueIndices(axes, k);
+    const { value, blockedAxis } = pointSpecValue(base, axes, k);
+    if (blockedAxis !== undefined) {
+      const axis = axes[blockedAxis] as SweepAxis;
+      const issue = locate(doc, ['grid', axis.path], `grid["${axis.path}"]`, 'runs through a field of the spec that is not an object', {
+        expected: 'a path through objects (set the whole field instead)',
+      });
+      found.set(formatIssue(issue), issue);
+      continue;
+    }
+    const pointDoc = mappedDocument(doc, axes, idx);
+    const lenient = parseSpecValue(value, pointDoc, [], { planOptional: true });
+    if (!lenient.ok) {
+      for (const issue of lenient.issues) {
+        const placed = place(issue, axes, idx);
+        const key = formatIssue(placed);
+        if (!found.has(key)) found.set(key, placed);
+      }
+      continue;
+    }
+    if (anyValid) continue;
+    if (!hasPlan(value)) {
+      anyValid = true;
+      continue;
+    }
+    const strict = parseSpecValue(value, pointDoc, [], {});
+    if (strict.ok) anyValid = true;
+    else firstStrict ??= strict.issues.map((i) => place(i, axes, idx));
+  }
+  if (found.size > 0) return [...found.values()];
+  if (!anyValid && firstStrict) {
+    return [
+      { path: '', message: `no point of the sweep is a valid spec; the first point's issues follow`, ...(doc.file !== undefined ? { file: doc.file } : {}) },
+      ...firstStrict,
+    ];
+  }
+  return [];
+}
+
+/** A point has a plan (and is estimated, not searched) when `parallel` is present. */
+export function hasPlan(value: Record<string, unknown>): boolean {
+  return value['parallel'] !== undefined && value['parallel'] !== null;
+}
+
+/** The axis (if any) that set the field at `path`: its segments are a prefix of the path. */
+function axisFor(axes: readonly SweepAxis[], path: readonly PathSegment[]): number {
+  return axes.findIndex((a) => a.segments.length <= path.length && a.segments.every((s, i) => s === path[i]));
+}
+
+/** Positions of a point's fields in the sweep file: axis values in `grid`, everything else in `base`. */
+function mappedDocument(doc: SourceDocument, axes: readonly SweepAxis[], idx: readonly number[]): SourceDocument {
+  return {
+    file: doc.file,
+    value: undefined,
+    positionOf(path) {
+      const a = axisFor(axes, path);
+      if (a < 0) return doc.positionOf(['base', ...path]) ?? doc.positionOf(['grid']);
+      const axis = axes[a] as SweepAxis;
+      return doc.positionOf(['grid', axis.path, idx[a] as number, ...path.slice(axis.segments.length)]);
+    },
+  };
+}
+
+/** Rename an issue's spec path to where it is written: `grid["system.gpu"][1]` or `base.system.gpu`. */
+function place(issue: Issue, axes: readonly SweepAxis[], idx: readonly number[]): Issue {
+  const segs = issue.path === '' ? [] : issue.path.split(/\.|(?=\[)/);
+  const a = axisFor(axes, segs);
+  const out = { ...issue };
+  if (a >= 0) {
+    const axis = axes[a] as SweepAxis;
+    const rest = segs.slice(axis.segments.length).join('.');
+    out.path = `grid["${axis.path}"][${idx[a] as number}]${rest ? `.${rest}` : ''}`;
+  } else {
+    out.path = issue.path ? `base.${issue.path}` : 'base';
+  }
+  return out;
+}
+
+function locate(doc: SourceDocument, at: PathSegment[], path: string, message: string, extra: { expected?: string; received?: string }): Issue {
+  const ctx = newReadContext(doc);
+  report(ctx, at, message, extra);
+  const issue = ctx.issues[0] as Issue;
+  issue.path = path;
+  return issue;
+}
