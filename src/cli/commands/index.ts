@@ -3,9 +3,10 @@ import { registerEstimate } from './estimate.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
+import { registerSweep } from './sweep.js';
 import { registerValidate } from './validate.js';
 
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerEstimate, registerSearch, registerValidate, registerSimulate, registerServe];
+export const commands: RegisterCommand[] = [registerEstimate, registerSearch, registerValidate, registerSimulate, registerServe, registerSweep];
