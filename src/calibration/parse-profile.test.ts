@@ -44,8 +44,8 @@ describe('parseProfileValue', () => {
     ['a typo in a field', (p) => ((p.attention[0] as Record<string, unknown>).seqlen = 1), 'attention[0].seqlen', /did you mean "seqLen"/],
     ['a date that is not one', (p) => (p.date = 'yesterday'), 'date', /is not a date/],
     ['a GPU not in the catalog', (p) => (p.gpu = 'h1000'), 'gpu', /not an allowed value/],
-    ['a table that is not an array', (p) => (p.memory = {}), 'memory', /wrong type/],
-    ['a missing table', (p) => delete p.gemm, 'gemm', /is required/],
+    ['a table that is not an array', (p) => ((p as Record<string, unknown>).memory = {}), 'memory', /wrong type/],
+    ['a missing table', (p) => delete (p as Record<string, unknown>).gemm, 'gemm', /is required/],
   ];
   for (const [name, edit, path, message] of refusals) {
     it(`refuses ${name} at ${path}`, () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError, formatIssue, type Issue } from '../../core/index.js';
 import { estimate, type Estimate } from '../../model/index.js';
 import { parseSpecValue, type Spec } from '../../spec/index.js';
+import { loadCalibration } from '../calibration-option.js';
 import { CliError } from '../errors.js';
 import { bar, duration, num, pct, table } from '../format.js';
 import { printJson, readDocumentFile } from '../io.js';
@@ -14,6 +15,7 @@ export function registerEstimate(program: Command): void {
     .description('Step time, throughput, MFU and memory per GPU for a model, a system and a parallel plan')
     .argument('<spec>', 'spec file (YAML or JSON): one spec, or an array of specs; - reads standard input')
     .option('--json', 'print JSON (an array of results for an array of specs)')
+    .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)')
     .addHelpText(
       'after',
       `
@@ -23,13 +25,18 @@ zeroStage) are resolved to the fastest values that fit in memory; the result say
 Example:
   colossus estimate examples/llama3-405b.yaml --json`,
     )
-    .action((file: string, opts: { json?: boolean }) => {
+    .action((file: string, opts: { json?: boolean; calibration?: string }) => {
+      const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
       const doc = readDocumentFile(file);
       const values = Array.isArray(doc.value) ? doc.value : [doc.value];
       const outcomes: Outcome[] = values.map((v, i) => {
         const r = parseSpecValue(v, doc, Array.isArray(doc.value) ? [i] : []);
         if (!r.ok) return { issues: r.issues };
-        return { spec: r.spec, estimate: estimate(r.spec) };
+        const eff = cal?.effFor(r.spec.system.gpu.id);
+        if (cal && !eff) {
+          process.stderr.write(`note: ${Array.isArray(doc.value) ? `[${i}] ` : ''}${r.spec.system.gpu.id} is not the calibrated GPU (${cal.gpu.id}): model defaults used\n`);
+        }
+        return { spec: r.spec, estimate: estimate(r.spec, eff) };
       });
       if (!Array.isArray(doc.value)) {
         const only = outcomes[0];
@@ -43,8 +50,10 @@ Example:
       } else {
         outcomes.forEach((o, i) => {
           if (Array.isArray(doc.value)) process.stdout.write(`${i ? '\n' : ''}[${i}] `);
-          if ('estimate' in o) process.stdout.write(`${renderEstimate(o.spec, o.estimate)}\n`);
-          else process.stdout.write(`invalid spec\n${o.issues.map((x) => `  ${formatIssue(x)}`).join('\n')}\n`);
+          if ('estimate' in o) {
+            if (cal && o.spec.system.gpu.id === cal.gpu.id) process.stdout.write(`calibrated: ${cal.file} (${cal.profile.device.name}, ${cal.profile.date})\n`);
+            process.stdout.write(`${renderEstimate(o.spec, o.estimate)}\n`);
+          } else process.stdout.write(`invalid spec\n${o.issues.map((x) => `  ${formatIssue(x)}`).join('\n')}\n`);
         });
       }
       if (!anyOk) process.exitCode = 1;

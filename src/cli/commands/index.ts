@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCalibrate } from './calibrate.js';
 import { registerEstimate } from './estimate.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
@@ -9,4 +10,4 @@ import { registerValidate } from './validate.js';
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerEstimate, registerSearch, registerValidate, registerSimulate, registerServe, registerSweep];
+export const commands: RegisterCommand[] = [registerEstimate, registerSearch, registerValidate, registerSimulate, registerServe, registerCalibrate, registerSweep];

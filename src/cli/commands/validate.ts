@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
 import { parseCases, runValidation, type ErrorStats } from '../../validation/index.js';
+import { loadCalibration } from '../calibration-option.js';
 import { num, pct, table } from '../format.js';
 import { printJson } from '../io.js';
 
@@ -15,17 +16,23 @@ export function registerValidate(program: Command): void {
     .description('Estimate every published, measured training run and report the error (MAPE, median, max) per source')
     .option('--json', 'print JSON: every case with predicted and measured tokens/s/GPU, and the error statistics')
     .option('--cases <file>', 'validation cases (JSON Lines, the format of data/validation/public-cases.jsonl)', BUNDLED_CASES)
-    .action((opts: { json?: boolean; cases: string }) => {
+    .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)')
+    .action((opts: { json?: boolean; cases: string; calibration?: string }) => {
+      const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
       let text: string;
       try {
         text = readFileSync(opts.cases, 'utf8');
       } catch {
         throw new InputError([{ path: '', file: opts.cases, message: 'cannot read the validation cases' }]);
       }
-      const report = runValidation(parseCases(text, opts.cases));
+      const report = runValidation(parseCases(text, opts.cases), cal?.effFor);
+      const calibrated = cal ? report.rows.filter((r) => r.gpu === cal.gpu.id).length : 0;
       if (opts.json) {
-        printJson(report);
+        printJson(cal ? { ...report, calibration: { profile: cal.file, device: cal.profile.device.name, date: cal.profile.date, gpu: cal.gpu.id, cases: calibrated, overrides: cal.fit.overrides } } : report);
         return;
+      }
+      if (cal) {
+        process.stdout.write(`calibrated: ${cal.file} (${cal.profile.device.name}, ${cal.profile.date}) applied to the ${calibrated} ${cal.gpu.id} case(s); other GPUs use the defaults\n\n`);
       }
       const rows = report.rows.map((r) => [
         r.id,
