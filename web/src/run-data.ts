@@ -58,7 +58,7 @@ export function runFigures(summary: unknown, timeline: StoredRun['timeline'] = [
     interruptions: first(summary, ['training.interruptions', 'training.interruptions.total', 'interruptions.total', 'interruptions']),
     energyMwh: first(summary, ['energy.mwh', 'energy.totalMwh']),
     peakMw: first(summary, ['energy.peakMw']),
-    costUsd: first(summary, ['cost.totalUsd', 'cost.usd', 'cost.total', 'cost']),
+    costUsd: first(summary, ['cost.campaignUsd', 'cost.totalUsd', 'cost.usd', 'cost.total', 'cost']),
     peakGpus: peak > 0 ? peak : first(summary, ['peakGpus']),
   };
 }
@@ -117,14 +117,29 @@ export function interruptionBins(events: StoredRun['events'], binDays: number): 
   return [...bins.entries()].sort((a, b) => a[0] - b[0]);
 }
 
-/** Power over days (MW), from an `energy` blob (`[{day, mw}]`) or the summary. */
+/** Power over days (MW): `[{day, mw}]` points or the campaign's `[{fromDay, toDay, powerMw}]` steps, from the blobs or the summary. */
 export function powerSeries(run: StoredRun): Series | undefined {
-  const cands: unknown[] = [run.blobs['energy'], run.blobs['power'], isObj(run.blobs['energy']) ? run.blobs['energy']['series'] : undefined, isObj(run.summary) && isObj(run.summary['energy']) ? run.summary['energy']['series'] : undefined];
+  const energyOf = (v: unknown): unknown => (isObj(v) ? v['energy'] : undefined);
+  const cands: unknown[] = [
+    run.blobs['energy'],
+    run.blobs['power'],
+    isObj(run.blobs['energy']) ? run.blobs['energy']['series'] : undefined,
+    isObj(energyOf(run.blobs['result'])) ? (energyOf(run.blobs['result']) as Record<string, unknown>)['series'] : undefined,
+    isObj(energyOf(run.summary)) ? (energyOf(run.summary) as Record<string, unknown>)['series'] : undefined,
+  ];
   for (const c of cands) {
     if (!Array.isArray(c) || !isObj(c[0])) continue;
-    const key = ['mw', 'itMw', 'facilityMw', 'powerMw'].find((k) => typeof (c[0] as Record<string, unknown>)[k] === 'number');
-    if (!key || typeof c[0]['day'] !== 'number') continue;
-    return { name: key, points: c.filter(isObj).map((p) => [Number(p['day']), Number(p[key])] as [number, number]) };
+    const rows = c.filter(isObj);
+    const head = rows[0]!;
+    if (typeof head['fromDay'] === 'number' && typeof head['powerMw'] === 'number') {
+      const points = rows.map((p) => [Number(p['fromDay']), Number(p['powerMw'])] as [number, number]);
+      const last = rows.at(-1)!;
+      if (typeof last['toDay'] === 'number') points.push([last['toDay'], Number(last['powerMw'])]);
+      return { name: 'facility MW', points };
+    }
+    const key = ['mw', 'itMw', 'facilityMw', 'powerMw'].find((k) => typeof head[k] === 'number');
+    if (!key || typeof head['day'] !== 'number') continue;
+    return { name: key, points: rows.map((p) => [Number(p['day']), Number(p[key])] as [number, number]) };
   }
   return undefined;
 }
