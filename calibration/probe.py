@@ -42,11 +42,19 @@ def fail(msg, code=2):
     sys.exit(code)
 
 
-try:
-    import torch
-    import torch.nn.functional as F
-except Exception as exc:  # noqa: BLE001 - any import failure means the same thing to the user
-    fail(f"cannot import torch ({exc}); install PyTorch with CUDA support on this host")
+# Imported in main(), so that the shape lists can be read (and tested) without PyTorch.
+torch = None
+F = None
+
+
+def load_torch():
+    global torch, F
+    try:
+        import torch as _torch
+        import torch.nn.functional as _F
+    except Exception as exc:  # noqa: BLE001 - any import failure means the same thing to the user
+        fail(f"cannot import torch ({exc}); install PyTorch with CUDA support on this host")
+    torch, F = _torch, _F
 
 
 # ----------------------------------------------------------------------------- timing
@@ -113,6 +121,16 @@ def gemm_shapes(quick):
             seen.add(s)
             out.append(s)
     return out
+
+
+def planned_shapes(quick):
+    return {
+        "gemm": [list(s) for s in gemm_shapes(quick)],
+        "attentionSeqLens": QUICK_ATTN_SEQ if quick else ATTN_SEQ,
+        "attentionHeads": ATTN_HEADS,
+        "attentionHeadDim": ATTN_HEAD_DIM,
+        "attentionTokens": ATTN_TOKENS,
+    }
 
 
 # ----------------------------------------------------------------------------- GEMM
@@ -189,7 +207,7 @@ def gemm_table(quick, device, skipped, budget):
                 skipped.append({"what": f"gemm {dtype} {m}x{n}x{k}", "reason": "out of memory"})
                 continue
             tflops = 2.0 * m * n * k / (ms * 1e-3) / 1e12
-            rows.append({"dtype": dtype, "m": m, "n": n, "k": k, "ms": round(ms, 5), "tflops": round(tflops, 2)})
+            rows.append({"dtype": dtype, "m": m, "n": n, "k": k, "ms": float(f"{ms:.6g}"), "tflops": round(tflops, 2)})
             log(f"gemm {dtype} [{done}/{total}] {m}x{n}x{k}: {ms:.3f} ms, {tflops:.1f} TFLOP/s")
     return rows
 
@@ -240,7 +258,7 @@ def attention_table(quick, device, skipped, budget):
         fwd_tflops = fwd_flops / (fwd_ms * 1e-3) / 1e12
         rows.append({
             "seqLen": s, "batch": b, "heads": ATTN_HEADS, "headDim": ATTN_HEAD_DIM, "causal": True,
-            "fwdMs": round(fwd_ms, 5), "fwdBwdMs": round(fwd_bwd_ms, 5), "fwdTflops": round(fwd_tflops, 2),
+            "fwdMs": float(f"{fwd_ms:.6g}"), "fwdBwdMs": float(f"{fwd_bwd_ms:.6g}"), "fwdTflops": round(fwd_tflops, 2),
         })
         log(f"attention [{i + 1}/{len(seqs)}] seq {s} x batch {b}: fwd {fwd_ms:.3f} ms ({fwd_tflops:.1f} TFLOP/s), "
             f"fwd+bwd {fwd_bwd_ms:.3f} ms (bwd/fwd {(fwd_bwd_ms - fwd_ms) / fwd_ms:.2f})")
@@ -272,7 +290,7 @@ def memory_table(quick, device, skipped):
             skipped.append({"what": f"memory {name}", "reason": str(exc).splitlines()[0][:200]})
             continue
         gbps = moved / (ms * 1e-3) / 1e9
-        rows.append({"kernel": name, "bytes": moved, "ms": round(ms, 5), "bandwidthGBps": round(gbps, 1)})
+        rows.append({"kernel": name, "bytes": moved, "ms": float(f"{ms:.6g}"), "bandwidthGBps": round(gbps, 1)})
         log(f"memory {name}: {moved / 2**30:.2f} GiB moved in {ms:.3f} ms, {gbps:.0f} GB/s")
     del x, y, z, x2
     torch.cuda.empty_cache()
@@ -319,8 +337,13 @@ def main():
     ap.add_argument("--device", type=int, default=0, help="CUDA device index (default 0)")
     ap.add_argument("--budget-s", type=float, default=240.0,
                     help="stop starting new measurements after this many seconds (default 240)")
+    ap.add_argument("--print-shapes", action="store_true", help="print the shapes it would measure (JSON) and exit")
     args = ap.parse_args()
+    if args.print_shapes:
+        print(json.dumps(planned_shapes(args.quick)))
+        return
 
+    load_torch()
     if not torch.cuda.is_available():
         fail("torch.cuda.is_available() is False: no CUDA/ROCm GPU visible to PyTorch on this host")
     if args.device < 0 or args.device >= torch.cuda.device_count():
@@ -350,7 +373,6 @@ def main():
         "cuda": torch.version.cuda or (getattr(torch.version, "hip", None) and f"hip {torch.version.hip}") or "unknown",
         "torch": torch.__version__,
         "python": platform.python_version(),
-        "host": platform.node(),
         "date": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "gemm": gemm,
         "attention": attention,

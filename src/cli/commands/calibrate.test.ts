@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findGpu, type GpuSpec } from '../../catalog/index.js';
-import { fitProfile, synthesizeProfile } from '../../calibration/index.js';
+import { fitProfile, probeShapes, synthesizeProfile } from '../../calibration/index.js';
 import { efficiencyFor, estimate } from '../../model/index.js';
 import { parseSpec } from '../../spec/index.js';
 
@@ -207,6 +207,23 @@ describe('the probe', () => {
     const r = spawnSync('python3', ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', probe, join(dir, 'probe.pyc')], { encoding: 'utf8' });
     expect(r.error).toBeUndefined();
     expect(r.status, r.stderr).toBe(0);
+  });
+
+  for (const quick of [false, true]) {
+    it(`measures the shapes the synthetic profiles mirror${quick ? ' (--quick)' : ''} (no PyTorch needed)`, () => {
+      const r = spawnSync('python3', [probe, '--print-shapes', ...(quick ? ['--quick'] : [])], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(probeShapes(quick))));
+    });
+  }
+
+  it('says clearly when PyTorch is missing', () => {
+    const r = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) return; // this host has PyTorch: nothing to check
+    const p = spawnSync('python3', [probe, '--quick'], { encoding: 'utf8' });
+    expect(p.status).toBe(2);
+    expect(p.stderr).toContain('cannot import torch');
+    expect(p.stdout).toBe('');
   });
 
   it('is listed in colossus --help', () => {
