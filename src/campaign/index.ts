@@ -4,6 +4,7 @@ export * from './supply-what-if.js';
 export * from './planner.js';
 export * from './spec-for.js';
 export * from './fixed-degree-planner.js';
+export * from './search-planner.js';
 export * from './slowest-gpu.js';
 export * from './job-schedule.js';
 export * from './train-job.js';

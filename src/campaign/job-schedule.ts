@@ -45,9 +45,10 @@ export interface ScheduleOptions {
 /**
  * When the job starts, and when it re-plans. It starts on the first day the usable capacity
  * reaches `startGpus` and a plan fits. Afterwards it asks the planner again whenever capacity has
- * grown by `replanGrowth` since it last asked, and adopts the new plan (a reconfiguration: a
- * checkpoint and a restart) only if it trains faster; it must re-plan when capacity falls below
- * the GPUs in use or the GPU type to plan for changes. Pure.
+ * grown by `replanGrowth` since it last asked, or has just stopped growing (the first day of a
+ * plateau) above what it last asked for and what the job uses; it adopts the new plan (a
+ * reconfiguration: a checkpoint and a restart) only if it trains faster. It must re-plan when
+ * capacity falls below the GPUs in use or the GPU type to plan for changes. Pure.
  */
 export function scheduleJob(days: readonly CapacityDay[], options: ScheduleOptions): JobSchedule {
   const segments: PlanSegment[] = [];
@@ -74,7 +75,11 @@ export function scheduleJob(days: readonly CapacityDay[], options: ScheduleOptio
       memoryGiB: p.estimate.memory.totalGiB,
     };
   };
+  let previousGpus = NaN;
+  let stableDays = 0;
   for (const d of days) {
+    stableDays = d.gpus === previousGpus ? stableDays + 1 : 0;
+    previousGpus = d.gpus;
     const gpu = d.gpu;
     if (gpu === undefined || d.gpus <= 0) continue;
     if (!current) {
@@ -88,7 +93,9 @@ export function scheduleJob(days: readonly CapacityDay[], options: ScheduleOptio
       continue;
     }
     const forced = gpu !== current.gpu || d.gpus < current.gpusUsed;
-    if (!forced && d.gpus < askedAt * (1 + options.replanGrowth)) continue;
+    const grown = d.gpus >= askedAt * (1 + options.replanGrowth);
+    const plateau = stableDays === 1 && d.gpus > askedAt && d.gpus > current.gpusUsed;
+    if (!forced && !grown && !plateau) continue;
     const next = plan({ ...d, gpu });
     if (next && (forced || next.tokensPerSec > current.tokensPerSec * 1.001)) {
       current = next;

@@ -6,6 +6,7 @@ import { peakGpusByType } from '../energy/peak-gpus-by-type.js';
 import type { CampaignInput } from './campaign-input.js';
 import type { CampaignResult, JobOutcome, TrainingSummary } from './campaign-result.js';
 import { fixedDegreePlanner } from './fixed-degree-planner.js';
+import { searchPlanner } from './search-planner.js';
 import { scheduleJob, type CapacityDay, type JobSchedule } from './job-schedule.js';
 import { campaignMilestones } from './milestones.js';
 import type { Planner } from './planner.js';
@@ -17,10 +18,7 @@ export const CAMPAIGN_STAGES = ['build-out', 'planning', 'training', 'energy and
 export type CampaignStage = (typeof CAMPAIGN_STAGES)[number];
 
 export interface CampaignOptions {
-  /**
-   * Chooses plans. Default: fixed degrees when the scenario gives them; otherwise required (the
-   * CLI passes plan search).
-   */
+  /** Chooses plans. Default: fixed degrees when the scenario gives them, plan search otherwise. */
   planner?: Planner;
   /** Overrides the scenario's seed. */
   seed?: number;
@@ -57,9 +55,7 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
   const buildout = simulateBuildout(input.buildout);
 
   progress('planning');
-  const base = options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees) : undefined);
-  if (!base) throw new Error('runCampaign: no planner (give training.parallel degrees or pass a planner)');
-  const planner = cached(base);
+  const planner = cached(options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees) : searchPlanner(t)));
   const gpusPerNode = input.buildout.gpusPerServer;
   const spareGpus = r.spareNodes * gpusPerNode;
   const totalDelivered = input.buildout.deliveries.reduce((s, d) => s + d.gpus, 0);

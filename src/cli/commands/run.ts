@@ -1,0 +1,146 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { CAMPAIGN_STAGES, runCampaign, type CampaignResult } from '../../campaign/index.js';
+import { InputError } from '../../core/index.js';
+import { formatCampaignSummary, renderCampaignReport } from '../../report/index.js';
+import { parseCampaignScenarioOrThrow } from '../../scenario/index.js';
+import { defaultStorePath, openStore, StoreError, type RunStore } from '../../store/index.js';
+import { CliError } from '../errors.js';
+import { printJson, readDocumentFile } from '../io.js';
+
+/** The bundled Colossus scenario, found next to the package (not the working directory). */
+export const bundledScenarioPath = fileURLToPath(new URL('../../../scenarios/colossus.yaml', import.meta.url));
+
+interface RunOptions {
+  json?: boolean;
+  db?: string;
+  report?: string;
+  seed?: string;
+}
+
+/** `colossus run [SCENARIO] [--json] [--db PATH] [--report PATH] [--seed N]`. */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Play a campaign: chip deliveries → build-out → training through failures → time-to-model, energy, cost (saved, with an HTML report)')
+    .argument('[scenario]', 'campaign scenario (YAML or JSON); default: the bundled scenarios/colossus.yaml')
+    .option('--json', 'print the result as JSON')
+    .option('--db <path>', 'run store (SQLite)', defaultStorePath)
+    .option('--report <path>', 'write the HTML report here (default: next to the store)')
+    .option('--seed <n>', 'random seed of the failure simulation (overrides the scenario)')
+    .action((file: string | undefined, opts: RunOptions) => {
+      runCommand(file, opts);
+    });
+}
+
+export function parseSeed(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InputError([{ path: '--seed', message: 'is not a valid seed', expected: 'an integer >= 0', received: JSON.stringify(value) }]);
+  }
+  return n;
+}
+
+/** Where the report goes when `--report` is not given: beside the store, `<store name>-report.html`. */
+export function defaultReportPath(dbPath: string): string {
+  const base = basename(dbPath, extname(dbPath)) || 'colossus';
+  return join(dirname(dbPath), `${base}-report.html`);
+}
+
+/** Open the store, turning its errors into CLI errors (no stack trace). */
+export function openRunStore(path: string): RunStore {
+  try {
+    return openStore(path);
+  } catch (err) {
+    if (err instanceof StoreError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** The summary stored with a run (what `runs list` shows). */
+export function runSummary(r: CampaignResult): Record<string, unknown> {
+  const t = r.training;
+  return {
+    scenario: r.scenario.name,
+    seed: r.scenario.seed,
+    timeToModelDays: t.timeToModelDays,
+    startDay: t.startDay,
+    mfu: t.mfu,
+    ettr: t.ettr,
+    tokens: t.tokens,
+    interruptions: t.interruptions,
+    peakGpus: Object.values(r.timeline[r.timeline.length - 1]?.gpusOnline ?? {}).reduce((a, b) => a + b, 0),
+    energyMwh: r.energy.mwh,
+    peakMw: r.energy.peakMw,
+    campaignUsd: r.cost.campaignUsd,
+    usdPerMillionTokens: r.cost.usdPerMillionTokens,
+  };
+}
+
+function progressBar(): { stage: (name: string, index: number, total: number) => void; clear: () => void } {
+  let shown = false;
+  return {
+    stage(name, index, total) {
+      const width = 24;
+      const filled = Math.round((index / total) * width);
+      process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${index + 1}/${total} ${name}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+function runCommand(file: string | undefined, opts: RunOptions): void {
+  const seed = parseSeed(opts.seed);
+  const scenarioFile = file ?? bundledScenarioPath;
+  // Everything that can refuse the input happens before the store is opened: a bad scenario leaves it untouched.
+  const doc = readDocumentFile(scenarioFile);
+  const input = parseCampaignScenarioOrThrow(doc, seed !== undefined ? { seed } : {});
+  const bar = process.stderr.isTTY ? progressBar() : undefined;
+  let result: CampaignResult;
+  try {
+    result = runCampaign(input, bar ? { onProgress: (stage, i) => bar.stage(stage, i, CAMPAIGN_STAGES.length + 1) } : {});
+    bar?.stage('saving', CAMPAIGN_STAGES.length, CAMPAIGN_STAGES.length + 1);
+  } finally {
+    bar?.clear();
+  }
+  const dbPath = opts.db ?? defaultStorePath;
+  const dbDir = dirname(resolve(dbPath));
+  if (!existsSync(dbDir)) throw new CliError(`cannot open the run store ${dbPath}: no such directory ${dbDir}`);
+  const store = openRunStore(dbPath);
+  let runId: string;
+  let createdAt: string;
+  try {
+    ({ id: runId, createdAt } = store.saveRun({
+      name: result.scenario.name,
+      summary: runSummary(result),
+      scenario: { file: scenarioFile === bundledScenarioPath ? 'scenarios/colossus.yaml (bundled)' : scenarioFile, input },
+      timeline: result.timeline,
+      events: [
+        ...result.milestones.map((m) => ({ day: m.day, kind: m.kind, data: m })),
+        ...(result.jobs.find((j) => j.trainsModel)?.segments.slice(1) ?? []).map((s) => ({ day: s.day, kind: 'replan', data: s })),
+      ].sort((a, b) => a.day - b.day),
+      blobs: { result },
+    }));
+  } catch (err) {
+    if (err instanceof StoreError) throw new CliError(err.message);
+    throw err;
+  } finally {
+    store.close();
+  }
+  const reportPath = opts.report ?? defaultReportPath(dbPath);
+  try {
+    mkdirSync(dirname(resolve(reportPath)), { recursive: true });
+    writeFileSync(reportPath, renderCampaignReport(result, { runId, createdAt }));
+  } catch (err) {
+    throw new CliError(`run ${runId} was saved, but the report could not be written to ${reportPath}: ${(err as Error).message}`);
+  }
+  if (opts.json) printJson({ runId, createdAt, report: reportPath, ...result });
+  else process.stdout.write(formatCampaignSummary(result, { runId, storePath: dbPath, reportPath }));
+}
