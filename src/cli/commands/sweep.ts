@@ -53,7 +53,10 @@ Examples:
     .argument('<files...>', 'OUT IN1 IN2 ... (or, with --out, only the inputs)')
     .option('--out <file>', 'the merged output: .db/.sqlite/.sqlite3 for SQLite, anything else for JSON Lines')
     .option('--json', 'print the merge summary as JSON')
-    .action((files: string[], opts: { out?: string; json?: boolean }) => {
+    .action((files: string[], _opts: unknown, cmd: Command) => {
+      // The program parses options anywhere on the line, so `sweep merge --out X` fills the
+      // parent's --out: read both (merge declares them too, for its help).
+      const opts = cmd.optsWithGlobals<{ out?: string; json?: boolean }>();
       const out = opts.out ?? files[0];
       const inputs = opts.out !== undefined ? files : files.slice(1);
       if (out === undefined || inputs.length === 0) {

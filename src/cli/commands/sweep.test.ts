@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SMALL_SWEEP_YAML } from '../../sweep/_test-sweep.js';
+
+// End-to-end: the real bin (bin/colossus.js → dist/), as a user or a cluster job runs it. `npm test` builds first.
+const bin = fileURLToPath(new URL('../../../bin/colossus.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'colossus-sweep-cli-'));
+const sweepFile = join(dir, 'sweep.yaml');
+writeFileSync(sweepFile, SMALL_SWEEP_YAML);
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const at = (name: string): string => join(dir, name);
+
+describe('colossus sweep', () => {
+  it('3 shards (one on 2 worker threads) merged = one unsharded run, byte for byte', () => {
+    const whole = run(['sweep', sweepFile, '--out', at('whole.jsonl'), '--threads', '1']);
+    expect(whole.code, whole.err).toBe(0);
+    expect(whole.out).toMatch(/shard 0\/1, 12 of 12 points, 4 error row\(s\) in .* → .*whole\.jsonl/);
+    for (const i of [0, 1, 2]) {
+      const r = run(['sweep', sweepFile, '--shard', `${i}/3`, '--out', at(`shard-${i}.jsonl`), '--threads', i === 1 ? '2' : '1']);
+      expect(r.code, r.err).toBe(0);
+    }
+    const merged = run(['sweep', 'merge', at('merged.jsonl'), at('shard-2.jsonl'), at('shard-0.jsonl'), at('shard-1.jsonl')]);
+    expect(merged.code, merged.err).toBe(0);
+    expect(merged.out).toMatch(/merged 3 shard output\(s\): 12 points/);
+    expect(readFileSync(at('merged.jsonl'), 'utf8')).toBe(readFileSync(at('whole.jsonl'), 'utf8'));
+    // --out form, into SQLite.
+    const db = run(['sweep', 'merge', '--out', at('merged.db'), at('shard-0.jsonl'), at('shard-1.jsonl'), at('shard-2.jsonl'), '--json']);
+    expect(db.code, db.err).toBe(0);
+    expect(JSON.parse(db.out)).toMatchObject({ points: 12, inputs: 3 });
+  });
+
+  it('merge refuses a missing or repeated shard (exit 1, no output, no stack trace)', () => {
+    run(['sweep', sweepFile, '--shard', '0/2', '--out', at('h0.jsonl'), '--threads', '1']);
+    const missing = run(['sweep', 'merge', at('m.jsonl'), at('h0.jsonl')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/6 of 12 points are missing/);
+    expect(existsSync(at('m.jsonl'))).toBe(false);
+    const twice = run(['sweep', 'merge', at('m.jsonl'), at('h0.jsonl'), at('h0.jsonl')]);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toMatch(/h0\.jsonl:1: repeats point 0/);
+    expect(twice.err).not.toMatch(/\n\s+at /);
+    const none = run(['sweep', 'merge', at('m.jsonl')]);
+    expect(none.code).toBe(1);
+  });
+
+  it('without --out: rows on stdout as JSON Lines, the summary on stderr, no progress bar off a TTY', () => {
+    const r = run(['sweep', sweepFile, '--shard', '1/4', '--threads', '1']);
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l) as { point: number; ok: boolean });
+    expect(rows.map((x) => x.point)).toEqual([1, 5, 9]);
+    expect(r.err).toMatch(/^sweep [0-9a-f]{16} \(small\): shard 1\/4, 3 of 12 points/);
+    expect(r.err).not.toContain('\r');
+    const json = run(['sweep', sweepFile, '--shard', '1/4', '--threads', '1', '--json']);
+    const doc = JSON.parse(json.out) as { rows: unknown[]; shardPoints: number };
+    expect(doc.shardPoints).toBe(3);
+    expect(doc.rows).toEqual(rows);
+  });
+
+  it('--list prints the points of a shard without running them', () => {
+    const r = run(['sweep', sweepFile, '--shard', '0/5', '--list']);
+    expect(r.code).toBe(0);
+    const points = r.out.trim().split('\n').map((l) => JSON.parse(l) as { point: number; id: string; axes: Record<string, unknown> });
+    expect(points.map((p) => p.point)).toEqual([0, 5, 10]);
+    expect(points[0]?.axes).toEqual({ 'system.gpu': 'h100-sxm', 'system.gpus': 8, parallel: null });
+  });
+
+  it('refuses bad input with file:line and field paths (exit 1, no stack trace)', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, SMALL_SWEEP_YAML.replace('[h100-sxm, b200]', '[h100-sxm, b20]'));
+    const r = run(['sweep', bad]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bad\.yaml:7:\d+: grid\["system\.gpu"\]\[1\]: is not a GPU in the catalog \(did you mean "b200"\?\)/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    for (const args of [['--shard', '4/4'], ['--threads', '0'], ['--shard', 'x']]) {
+      const e = run(['sweep', sweepFile, ...args]);
+      expect(e.code, args.join(' ')).toBe(1);
+      expect(e.err).toContain(args[0]);
+    }
+    expect(run(['sweep', join(dir, 'missing.yaml')]).err).toMatch(/cannot read the file: no such file/);
+  });
+});
