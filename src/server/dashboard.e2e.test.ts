@@ -73,7 +73,7 @@ describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, ()
 
   const metric = (key: string) => page.locator(`[data-metric="${key}"] .value`).textContent();
 
-  it('planner: changing the GPU count changes the live estimate; bad input shows field issues', async () => {
+  it('planner: changing the GPU count changes the live estimate; bad input shows field issues; best plans from the server', async () => {
     await page.goto(`${server.url}/#/planner`);
     await page.locator('[data-metric="stepTimeS"]').waitFor();
     const before = await metric('stepTimeS');
@@ -90,6 +90,9 @@ describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, ()
     expect(await page.locator('#problems').textContent()).toMatch(/system\.gpus: is not a multiple of TP·PP·CP = 128/);
     await page.fill('#gpus', '8192');
     await page.locator('#problems .issues').waitFor({ state: 'detached' });
+    await page.click('#find-plans');
+    await page.locator('#search-results table tbody tr').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('#search-results table tbody tr').count()).toBe(5);
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(shots, 'planner.png'), fullPage: true });
   }, 30_000);

@@ -55,10 +55,10 @@ export function runFigures(summary: unknown, timeline: StoredRun['timeline'] = [
     timeToModelDays: first(summary, ['training.timeToModelDays', 'timeToModelDays']),
     mfu: first(summary, ['training.mfu', 'mfu']),
     ettr: first(summary, ['training.ettr', 'ettr']),
-    interruptions: first(summary, ['training.interruptions', 'training.interruptions.total', 'interruptions.total', 'interruptions']),
-    energyMwh: first(summary, ['energy.mwh', 'energy.totalMwh']),
-    peakMw: first(summary, ['energy.peakMw']),
-    costUsd: first(summary, ['cost.campaignUsd', 'cost.totalUsd', 'cost.usd', 'cost.total', 'cost']),
+    interruptions: first(summary, ['training.interruptions', 'interruptions', 'training.interruptions.total', 'interruptions.total']),
+    energyMwh: first(summary, ['energy.mwh', 'energyMwh', 'energy.totalMwh']),
+    peakMw: first(summary, ['energy.peakMw', 'peakMw']),
+    costUsd: first(summary, ['campaignUsd', 'cost.campaignUsd', 'cost.totalUsd', 'cost.usd', 'cost.total', 'cost']),
     peakGpus: peak > 0 ? peak : first(summary, ['peakGpus']),
   };
 }
@@ -142,4 +142,17 @@ export function powerSeries(run: StoredRun): Series | undefined {
     return { name: key, points: rows.map((p) => [Number(p['day']), Number(p[key])] as [number, number]) };
   }
   return undefined;
+}
+
+/** Interruptions by cause, summed over the campaign's jobs (`blobs.result.jobs[].interruptionsByCause`), largest first. */
+export function interruptionsByCause(run: StoredRun): [string, number][] {
+  const result = run.blobs['result'];
+  const jobs = isObj(result) && Array.isArray(result['jobs']) ? result['jobs'].filter(isObj) : [];
+  const sum = new Map<string, number>();
+  for (const j of jobs) {
+    const by = j['interruptionsByCause'];
+    if (!isObj(by)) continue;
+    for (const [k, v] of Object.entries(by)) if (typeof v === 'number' && v > 0) sum.set(k, (sum.get(k) ?? 0) + v);
+  }
+  return [...sum.entries()].sort((a, b) => b[1] - a[1]);
 }

@@ -2,7 +2,7 @@ import { ApiError, api } from '../api.js';
 import { mountChart, type Chart } from '../chart.js';
 import { h, replace, table } from '../dom.js';
 import { num, pct } from '../format.js';
-import { capacitySeries, interruptionBins, powerSeries, progressSeries, runFigures, type RunFigures, type RunListing, type StoredRun } from '../run-data.js';
+import { capacitySeries, interruptionBins, interruptionsByCause, numAt, powerSeries, progressSeries, runFigures, type RunFigures, type RunListing, type StoredRun } from '../run-data.js';
 
 const dash = '—';
 const fmt = (v: number | undefined, f: (x: number) => string): string => (v === undefined ? dash : f(v));
@@ -43,7 +43,8 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
         if (box.checked) next.push(r.id);
         navigate(next.slice(-2));
       });
-      const open = h('a', { href: `#/campaign/${encodeURIComponent(r.id)}`, class: 'run-link' }, r.name);
+      const seed = numAt(r.summary, 'seed');
+      const open = h('a', { href: `#/campaign/${encodeURIComponent(r.id)}`, class: 'run-link' }, r.name, seed !== undefined ? ` (seed ${seed})` : '');
       return [box, open, h('code', {}, r.id), new Date(r.createdAt).toLocaleString(), fmt(f.timeToModelDays, (x) => `${num(x, 1)} d`), fmt(f.ettr, (x) => pct(x)), fmt(f.energyMwh, (x) => `${num(x)} MWh`)];
     });
     replace(listEl, h('h2', {}, 'Stored runs'), h('p', { class: 'hint' }, 'Open a run by its name; tick two to compare them side by side.'), table(['compare', 'run', 'id', 'created', 'time to model', 'ETTR', 'energy'], rows, 'runs'));
@@ -116,7 +117,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       ),
       h('figure', {}, h('figcaption', {}, 'Capacity online (GPUs by type)'), cap),
       h('figure', {}, h('figcaption', {}, 'Training progress'), prog),
-      h('figure', {}, h('figcaption', {}, 'Interruptions per week'), intr),
+      h('figure', {}, h('figcaption', {}, 'Interruptions'), intr),
       h('figure', {}, h('figcaption', {}, 'Power'), pow),
     );
     const draw = (): void => {
@@ -147,19 +148,31 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       );
       const last = run.timeline.at(-1)?.day ?? 0;
       const bins = interruptionBins(run.events, 7);
+      const causes = interruptionsByCause(run);
       const intrChart = mountChart(intr, `Interruptions of ${run.name}`);
       charts.push(intrChart);
-      intrChart.set(
-        bins.length
-          ? {
-              grid: { left: 50, right: 20, top: 10, bottom: 40 },
-              tooltip: { trigger: 'axis' },
-              xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25, max: Math.max(last, (bins.at(-1)?.[0] ?? 0) + 7) },
-              yAxis: { type: 'value', minInterval: 1 },
-              series: [{ name: 'interruptions', type: 'bar', barWidth: 6, data: bins }],
-            }
-          : noData(f.interruptions !== undefined ? `${num(f.interruptions)} interruptions (no per-event log stored)` : 'no interruption events stored'),
-      );
+      if (bins.length) {
+        intrChart.set({
+          title: { text: 'per week', left: 'right', textStyle: { fontSize: 11, fontWeight: 'normal', color: '#555' } },
+          grid: { left: 50, right: 20, top: 20, bottom: 40 },
+          tooltip: { trigger: 'axis' },
+          xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25, max: Math.max(last, (bins.at(-1)?.[0] ?? 0) + 7) },
+          yAxis: { type: 'value', minInterval: 1 },
+          series: [{ name: 'interruptions', type: 'bar', barWidth: 6, data: bins }],
+        });
+      } else if (causes.length) {
+        const shown = causes.slice(0, 8).reverse();
+        intrChart.set({
+          title: { text: `${num(causes.reduce((a, [, n]) => a + n, 0))} in all, by cause`, left: 'right', textStyle: { fontSize: 11, fontWeight: 'normal', color: '#555' } },
+          grid: { left: 150, right: 40, top: 28, bottom: 25 },
+          tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+          xAxis: { type: 'value', minInterval: 1 },
+          yAxis: { type: 'category', data: shown.map(([k]) => k) },
+          series: [{ name: 'interruptions', type: 'bar', data: shown.map(([, n]) => Math.round(n)), label: { show: true, position: 'right' } }],
+        });
+      } else {
+        intrChart.set(noData(f.interruptions !== undefined ? `${num(f.interruptions)} interruptions (no breakdown stored)` : 'no interruptions stored'));
+      }
       const pw = powerSeries(run);
       const powChart = mountChart(pow, `Power of ${run.name}`);
       charts.push(powChart);
