@@ -14,8 +14,11 @@ export type SearchHandler = (input: BodyInput) => Promise<unknown>;
 /** Builds the search handler for one request from its query (`top`, `objective`). */
 export type SearchFactory = (query: { top?: string | undefined; objective?: string | undefined }) => SearchHandler;
 
-/** Campaign start behind `POST /api/runs`: resolves to at least the new run's id. */
+/** Campaign start behind `POST /api/runs` (body `undefined` when empty): resolves to at least the new run's id. */
 export type StartRunHandler = (input: BodyInput, store: RunStore) => Promise<{ id: string } & Record<string, unknown>>;
+
+/** Builds the campaign handler for one request from its query (`seed`). */
+export type StartRunFactory = (query: { seed?: string | undefined }) => StartRunHandler;
 
 /** What the app needs from the outside world; every field has a default, so `createApp()` works in tests. */
 export interface AppDeps {
@@ -35,7 +38,8 @@ export interface AppDeps {
   maxSpecs?: number;
   /** Plan search. Default: `src/search` in this thread; `null` turns the endpoint off (501). */
   search?: SearchFactory | null;
-  startRun?: StartRunHandler;
+  /** Campaign runs. Default: `src/campaign` in this thread, one at a time; `null` turns `POST /api/runs` off (501). */
+  startRun?: StartRunFactory | null;
   /** Where unexpected errors are logged (never sent to the client). Default: console.error. */
   logError?: (err: unknown, where: string) => void;
 }

@@ -151,8 +151,10 @@ describe('HTTP API (in-process)', () => {
     expect((await post(createApp({ ...quiet, search: null }), '/api/search', noPlan)).status).toBe(501);
   });
 
-  it('starting runs answers 501 until wired; runs without a store answer 503', async () => {
+  it('runs without a store answer 503; POST /api/runs can be turned off (501)', async () => {
     expect((await app.request('/api/runs')).status).toBe(503);
+    const off = createApp({ ...quiet, startRun: null, store: () => openStore(':memory:') });
+    expect((await post(off, '/api/runs', {})).status).toBe(501);
   });
 });
 
@@ -178,6 +180,34 @@ describe('runs endpoints', () => {
     expect(one.name).toBe('first');
     expect(one.timeline).toHaveLength(2);
     expect((await app.request('/api/runs/nope')).status).toBe(404);
+  });
+
+  it('POST /api/runs plays a campaign and stores it as `colossus run` does; a bad scenario → 400, nothing stored', async () => {
+    const tiny = `name: tiny
+horizonDays: 120
+deliveries:
+  - { gpu: h100-sxm, gpus: 2048, fromDay: 0, toDay: 9 }
+site: { gpusPerServer: 8, serversPerRack: 8, racksPerArray: 8 }
+training: { model: llama3-8b, seqLen: 8192, globalBatch: 512, tokens: 2e11, startFraction: 0.5 }
+reliability: { preset: llama3 }
+`;
+    const before = (store ??= openStore(join(dir, 'runs.db'))).listRuns().length;
+    const res = await post(app, '/api/runs?seed=3', tiny, { 'content-type': 'application/yaml' });
+    expect(res.status).toBe(201);
+    const started = (await res.json()) as { id: string; summary: { timeToModelDays: number; seed: number } };
+    expect(res.headers.get('location')).toBe(`/api/runs/${started.id}`);
+    expect(started.summary.seed).toBe(3);
+    expect(started.summary.timeToModelDays).toBeGreaterThan(0);
+    const run = (await (await app.request(`/api/runs/${started.id}`)).json()) as { timeline: unknown[]; blobs: { result: { training: { progress: unknown[] } } } };
+    expect(run.timeline.length).toBeGreaterThan(1);
+    expect(run.blobs.result.training.progress.length).toBeGreaterThan(1);
+
+    const bad = await post(app, '/api/runs', 'name: x\ndeliveries: []\n', { 'content-type': 'application/yaml' });
+    expect(bad.status).toBe(400);
+    const issues = ((await bad.json()) as { error: { issues: { path: string; line?: number }[] } }).error.issues;
+    expect(issues.find((i) => i.path === 'deliveries')?.line).toBe(2);
+    expect((await post(app, '/api/runs?seed=x', tiny, { 'content-type': 'application/yaml' })).status).toBe(400);
+    expect(store.listRuns().length).toBe(before + 1);
   });
 
   it('serves the built dashboard from webDir, nothing outside it', async () => {

@@ -8,6 +8,7 @@ import { errorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { planSearch } from './plan-search.js';
+import { startCampaign } from './start-campaign.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { estimateRoutes } from './routes/estimate.js';
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps = {}): Hono {
   const readCases = deps.validationCases ?? (() => readFileSync(BUNDLED_CASES_PATH, 'utf8'));
   const webDir = deps.webDir === undefined ? builtDashboardDir() : deps.webDir;
   const search = deps.search === undefined ? planSearch : deps.search;
+  const startRun = deps.startRun === undefined ? startCampaign : deps.startRun;
 
   const app = new Hono();
   app.onError((err, c) => {
@@ -52,12 +54,12 @@ export function createApp(deps: AppDeps = {}): Hono {
       },
     }),
   );
-  api.route('/', healthRoutes({ search: search !== null, runs: deps.store !== undefined, startRun: deps.startRun !== undefined, dashboard: webDir !== null }));
+  api.route('/', healthRoutes({ search: search !== null, runs: deps.store !== undefined, startRun: startRun !== null, dashboard: webDir !== null }));
   api.route('/', catalogRoutes());
   api.route('/', estimateRoutes(deps.maxSpecs ?? 1000));
   api.route('/', searchRoutes(search));
   api.route('/', simulateRoutes(runner, deps.maxReplications ?? 100));
-  api.route('/', runsRoutes(deps.store, deps.startRun));
+  api.route('/', runsRoutes(deps.store, startRun));
   api.route('/', validationRoutes(readCases));
   api.all('*', (c) => {
     throw new HttpError(404, `no route ${c.req.method} ${new URL(c.req.url).pathname}`);

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
 import type { RunStore } from '../../store/index.js';
-import type { StartRunHandler } from '../app-deps.js';
+import type { StartRunFactory } from '../app-deps.js';
+import { oneAtATime } from '../one-at-a-time.js';
 import { HttpError } from '../http-error.js';
 import { readBody } from '../read-body.js';
 
-/** `GET /api/runs`, `GET /api/runs/:id`, `POST /api/runs`: the stored campaign runs. */
-export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartRunHandler | undefined): Hono {
+/** `GET /api/runs`, `GET /api/runs/:id`, `POST /api/runs[?seed=N]` (a campaign scenario; empty body = the bundled one): the stored campaign runs. */
+export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartRunFactory | null): Hono {
   const app = new Hono();
+  // Campaigns run in this thread for seconds each: one at a time, in arrival order.
+  const play = oneAtATime((run: () => Promise<{ id: string } & Record<string, unknown>>) => run());
   const open = (): RunStore => {
     if (!store) throw new HttpError(503, 'no run store is configured on this server');
     return store();
@@ -21,8 +24,9 @@ export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartR
   app.post('/runs', async (c) => {
     if (!startRun) throw new HttpError(501, 'campaign runs are not available in this build');
     const s = open();
-    const input = await readBody(c);
-    const started = await startRun(input, s);
+    const input = await readBody(c, { optional: true });
+    const handler = startRun({ seed: c.req.query('seed') });
+    const started = await play(() => handler(input, s));
     return c.json(started, 201, { location: `/api/runs/${encodeURIComponent(started.id)}` });
   });
   return app;

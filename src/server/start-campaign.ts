@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runCampaign } from '../campaign/index.js';
+import { runSummary } from '../cli/commands/run.js';
+import { InputError, parseDocumentText } from '../core/index.js';
+import { parseCampaignScenario } from '../scenario/index.js';
+import type { StartRunHandler } from './app-deps.js';
+
+/** The bundled Colossus scenario: what `POST /api/runs` plays when the body is empty. */
+export const BUNDLED_CAMPAIGN_PATH = fileURLToPath(new URL('../../scenarios/colossus.yaml', import.meta.url));
+
+/**
+ * `POST /api/runs[?seed=N]`: play a campaign scenario (the body, JSON or YAML; empty = the bundled
+ * Colossus scenario) and save it in the store exactly as `colossus run` does (same summary, events
+ * and result blob), so that the dashboard and `colossus runs` read both alike. Runs in this thread.
+ */
+export function startCampaign(query: { seed?: string | undefined }): StartRunHandler {
+  return ({ value, doc }, store) => {
+    let seed: number | undefined;
+    if (query.seed !== undefined) {
+      seed = Number(query.seed);
+      if (!/^\d+$/.test(query.seed) || !Number.isSafeInteger(seed)) {
+        throw new InputError([{ path: '?seed', message: 'is not a valid seed', expected: 'an integer >= 0', received: JSON.stringify(query.seed) }]);
+      }
+    }
+    const bundled = value === undefined;
+    const source = bundled ? parseDocumentText(readFileSync(BUNDLED_CAMPAIGN_PATH, 'utf8'), 'scenarios/colossus.yaml') : doc;
+    const parsed = parseCampaignScenario(source, bundled ? source?.value : value, seed !== undefined ? { seed } : {});
+    if (!parsed.ok) throw new InputError(parsed.issues);
+    const result = runCampaign(parsed.input);
+    const { id, createdAt } = store.saveRun({
+      name: result.scenario.name,
+      summary: runSummary(result),
+      scenario: { file: bundled ? 'scenarios/colossus.yaml (bundled)' : 'POST /api/runs', input: parsed.input },
+      timeline: result.timeline,
+      events: [
+        ...result.milestones.map((m) => ({ day: m.day, kind: m.kind, data: m })),
+        ...(result.jobs.find((j) => j.trainsModel)?.segments.slice(1) ?? []).map((s) => ({ day: s.day, kind: 'replan', data: s })),
+      ].sort((a, b) => a.day - b.day),
+      blobs: { result },
+    });
+    return Promise.resolve({ id, createdAt, summary: runSummary(result) });
+  };
+}
