@@ -15,6 +15,20 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
   replace(root, h('div', { class: 'campaign' }, listEl, detailEl));
   let alive = true;
 
+  const startBtn = h('button', { type: 'button', id: 'start-run' }, 'Run the bundled Colossus scenario');
+  const startStatus = h('span', { class: 'hint', role: 'status' });
+  startBtn.addEventListener('click', () => {
+    startBtn.disabled = true;
+    replace(startStatus, ' Running the campaign on the server (a few seconds)…');
+    api<{ id: string }>('/api/runs', null)
+      .then((r) => navigate([r.id]))
+      .catch((err: unknown) => replace(startStatus, h('span', { class: 'error' }, ` ${err instanceof Error ? err.message : String(err)}`)))
+      .finally(() => {
+        startBtn.disabled = false;
+      });
+  });
+  const starter = h('p', {}, startBtn, startStatus);
+
   const navigate = (ids: string[]): void => {
     location.hash = `#/campaign${ids.length ? `/${ids.map(encodeURIComponent).join(',')}` : ''}`;
   };
@@ -30,7 +44,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
     }
     if (!alive) return;
     if (runs.length === 0) {
-      replace(listEl, h('h2', {}, 'Stored runs'), h('p', {}, 'No runs yet. Start one with ', h('code', {}, 'colossus run'), '; it appears here.'));
+      replace(listEl, h('h2', {}, 'Stored runs'), h('p', {}, 'No runs yet. Start one with ', h('code', {}, 'colossus run'), ' or here; it appears in this list.'), starter);
       return;
     }
     const chosen = new Set(selected.filter((id) => runs.some((r) => r.id === id)).slice(0, 2));
@@ -47,7 +61,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       const open = h('a', { href: `#/campaign/${encodeURIComponent(r.id)}`, class: 'run-link' }, r.name, seed !== undefined ? ` (seed ${seed})` : '');
       return [box, open, h('code', {}, r.id), new Date(r.createdAt).toLocaleString(), fmt(f.timeToModelDays, (x) => `${num(x, 1)} d`), fmt(f.ettr, (x) => pct(x)), fmt(f.energyMwh, (x) => `${num(x)} MWh`)];
     });
-    replace(listEl, h('h2', {}, 'Stored runs'), h('p', { class: 'hint' }, 'Open a run by its name; tick two to compare them side by side.'), table(['compare', 'run', 'id', 'created', 'time to model', 'ETTR', 'energy'], rows, 'runs'));
+    replace(listEl, h('h2', {}, 'Stored runs'), h('p', { class: 'hint' }, 'Open a run by its name; tick two to compare them side by side.'), table(['compare', 'run', 'id', 'created', 'time to model', 'ETTR', 'energy'], rows, 'runs'), starter);
     // Compared runs read oldest first, so "second vs first" is the newer run against the older.
     const full = await Promise.all([...chosen].sort().map((id) => api<StoredRun>(`/api/runs/${encodeURIComponent(id)}`)));
     if (!alive) return;
