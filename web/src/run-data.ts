@@ -75,9 +75,15 @@ export interface Series {
   points: [number, number][];
 }
 
-/** Capacity ramp: one step series per GPU type (values hold until the next point). */
-export function capacitySeries(timeline: StoredRun['timeline']): Series[] {
-  return gpuTypes(timeline).map((t) => ({ name: t, points: timeline.map((p) => [p.day, p.gpusOnline[t] ?? 0] as [number, number]) }));
+/**
+ * Capacity ramp: one step series per GPU type (values hold until the next point). The timeline only
+ * has a point where something changes, so the last step is drawn on to `untilDay` when that is later.
+ */
+export function capacitySeries(timeline: StoredRun['timeline'], untilDay?: number): Series[] {
+  const last = timeline.at(-1);
+  const tail = last && untilDay !== undefined && untilDay > last.day ? [{ day: untilDay, gpusOnline: last.gpusOnline }] : [];
+  const pts = [...timeline, ...tail];
+  return gpuTypes(timeline).map((t) => ({ name: t, points: pts.map((p) => [p.day, p.gpusOnline[t] ?? 0] as [number, number]) }));
 }
 
 const PROGRESS_KEYS = ['fraction', 'progress', 'tokens', 'steps'];

@@ -137,7 +137,9 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
     const draw = (): void => {
       const capChart = mountChart(cap, `Capacity ramp of ${run.name}`);
       charts.push(capChart);
-      const series = capacitySeries(run.timeline);
+      const lastDay = run.timeline.at(-1)?.day ?? 0;
+      const seen = [progressSeries(run), powerSeries(run)].flatMap((x) => x?.points.at(-1)?.[0] ?? []);
+      const series = capacitySeries(run.timeline, Math.max(Math.ceil(lastDay * 1.1), ...seen));
       capChart.set({
         grid: { left: 60, right: 20, top: 30, bottom: 40 },
         legend: { top: 0 },
