@@ -10,13 +10,13 @@ const GIB = 2 ** 30;
 /** HBM capacities are sold in binary units: an "80 GB" H100 shows 81,559 MiB (0.9956 of 80 GiB). */
 const USABLE_HBM_FRACTION = 0.9956;
 /** CUDA context, cuBLAS/NCCL workspaces and communication buffers, GiB (general measurement). */
-const WORKSPACE_GIB = 2.5;
+export const WORKSPACE_GIB = 2.5;
 /** Caching-allocator fragmentation, as a fraction of activation memory (assumption). */
-const FRAGMENTATION = 0.08;
+export const FRAGMENTATION = 0.08;
 /** Element-wise kernels per layer forward (norms, residual adds, activation, RoPE, casts). */
 const ELEMENTWISE_KERNELS = 12;
 /** Adam step and gradient-norm pass: bytes read and written per local parameter (FP32 state). */
-const OPTIMIZER_BYTES_PER_PARAM = 36;
+export const OPTIMIZER_BYTES_PER_PARAM = 36;
 
 /**
  * GEMM time on one GPU: a roofline with a shape penalty. Accumulates the FLOPs and kernels it

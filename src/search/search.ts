@@ -101,21 +101,34 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                 for (const pp of space.pps) {
                   if (pp > m.layers || tp * cp * pp > G) continue;
                   const dps = space.dpsFor(tp * cp * pp);
+                  if (dps.length === 0) continue;
                   for (const vpp of space.vppsFor(pp)) {
+                    // The bound is monotone in dp: check its best end before the dp loop.
+                    if (prune && kept.length === top) {
+                      const dpBest = jobObjective ? (dps[dps.length - 1] as number) : (dps[0] as number);
+                      const lb = ((B / (dpBest * microBatch) + (pp - 1) / vpp) * layersTotalS) / pp;
+                      if (scoreOf(lb, tp * cp * pp * dpBest) <= bound) {
+                        const n = dps.length * space.zeroStages.length;
+                        considered += n;
+                        pruned += n;
+                        continue;
+                      }
+                    }
                     for (let i = dps.length - 1; i >= 0; i--) {
                       const dp = dps[i] as number;
                       if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || experts % ep !== 0) continue;
                       const gpusUsed = tp * cp * pp * dp;
                       const microBatches = B / (dp * microBatch);
+                      if (prune && kept.length === top) {
+                        const stepLb = ((microBatches + (pp - 1) / vpp) * layersTotalS) / pp;
+                        if (scoreOf(stepLb, gpusUsed) <= bound) {
+                          considered += space.zeroStages.length;
+                          pruned += space.zeroStages.length;
+                          continue;
+                        }
+                      }
                       for (const zero of space.zeroStages) {
                         considered++;
-                        if (prune && kept.length === top) {
-                          const stepLb = ((microBatches + (pp - 1) / vpp) * layersTotalS) / pp;
-                          if (scoreOf(stepLb, gpusUsed) <= bound) {
-                            pruned++;
-                            continue;
-                          }
-                        }
                         evaluated++;
                         stepPhase(L, pp, vpp, dp, zero, st);
                         if (st.totalBytes > memLimit) continue;

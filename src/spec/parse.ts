@@ -17,11 +17,12 @@ import {
   type ReadContext,
   type SourceDocument,
 } from '../core/index.js';
-import type { ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
+import type { GpuPool, ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
 
 const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'source'];
 const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers'];
-const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription'];
+const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'pools'];
+const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
 const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention'];
 const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap'];
@@ -194,15 +195,22 @@ function readSystem(ctx: ReadContext, value: unknown, path: Path): SystemConfig 
   const o = readObject(ctx, value, path);
   if (!o) return undefined;
   checkKeys(ctx, o, SYSTEM_KEYS, path);
-  if (o['gpu'] === undefined) report(ctx, [...path, 'gpu'], 'is required', { expected: `a GPU id (${GPU_IDS.join(', ')}) or object` });
-  const gpu = o['gpu'] === undefined ? undefined : readGpu(ctx, o['gpu'], [...path, 'gpu']);
-  const gpus = readNumber(ctx, o, 'gpus', path, { required: true, integer: true, min: 1, max: MAX.gpus });
+  const pools = o['pools'] === undefined ? undefined : readPools(ctx, o['pools'], [...path, 'pools']);
+  if (o['pools'] !== undefined && !pools) return undefined;
+  if (o['gpu'] === undefined && !pools) report(ctx, [...path, 'gpu'], 'is required', { expected: `a GPU id (${GPU_IDS.join(', ')}) or object` });
+  // With pools, the homogeneous view is "every GPU as the slowest pool's".
+  const gpu = o['gpu'] === undefined ? pools && slowestPool(pools).gpu : readGpu(ctx, o['gpu'], [...path, 'gpu']);
+  const poolTotal = pools?.reduce((n, q) => n + q.gpus, 0);
+  const gpus = readNumber(ctx, o, 'gpus', path, { required: !pools, integer: true, min: 1, max: MAX.gpus }) ?? poolTotal;
+  if (poolTotal !== undefined && gpus !== undefined && gpus !== poolTotal) {
+    report(ctx, [...path, 'gpus'], 'must equal the sum of the pools', { expected: String(poolTotal), received: String(gpus) });
+  }
   const gpusPerNode = readNumber(ctx, o, 'gpusPerNode', path, { integer: true, min: 1, max: 1024 });
   const nvlinkDomain = readNumber(ctx, o, 'nvlinkDomain', path, { integer: true, min: 1, max: 100_000 });
   const scaleOut = readNumber(ctx, o, 'scaleOutGbpsPerGpu', path, { above: 0, max: 100_000 });
   const oversubscription = readNumber(ctx, o, 'oversubscription', path, { min: 1, max: 64 });
   if (!gpu || gpus === undefined) return undefined;
-  return {
+  const system: SystemConfig = {
     gpu,
     gpus,
     gpusPerNode: gpusPerNode ?? gpu.gpusPerNode,
@@ -210,6 +218,38 @@ function readSystem(ctx: ReadContext, value: unknown, path: Path): SystemConfig 
     scaleOutGbpsPerGpu: scaleOut ?? gpu.nicGbps,
     oversubscription: oversubscription ?? 1,
   };
+  if (pools) system.pools = pools;
+  return system;
+}
+
+function readPools(ctx: ReadContext, value: unknown, path: Path): GpuPool[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    report(ctx, path, 'has the wrong type', { expected: 'a non-empty list of { gpu, gpus }', received: describeValue(value) });
+    return undefined;
+  }
+  const before = ctx.issues.length;
+  const pools: GpuPool[] = [];
+  value.forEach((v, i) => {
+    const o = readObject(ctx, v, [...path, i]);
+    if (!o) return;
+    checkKeys(ctx, o, POOL_KEYS, [...path, i]);
+    if (o['gpu'] === undefined) report(ctx, [...path, i, 'gpu'], 'is required', { expected: `a GPU id (${GPU_IDS.join(', ')}) or object` });
+    const gpu = o['gpu'] === undefined ? undefined : readGpu(ctx, o['gpu'], [...path, i, 'gpu']);
+    const gpus = readNumber(ctx, o, 'gpus', [...path, i], { required: true, integer: true, min: 1, max: MAX.gpus });
+    if (gpu && gpus !== undefined) pools.push({ gpu, gpus });
+  });
+  return ctx.issues.length === before ? pools : undefined;
+}
+
+/** The pool whose GPU is slowest: least BF16 peak, then least HBM bandwidth, then least HBM. */
+export function slowestPool(pools: readonly GpuPool[]): GpuPool {
+  let slow = pools[0] as GpuPool;
+  for (const q of pools) {
+    const a = q.gpu;
+    const b = slow.gpu;
+    if (a.bf16Tflops < b.bf16Tflops || (a.bf16Tflops === b.bf16Tflops && (a.hbmTBps < b.hbmTBps || (a.hbmTBps === b.hbmTBps && a.hbmGB < b.hbmGB)))) slow = q;
+  }
+  return slow;
 }
 
 function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingConfig | undefined {

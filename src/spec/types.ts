@@ -39,6 +39,16 @@ export interface SystemConfig {
   scaleOutGbpsPerGpu: number;
   /** Scale-out oversubscription above a pod (1 = non-blocking). */
   oversubscription: number;
+  /**
+   * A mixed fleet: GPU pools on one scale-out fabric (e.g. 150,000 H100 + 50,000 H200). `gpu`
+   * and `gpus` are then the slowest pool's GPU and the total, the homogeneous view.
+   */
+  pools?: GpuPool[];
+}
+
+export interface GpuPool {
+  gpu: GpuSpec;
+  gpus: number;
 }
 
 export type Precision = 'bf16' | 'fp8';

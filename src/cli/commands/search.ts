@@ -3,6 +3,7 @@ import { InputError } from '../../core/index.js';
 import { estimate } from '../../model/index.js';
 import { parseSpecValue, type PartialPlan, type Precision, type Spec } from '../../spec/index.js';
 import { OBJECTIVES, search, type Objective, type SearchOptions } from '../../search/index.js';
+import { searchMixed, type MixedSearchResult } from '../../fleet/index.js';
 import { CliError } from '../errors.js';
 import { duration, num, pct, table } from '../format.js';
 import { printJson, readDocumentFile } from '../io.js';
@@ -79,6 +80,12 @@ Example:
       }
       const opts: SearchOptions = { top, objective: o.objective as Objective, memoryMargin: margin };
       if (precisions) opts.precisions = precisions;
+      if (spec.system.pools && spec.system.pools.length >= 2) {
+        if (o.objective !== 'tokens-per-sec') throw new CliError('a mixed fleet (system.pools) is searched for tokens-per-sec only');
+        if (o.rank !== undefined) throw new CliError('--rank is not supported for a mixed fleet (system.pools)');
+        printMixed(spec, searchMixed(spec, opts), o.json === true);
+        return;
+      }
       let ranked: { plan: PartialPlan; estimate: ReturnType<typeof estimate> } | undefined;
       if (o.rank !== undefined) {
         const plan = parsePlanText(o.rank);
@@ -138,4 +145,42 @@ Example:
       );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+function printMixed(spec: Spec, r: MixedSearchResult, json: boolean): void {
+  if (json) {
+    printJson(r);
+    return;
+  }
+  const pools = spec.system.pools ?? [];
+  const lines: string[] = [];
+  lines.push(`${spec.model.name} on a mixed fleet: ${pools.map((q) => `${num(q.gpus)} × ${q.gpu.id}`).join(' + ')}, seq ${num(spec.training.seqLen)}, batch ${num(spec.training.globalBatch)}`);
+  lines.push('');
+  lines.push(
+    table(
+      ['#', 'how', 'plan', 'GPUs used', 'step', 'tokens/s', 'tok/s/GPU', 'waiting'],
+      r.ranking.map((mode, i) => {
+        const e = r.best[mode]!;
+        const q = e.parallel;
+        return [
+          String(i + 1),
+          mode,
+          `tp${q.tp} pp${q.pp}${q.vpp > 1 ? `/v${q.vpp}` : ''} cp${q.cp}${q.ep > 1 ? ` ep${q.ep}` : ''} mb${q.microBatch} ${q.recompute}`,
+          num(e.gpusUsed),
+          duration(e.stepTimeS),
+          num(e.tokensPerSec),
+          num(e.tokensPerSecPerGpu, 1),
+          pct(e.idleFraction),
+        ];
+      }),
+      ['right', 'left', 'left'],
+    ),
+  );
+  lines.push('');
+  lines.push(...r.explanation);
+  lines.push('');
+  const g = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${pct(x)}`);
+  lines.push(`best (${r.ranking[0] ?? 'none'}) vs separate jobs: ${g(r.gainOverSeparate)}; vs treating every GPU as ${spec.system.gpu.id}: ${g(r.gainOverAsSlowest)}`);
+  lines.push(`searched in ${duration(r.elapsedS)} (${num(r.evaluated)} mixed layouts evaluated)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
