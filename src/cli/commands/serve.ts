@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
+import { CliError } from '../errors.js';
 import { createReplicationPool } from '../../sim/node/pool.js';
 import { createApp, startServer } from '../../server/index.js';
 import { defaultStorePath, openStore, type RunStore } from '../../store/index.js';
@@ -32,7 +33,16 @@ async function serveCommand(opts: ServeOptions): Promise<void> {
   let store: RunStore | undefined;
   const pool = createReplicationPool();
   const app = createApp({ store: () => (store ??= openStore(opts.db)), runner: pool.run });
-  const server = await startServer(app, { port, host: opts.host });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(app, { port, host: opts.host });
+  } catch (err) {
+    await pool.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${opts.host} is already in use (try --port 0 for any free port)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new CliError(`cannot listen on ${opts.host}:${port} (${code})`);
+    throw err;
+  }
   process.stdout.write(`colossus: dashboard and API on ${server.url}/ (runs in ${opts.db}); Ctrl-C stops\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
