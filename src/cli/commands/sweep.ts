@@ -28,7 +28,7 @@ export function registerSweep(program: Command): void {
     .argument('<sweep>', 'sweep file (YAML or JSON): a base spec and a grid of axes; - reads standard input')
     .option('--shard <i/N>', 'run only the points k with k mod N = i (0 <= i < N)')
     .option('--out <file>', 'write rows to FILE: .db/.sqlite/.sqlite3 for SQLite, anything else for JSON Lines (default: JSON Lines on stdout)')
-    .option('--threads <n>', 'worker threads (default: all cores; 1 = this thread)')
+    .option('--threads <n>', 'threads, this one included: it computes points while N-1 workers start (default: all cores; 1 = this thread only)')
     .option('--json', 'print the run summary as JSON (without --out: the summary and the rows as one JSON object)')
     .option('--list', 'list the points (of the shard) without running them')
     .addHelpText(

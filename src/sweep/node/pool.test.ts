@@ -29,11 +29,11 @@ beforeAll(() => {
   expected = Array.from({ length: sweep.points }, (_, k) => serializeRow(runPoint(sweep, k)));
 });
 
-async function collect(points: readonly number[], threads: number, workerUrl?: URL): Promise<{ lines: string[]; order: number[]; usesWorkers: boolean }> {
+async function collect(points: readonly number[], threads: number, workerUrl?: URL, inThreadToo = true) {
   const lines: string[] = [];
   const order: number[] = [];
-  const r = await runSweepPoints(sweep, points, (line, k) => (lines.push(line), order.push(k)), { threads, ...(workerUrl ? { workerUrl } : {}) });
-  return { lines, order, usesWorkers: r.usesWorkers };
+  const r = await runSweepPoints(sweep, points, (line, k) => (lines.push(line), order.push(k)), { threads, inThreadToo, ...(workerUrl ? { workerUrl } : {}) });
+  return { lines, order, ...r };
 }
 
 describe('sweep pool', () => {
@@ -46,17 +46,23 @@ describe('sweep pool', () => {
 
   it.skipIf(!haveWorker)('worker threads give byte-identical rows, in point order (needs dist/: npm run build)', async () => {
     const all = Array.from({ length: sweep.points }, (_, k) => k);
-    const r = await collect(all, 2, pathToFileURL(compiledWorker));
-    expect(r.usesWorkers).toBe(true);
-    expect(r.order).toEqual(all);
-    expect(r.lines).toEqual(expected);
+    // Workers only: every row comes from a worker thread.
+    const workersOnly = await collect(all, 2, pathToFileURL(compiledWorker), false);
+    expect(workersOnly).toMatchObject({ usesWorkers: true, threads: 2, pointsOnWorkers: 12 });
+    expect(workersOnly.order).toEqual(all);
+    expect(workersOnly.lines).toEqual(expected);
+    // This thread and a worker share the queue: the same rows, whoever computed them.
+    const shared = await collect(all, 2, pathToFileURL(compiledWorker));
+    expect(shared).toMatchObject({ usesWorkers: true, threads: 2 });
+    expect(shared.order).toEqual(all);
+    expect(shared.lines).toEqual(expected);
   });
 
   it('a failing worker rejects the run and leaves no output file', async () => {
     const bad = join(dir, 'bad-worker.mjs');
     writeFileSync(bad, 'throw new Error("boom");\n');
     const out = join(dir, 'failed.jsonl');
-    await expect(runSweep(sweep, jsonlFileSink(out), { threads: 2, workerUrl: pathToFileURL(bad) })).rejects.toThrow(/boom/);
+    await expect(runSweep(sweep, jsonlFileSink(out), { threads: 2, inThreadToo: false, workerUrl: pathToFileURL(bad) })).rejects.toThrow(/boom/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('failed'))).toEqual([]);
   });

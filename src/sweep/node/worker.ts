@@ -18,6 +18,11 @@ export interface SweepTaskResult {
   lines: string[];
 }
 
+/** Sent once the worker's modules are loaded: only then does the pool hand it tasks. */
+export interface SweepWorkerReady {
+  ready: true;
+}
+
 const port = parentPort;
 const sweep = workerData as Sweep | undefined;
 if (port && sweep) {
@@ -26,4 +31,6 @@ if (port && sweep) {
     const answer: SweepTaskResult = { task: t.task, lines };
     port.postMessage(answer);
   });
+  const ready: SweepWorkerReady = { ready: true };
+  port.postMessage(ready);
 }
