@@ -133,3 +133,44 @@ describe('colossus simulate with a model instead of a step time', () => {
     expect(bad.err).toMatch(/sim-bad\.yaml:\d+:\d+: job\.parallel: tp·pp·cp·dp/);
   });
 });
+
+describe('colossus search', () => {
+  const searchSpec = { model: 'llama3-70b', system: { gpu: 'h100-sxm', gpus: 256 }, training: { seqLen: 8192, globalBatch: 256 } };
+
+  it('returns fitting plans best first, with counts, timing and the rank of a given plan', () => {
+    const r = run(['search', file('search.json', JSON.stringify(searchSpec)), '--json', '--top', '3', '--rank', 'tp=8,pp=4,dp=8']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.plans).toHaveLength(3);
+    expect(out.plans[0].estimate.fits).toBe(true);
+    expect(out.plans[0].gpusUsed).toBeLessThanOrEqual(256);
+    expect(out.plans[0].score).toBeGreaterThanOrEqual(out.plans[1].score);
+    expect(out.evaluated).toBeGreaterThan(0);
+    expect(out.elapsedS).toBeLessThan(5);
+    expect(out.rank.plansAbove).toBeGreaterThanOrEqual(0);
+  });
+
+  it('compares the ways to use a mixed fleet', () => {
+    const mixed = { ...searchSpec, system: { pools: [{ gpu: 'h100-sxm', gpus: 192 }, { gpu: 'h200-sxm', gpus: 64 }] } };
+    const r = run(['search', file('mixed.json', JSON.stringify(mixed))]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('replicas');
+    expect(r.out).toContain('as-slowest');
+    expect(r.out).toMatch(/vs treating every GPU as h100-sxm/);
+  });
+
+  it('refuses bad options clearly', () => {
+    const f = file('search2.json', JSON.stringify(searchSpec));
+    for (const [args, msg] of [
+      [['--objective', 'speed'], /--objective must be one of/],
+      [['--top', '0'], /--top must be an integer/],
+      [['--rank', 'tp=8'], /--rank needs at least tp, pp and dp/],
+      [['--objective', 'time-to-train'], /training\.tokens: is required/],
+    ] as const) {
+      const r = run(['search', f, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(msg);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import type { ParallelPlan, Recompute, ResolvedSpec, Spec } from '../spec/types.js';
-import { efficiencyFor, type EfficiencyModel } from './efficiency.js';
-import { evaluate } from './evaluate.js';
+import type { EfficiencyModel } from './efficiency.js';
+import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, stepPhase, usableHbmBytes, type LayerPhase } from './evaluate.js';
 import type { Estimate } from './result.js';
 
 const MICRO_BATCHES = [1, 2, 4, 8, 16];
@@ -23,10 +23,11 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const distOpt = p.distributedOptimizer ?? zero >= 1;
   const tpCommOverlap = p.tpCommOverlap ?? true;
   const out: ParallelPlan[] = [];
+  // vpp innermost: candidates that differ only in vpp share their per-layer costs.
   for (const microBatch of mbs.length ? mbs : [1])
-    for (const vpp of vpps)
-      for (const sequenceParallel of sps)
-        for (const recompute of recs)
+    for (const sequenceParallel of sps)
+      for (const recompute of recs)
+        for (const vpp of vpps)
           out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero, tpCommOverlap });
   return out;
 }
@@ -36,17 +37,29 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
  * none fits, to the plan that needs the least memory, reported with `fits: false`).
  */
 export function estimate(spec: Spec, eff?: EfficiencyModel): Estimate {
-  const e = eff ?? efficiencyFor(spec.system.gpu);
-  let best: Estimate | undefined;
-  let smallest: Estimate | undefined;
+  const e = eff ?? defaultEfficiency(spec.system.gpu);
+  const base = { model: spec.model, system: spec.system, training: spec.training };
+  const st = newStepParts();
+  const limit = usableHbmBytes(spec.system.gpu);
+  let best: { plan: ParallelPlan; L: LayerPhase; stepTimeS: number } | undefined;
+  let smallest: { plan: ParallelPlan; L: LayerPhase; bytes: number } | undefined;
+  // Candidates differing only in vpp share their layer phase.
+  let L: LayerPhase | undefined;
+  let layerKey = '';
   for (const plan of knobCandidates(spec)) {
-    const r = evaluate(withPlan(spec, plan), e);
-    if (r.fits && (!best || r.stepTimeS < best.stepTimeS)) best = r;
-    if (!smallest || r.memory.totalGiB < smallest.memory.totalGiB) smallest = r;
+    const key = `${plan.microBatch}/${plan.sequenceParallel}/${plan.recompute}`;
+    if (!L || key !== layerKey) {
+      L = layerPhase(base, plan, e);
+      layerKey = key;
+    }
+    stepPhase(L, plan.pp, plan.vpp, plan.dp, plan.zeroStage, st);
+    if (st.totalBytes <= limit && (!best || st.stepTimeS < best.stepTimeS)) best = { plan, L, stepTimeS: st.stepTimeS };
+    if (!smallest || st.totalBytes < smallest.bytes) smallest = { plan, L, bytes: st.totalBytes };
   }
   const chosen = best ?? smallest;
   if (!chosen) throw new Error('no candidate plan (unreachable: knobCandidates always yields one)');
-  return chosen;
+  const p = chosen.plan;
+  return assembleEstimate(chosen.L, p, stepPhase(chosen.L, p.pp, p.vpp, p.dp, p.zeroStage, newStepParts()));
 }
 
 export function withPlan(spec: Spec, parallel: ParallelPlan): ResolvedSpec {

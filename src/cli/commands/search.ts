@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
-import { estimate } from '../../model/index.js';
+import { defaultEfficiency, estimate } from '../../model/index.js';
+import { loadCalibration } from '../calibration-option.js';
 import { parseSpecValue, type PartialPlan, type Precision, type Spec } from '../../spec/index.js';
 import { OBJECTIVES, search, type Objective, type SearchOptions } from '../../search/index.js';
 import { searchMixed, type MixedSearchResult } from '../../fleet/index.js';
@@ -15,6 +16,7 @@ interface SearchCliOptions {
   precision?: string;
   memoryMargin: string;
   rank?: string;
+  calibration?: string;
 }
 
 const PLAN_KEYS: Record<string, keyof PartialPlan> = { tp: 'tp', pp: 'pp', dp: 'dp', cp: 'cp', ep: 'ep', vpp: 'vpp', mb: 'microBatch', microBatch: 'microBatch', recompute: 'recompute' };
@@ -50,6 +52,7 @@ export function registerSearch(program: Command): void {
     .option('--objective <name>', `what "best" means: ${OBJECTIVES.join(', ')}`, 'tokens-per-sec')
     .option('--precision <p>', 'bf16, fp8, or any (search both); default: the spec\'s')
     .option('--memory-margin <fraction>', 'fraction of usable HBM kept free', '0.05')
+    .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU')
     .option('--rank <plan>', 'also rank this plan in the space, e.g. tp=8,pp=16,dp=128 (free knobs resolved to the fastest that fits)')
     .addHelpText(
       'after',
@@ -71,6 +74,7 @@ Example:
         else if (o.precision === 'bf16' || o.precision === 'fp8') precisions = [o.precision];
         else throw new CliError(`--precision must be bf16, fp8 or any, not "${o.precision}"`);
       }
+      const cal = o.calibration !== undefined ? loadCalibration(o.calibration) : undefined;
       const doc = readDocumentFile(file);
       const parsed = parseSpecValue(doc.value, doc, [], { planOptional: true });
       if (!parsed.ok) throw new InputError(parsed.issues);
@@ -83,6 +87,7 @@ Example:
       if (spec.system.pools && spec.system.pools.length >= 2) {
         if (o.objective !== 'tokens-per-sec') throw new CliError('a mixed fleet (system.pools) is searched for tokens-per-sec only');
         if (o.rank !== undefined) throw new CliError('--rank is not supported for a mixed fleet (system.pools)');
+        if (cal) throw new CliError('--calibration is not supported for a mixed fleet (system.pools) yet');
         printMixed(spec, searchMixed(spec, opts), o.json === true);
         return;
       }
@@ -92,11 +97,11 @@ Example:
         const rankSpec: Spec = { ...spec, parallel: plan };
         const gpus = plan.tp * plan.pp * plan.cp * plan.dp;
         if (gpus > spec.system.gpus) throw new CliError(`--rank: the plan needs ${gpus} GPUs, the system has ${spec.system.gpus}`);
-        ranked = { plan, estimate: estimate(rankSpec) };
+        ranked = { plan, estimate: estimate(rankSpec, cal?.effFor(spec.system.gpu.id)) };
         opts.rankScore = ranked.estimate.tokensPerSec;
         if (o.objective !== 'tokens-per-sec' && o.objective !== 'time-to-train') throw new CliError('--rank is supported with the tokens-per-sec and time-to-train objectives');
       }
-      const result = search(spec, opts);
+      const result = search(spec, opts, (s) => cal?.effFor(s.system.gpu.id) ?? defaultEfficiency(s.system.gpu));
       if (o.json) {
         printJson(ranked ? { ...result, rank: { parallel: ranked.estimate.parallel, estimate: ranked.estimate, plansAbove: result.plansAbove } } : result);
         return;
