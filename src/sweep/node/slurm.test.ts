@@ -110,7 +110,9 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
     await sleep(250);
   }
   const log = (f: string): string => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => /error|fatal/i.test(l)).slice(-3).join(' | ') : '');
-  return `Slurm did not come up within ${START_TIMEOUT_MS / 1000} s (slurmctld: ${log('slurmctld.log') || 'no errors logged'}; slurmd: ${log('slurmd.log') || 'no errors logged'})`;
+  const exited = daemons.filter((d) => d.exitCode !== null).map((d) => `${d.spawnfile} exited with code ${d.exitCode}`);
+  const what = exited.length ? exited.join(', ') : `not up within ${START_TIMEOUT_MS / 1000} s`;
+  return `Slurm did not start: ${what} (slurmctld log: ${log('slurmctld.log') || 'no errors'}; slurmd log: ${log('slurmd.log') || 'no errors'})`;
 }
 
 afterAll(async () => {
