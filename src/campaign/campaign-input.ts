@@ -27,7 +27,7 @@ export interface CampaignInput {
 }
 
 /** How H100s and H200s (or any mix) train. */
-export type FleetMode = 'combined' | 'separate';
+export type FleetMode = 'combined' | 'separate' | 'mixed';
 
 export interface CampaignTraining {
   model: ModelConfig;
@@ -43,9 +43,11 @@ export interface CampaignTraining {
   /** Re-plan when the usable capacity has grown by this fraction since the last plan (paying a restart). */
   replanGrowth: number;
   /**
-   * `combined`: one job on every online GPU, planned as if all were the slowest type online (the
-   * mixed-fleet planner is a later issue). `separate`: one job per GPU type; the model trains on
-   * `primaryGpu`, the other types run their own copy of the job (reported, not counted).
+   * `combined`: one job on every online GPU, planned as if all were the slowest type online.
+   * `mixed`: one job on every online GPU, planned by the mixed-fleet planner (`src/fleet`):
+   * per-type replicas with balanced micro-batch counts, or the combined plan if that is faster.
+   * `separate`: one job per GPU type; the model trains on `primaryGpu`, the other types run
+   * their own copy of the job (reported, not counted).
    */
   fleet: FleetMode;
   primaryGpu: string;

@@ -5,8 +5,10 @@ import type { Planner } from './planner.js';
 export interface CapacityDay {
   day: number;
   gpus: number;
-  /** Undefined while no GPU of the job's types is online. */
+  /** Undefined while no GPU of the job's types is online; types joined by `+` for a mixed plan. */
   gpu: string | undefined;
+  /** Usable GPUs per type, for a mixed plan. */
+  byType?: Readonly<Record<string, number>>;
 }
 
 /** One plan of the job, in force from `day` until the next segment (or the end). */
@@ -59,7 +61,7 @@ export function scheduleJob(days: readonly CapacityDay[], options: ScheduleOptio
   const plan = (d: CapacityDay & { gpu: string }): PlanSegment | undefined => {
     plannerCalls++;
     askedAt = d.gpus;
-    const p = options.planner(d.gpus, d.gpu);
+    const p = options.planner(d.gpus, d.gpu, d.byType);
     if (!p) return undefined;
     model ??= { paramsTotal: p.estimate.paramsTotal, paramsActive: p.estimate.paramsActive, flopsPerToken: p.estimate.modelFlopsPerToken };
     return {

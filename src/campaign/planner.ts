@@ -9,7 +9,8 @@ export interface PlannedJob {
 }
 
 /**
- * Chooses the plan for a capacity (plan search by default, or fixed degrees). Returns
+ * Chooses the plan for a capacity (plan search by default, or fixed degrees). A mixed fleet's
+ * `gpuId` joins its types with `+` and `byType` gives each type's usable GPUs. Returns
  * `undefined` when no plan fits on that many GPUs. Must be deterministic; the campaign caches it.
  */
-export type Planner = (capacityGpus: number, gpuId: string) => PlannedJob | undefined;
+export type Planner = (capacityGpus: number, gpuId: string, byType?: Readonly<Record<string, number>>) => PlannedJob | undefined;

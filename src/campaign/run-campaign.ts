@@ -7,6 +7,7 @@ import type { CampaignInput } from './campaign-input.js';
 import type { CampaignResult, JobOutcome, TrainingSummary } from './campaign-result.js';
 import { fixedDegreePlanner } from './fixed-degree-planner.js';
 import { searchPlanner } from './search-planner.js';
+import { mixedPlanner } from './mixed-planner.js';
 import { scheduleJob, type CapacityDay, type JobSchedule } from './job-schedule.js';
 import { campaignMilestones } from './milestones.js';
 import type { Planner } from './planner.js';
@@ -29,9 +30,9 @@ export interface CampaignOptions {
 /** A planner that answers each (capacity, GPU) once. */
 function cached(planner: Planner): Planner {
   const memo = new Map<string, ReturnType<Planner>>();
-  return (gpus, gpu) => {
-    const key = `${gpu}:${gpus}`;
-    if (!memo.has(key)) memo.set(key, planner(gpus, gpu));
+  return (gpus, gpu, byType) => {
+    const key = `${gpu}:${gpus}:${byType ? JSON.stringify(byType) : ''}`;
+    if (!memo.has(key)) memo.set(key, planner(gpus, gpu, byType));
     return memo.get(key);
   };
 }
@@ -55,17 +56,24 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
   const buildout = simulateBuildout(input.buildout);
 
   progress('planning');
-  const planner = cached(options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees) : searchPlanner(t)));
+  const basePlanner = options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees) : searchPlanner(t));
+  const planner = cached(t.fleet === 'mixed' ? mixedPlanner(t, basePlanner) : basePlanner);
   const gpusPerNode = input.buildout.gpusPerServer;
   const spareGpus = r.spareNodes * gpusPerNode;
   const totalDelivered = input.buildout.deliveries.reduce((s, d) => s + d.gpus, 0);
   const startGpus = Math.max(1, Math.ceil(t.startFraction * totalDelivered) - spareGpus);
-  const jobTypes: string[][] = t.fleet === 'combined' ? [buildout.gpuTypes] : buildout.gpuTypes.map((g) => [g]);
+  const oneJob = t.fleet !== 'separate';
+  const jobTypes: string[][] = oneJob ? [buildout.gpuTypes] : buildout.gpuTypes.map((g) => [g]);
   const schedules = jobTypes.map((types) => {
     const days: CapacityDay[] = buildout.days.map((d) => {
       const online = types.filter((g) => (d.gpusOnline[g] ?? 0) > 0);
       const gpus = types.reduce((s, g) => s + (d.gpusOnline[g] ?? 0), 0) - spareGpus;
-      return { day: d.day, gpus, gpu: slowestGpu(online) };
+      const slowest = slowestGpu(online);
+      if (t.fleet !== 'mixed' || online.length < 2 || slowest === undefined) return { day: d.day, gpus, gpu: slowest };
+      // Spares come out of the slowest type; the planner sees each type's usable GPUs.
+      const byType: Record<string, number> = {};
+      for (const g of online) byType[g] = (d.gpusOnline[g] ?? 0) - (g === slowest ? spareGpus : 0);
+      return { day: d.day, gpus, gpu: [...online].sort().join('+'), byType };
     });
     return scheduleJob(days, { startGpus, replanGrowth: t.replanGrowth, planner });
   });
@@ -85,7 +93,7 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
       stream: i,
     }),
   );
-  const modelIndex = t.fleet === 'combined' ? 0 : Math.max(0, jobTypes.findIndex((types) => types[0] === t.primaryGpu));
+  const modelIndex = oneJob ? 0 : Math.max(0, jobTypes.findIndex((types) => types[0] === t.primaryGpu));
   const jobs = trained.map((job, i): JobOutcome => outcome(job, schedules[i]?.segments ?? [], jobTypes[i] ?? [], i === modelIndex, input, endOfHorizon));
   const modelJob = jobs[modelIndex];
   const modelTrained = trained[modelIndex];

@@ -21,7 +21,16 @@ function planKey(p: ParallelPlan): string {
  * slowest. Candidate plan shapes come from the homogeneous search on each pool's GPU at the
  * fleet's size; each is then laid out as per-pool replicas and as cross-pool pipelines.
  */
-export function searchMixed(spec: Spec, opts: SearchOptions & { candidates?: number } = {}): MixedSearchResult {
+export interface MixedSearchOptions extends SearchOptions {
+  /** Candidate plan shapes per search (default 6). */
+  candidates?: number;
+  /** Ways to compare (default all four). */
+  modes?: readonly FleetMode[];
+  /** Fewer candidate searches (the slowest GPU's only): for re-planning inside a campaign. */
+  quick?: boolean;
+}
+
+export function searchMixed(spec: Spec, opts: MixedSearchOptions = {}): MixedSearchResult {
   const t0 = now();
   const pools = spec.system.pools ?? [];
   if (pools.length < 2) throw new Error('searchMixed needs a system with at least two pools');
@@ -46,12 +55,13 @@ export function searchMixed(spec: Spec, opts: SearchOptions & { candidates?: num
 
   // Separate jobs: each pool trains on its own, the global batch split in proportion to the
   // pools' sizes (the same tokens per step as one job on the whole fleet).
-  const separate = pools.map((q) => {
+  const modes = new Set<FleetMode>(opts.modes ?? ['replicas', 'pipeline', 'separate', 'as-slowest']);
+  const separate = !modes.has('separate') ? [] : pools.map((q) => {
     const s = poolSpec(spec, q);
     const batch = Math.max(1, Math.round((spec.training.globalBatch * q.gpus) / spec.system.gpus));
     return search({ ...s, training: { ...s.training, globalBatch: batch } }, { ...opts, top: 1 }).plans[0];
   });
-  if (separate.every((p) => p)) {
+  if (separate.length > 0 && separate.every((p) => p)) {
     const jobs = separate as NonNullable<(typeof separate)[number]>[];
     const tokensPerSec = jobs.reduce((n, p) => n + p.estimate.tokensPerSec, 0);
     const gpusUsed = jobs.reduce((n, p) => n + p.gpusUsed, 0);
@@ -73,6 +83,7 @@ export function searchMixed(spec: Spec, opts: SearchOptions & { candidates?: num
   const h = homogeneous(spec);
   const slowGpu = spec.system.gpu;
   for (const q of pools) {
+    if (opts.quick && q.gpu !== slowGpu) continue;
     for (const k of q.gpu === slowGpu ? [4] : [1, 4]) {
       const s = { ...h, system: { ...h.system, gpu: q.gpu }, training: { ...h.training, globalBatch: h.training.globalBatch * k } };
       for (const p of search(s, { ...opts, top: nCand }).plans) candidates.set(planKey(p.parallel), p.parallel);
@@ -87,8 +98,8 @@ export function searchMixed(spec: Spec, opts: SearchOptions & { candidates?: num
   const larger = (pools[1]!.gpu.hbmGB > pools[0]!.gpu.hbmGB ? 1 : 0) as 0 | 1;
   const total = spec.system.gpus;
   for (const plan of candidates.values()) {
-    consider(evaluateReplicas(spec, plan, margin));
-    if (pools.length !== 2 || plan.pp < 2) continue;
+    if (modes.has('replicas')) consider(evaluateReplicas(spec, plan, margin));
+    if (!modes.has('pipeline') || pools.length !== 2 || plan.pp < 2) continue;
     const share = pools[larger]!.gpus / total;
     const centre = Math.round(plan.pp * share);
     const recs: Recompute[] = [...new Set<Recompute>([plan.recompute, 'none', 'selective'])];

@@ -31,7 +31,7 @@ const TRAINING_KEYS = [
 const SPEC_TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'attention'] as const;
 const SYSTEM_KEYS = ['nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription'] as const;
 const DEGREE_KEYS = ['tp', 'pp', 'cp', 'ep'] as const;
-const FLEETS: readonly FleetMode[] = ['combined', 'separate'];
+const FLEETS: readonly FleetMode[] = ['combined', 'mixed', 'separate'];
 
 export const TRAINING_DEFAULTS = { startFraction: 0.1, replanGrowth: 0.1, fleet: 'combined' as FleetMode };
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CAMPAIGN_STAGES, runCampaign, type CampaignResult } from '../../campaign/index.js';
+import { CAMPAIGN_STAGES, runCampaign, type CampaignInput, type CampaignResult, type FleetMode } from '../../campaign/index.js';
 import { InputError } from '../../core/index.js';
 import { formatCampaignSummary, renderCampaignReport } from '../../report/index.js';
 import { parseCampaignScenarioOrThrow } from '../../scenario/index.js';
@@ -18,6 +18,8 @@ interface RunOptions {
   db?: string;
   report?: string;
   seed?: string;
+  fleet?: string;
+  tokens?: string;
 }
 
 /** `colossus run [SCENARIO] [--json] [--db PATH] [--report PATH] [--seed N]`. */
@@ -30,6 +32,8 @@ export function registerRun(program: Command): void {
     .option('--db <path>', 'run store (SQLite)', defaultStorePath)
     .option('--report <path>', 'write the HTML report here (default: next to the store)')
     .option('--seed <n>', 'random seed of the failure simulation (overrides the scenario)')
+    .option('--fleet <mode>', 'how mixed GPU types train (overrides the scenario): combined (one job on the slowest type\'s plan), mixed (the mixed-fleet planner), separate (one job per type)')
+    .option('--tokens <n>', 'token budget of the model (overrides the scenario), e.g. 150e12')
     .action((file: string | undefined, opts: RunOptions) => {
       runCommand(file, opts);
     });
@@ -96,12 +100,32 @@ function progressBar(): { stage: (name: string, index: number, total: number) =>
   };
 }
 
+/** `--fleet` and `--tokens` replace the scenario's values (what-ifs without editing the file). */
+function withOverrides(input: CampaignInput, opts: RunOptions): CampaignInput {
+  let training = input.training;
+  if (opts.fleet !== undefined) {
+    if (!['combined', 'mixed', 'separate'].includes(opts.fleet)) {
+      throw new InputError([{ path: '--fleet', message: 'is not a fleet mode', expected: 'combined, mixed or separate', received: JSON.stringify(opts.fleet) }]);
+    }
+    training = { ...training, fleet: opts.fleet as FleetMode };
+  }
+  if (opts.tokens !== undefined) {
+    const n = Number(opts.tokens);
+    if (!Number.isFinite(n) || n <= 0 || n > 1e18) {
+      throw new InputError([{ path: '--tokens', message: 'is not a token budget', expected: 'a number > 0, e.g. 150e12', received: JSON.stringify(opts.tokens) }]);
+    }
+    training = { ...training, tokens: n };
+  }
+  return training === input.training ? input : { ...input, training };
+}
+
 function runCommand(file: string | undefined, opts: RunOptions): void {
   const seed = parseSeed(opts.seed);
   const scenarioFile = file ?? bundledScenarioPath;
   // Everything that can refuse the input happens before the store is opened: a bad scenario leaves it untouched.
   const doc = readDocumentFile(scenarioFile);
-  const input = parseCampaignScenarioOrThrow(doc, seed !== undefined ? { seed } : {});
+  const parsed = parseCampaignScenarioOrThrow(doc, seed !== undefined ? { seed } : {});
+  const input = withOverrides(parsed, opts);
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   let result: CampaignResult;
   try {
