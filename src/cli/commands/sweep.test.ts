@@ -85,5 +85,8 @@ describe('colossus sweep', () => {
       expect(e.err).toContain(args[0]);
     }
     expect(run(['sweep', join(dir, 'missing.yaml')]).err).toMatch(/cannot read the file: no such file/);
+    const noDir = run(['sweep', sweepFile, '--out', join(dir, 'no', 'such', 'dir.jsonl')]);
+    expect(noDir.code).toBe(1);
+    expect(noDir.err).toMatch(/--out: cannot write the output: no such directory/);
   });
 });
