@@ -11,3 +11,4 @@ export * from './train-job.js';
 export * from './calendar.js';
 export * from './milestones.js';
 export * from './run-campaign.js';
+export * from './run-record.js';

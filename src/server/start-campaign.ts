@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runCampaign } from '../campaign/index.js';
-import { runSummary } from '../cli/commands/run.js';
+import { campaignRunRecord, runCampaign, runSummary } from '../campaign/index.js';
 import { InputError, parseDocumentText } from '../core/index.js';
 import { parseCampaignScenario } from '../scenario/index.js';
 import type { StartRunHandler } from './app-deps.js';
@@ -28,17 +27,7 @@ export function startCampaign(query: { seed?: string | undefined }): StartRunHan
     const parsed = parseCampaignScenario(source, bundled ? source?.value : value, seed !== undefined ? { seed } : {});
     if (!parsed.ok) throw new InputError(parsed.issues);
     const result = runCampaign(parsed.input);
-    const { id, createdAt } = store.saveRun({
-      name: result.scenario.name,
-      summary: runSummary(result),
-      scenario: { file: bundled ? 'scenarios/colossus.yaml (bundled)' : 'POST /api/runs', input: parsed.input },
-      timeline: result.timeline,
-      events: [
-        ...result.milestones.map((m) => ({ day: m.day, kind: m.kind, data: m })),
-        ...(result.jobs.find((j) => j.trainsModel)?.segments.slice(1) ?? []).map((s) => ({ day: s.day, kind: 'replan', data: s })),
-      ].sort((a, b) => a.day - b.day),
-      blobs: { result },
-    });
+    const { id, createdAt } = store.saveRun(campaignRunRecord(result, parsed.input, bundled ? 'scenarios/colossus.yaml (bundled)' : 'POST /api/runs'));
     return Promise.resolve({ id, createdAt, summary: runSummary(result) });
   };
 }

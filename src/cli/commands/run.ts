@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CAMPAIGN_STAGES, runCampaign, type CampaignInput, type CampaignResult, type FleetMode } from '../../campaign/index.js';
+import { CAMPAIGN_STAGES, campaignRunRecord, runCampaign, type CampaignInput, type CampaignResult, type FleetMode } from '../../campaign/index.js';
 import { InputError } from '../../core/index.js';
 import { formatCampaignSummary, renderCampaignReport } from '../../report/index.js';
 import { parseCampaignScenarioOrThrow } from '../../scenario/index.js';
@@ -65,25 +65,6 @@ export function openRunStore(path: string): RunStore {
 }
 
 /** The summary stored with a run (what `runs list` shows). */
-export function runSummary(r: CampaignResult): Record<string, unknown> {
-  const t = r.training;
-  return {
-    scenario: r.scenario.name,
-    seed: r.scenario.seed,
-    timeToModelDays: t.timeToModelDays,
-    startDay: t.startDay,
-    mfu: t.mfu,
-    ettr: t.ettr,
-    tokens: t.tokens,
-    interruptions: t.interruptions,
-    peakGpus: Object.values(r.timeline[r.timeline.length - 1]?.gpusOnline ?? {}).reduce((a, b) => a + b, 0),
-    energyMwh: r.energy.mwh,
-    peakMw: r.energy.peakMw,
-    campaignUsd: r.cost.campaignUsd,
-    usdPerMillionTokens: r.cost.usdPerMillionTokens,
-  };
-}
-
 function progressBar(): { stage: (name: string, index: number, total: number) => void; clear: () => void } {
   let shown = false;
   return {
@@ -141,17 +122,7 @@ function runCommand(file: string | undefined, opts: RunOptions): void {
   let runId: string;
   let createdAt: string;
   try {
-    ({ id: runId, createdAt } = store.saveRun({
-      name: result.scenario.name,
-      summary: runSummary(result),
-      scenario: { file: scenarioFile === bundledScenarioPath ? 'scenarios/colossus.yaml (bundled)' : scenarioFile, input },
-      timeline: result.timeline,
-      events: [
-        ...result.milestones.map((m) => ({ day: m.day, kind: m.kind, data: m })),
-        ...(result.jobs.find((j) => j.trainsModel)?.segments.slice(1) ?? []).map((s) => ({ day: s.day, kind: 'replan', data: s })),
-      ].sort((a, b) => a.day - b.day),
-      blobs: { result },
-    }));
+    ({ id: runId, createdAt } = store.saveRun(campaignRunRecord(result, input, scenarioFile === bundledScenarioPath ? 'scenarios/colossus.yaml (bundled)' : scenarioFile)));
   } catch (err) {
     if (err instanceof StoreError) throw new CliError(err.message);
     throw err;

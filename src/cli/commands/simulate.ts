@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { InputError } from '../../core/index.js';
 import { printJson, readDocumentFile } from '../io.js';
+import { intOption } from '../options.js';
 import { resolveStepTimeS } from '../step-time.js';
 import { createReplicationPool } from '../../sim/node/pool.js';
 import {
@@ -33,15 +33,6 @@ export function registerSimulate(program: Command): void {
     .action(async (file: string, opts: SimulateOptions) => {
       await simulateCommand(file, opts);
     });
-}
-
-function intOption(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InputError([{ path: flag, message: 'is not a valid value', expected: `an integer from ${min} to ${max}`, received: JSON.stringify(value) }]);
-  }
-  return n;
 }
 
 async function simulateCommand(file: string, opts: SimulateOptions): Promise<void> {

@@ -8,6 +8,7 @@ import { progressBar } from '../../sweep/node/progress-bar.js';
 import type { RowSink } from '../../sweep/node/row-sink.js';
 import { runSweep, type SweepRunSummary } from '../../sweep/node/run-sweep.js';
 import { printJson, readDocumentFile } from '../io.js';
+import { intOption } from '../options.js';
 
 interface SweepOptions {
   shard?: string;
@@ -66,15 +67,6 @@ Examples:
       if (opts.json) printJson(summary);
       else process.stdout.write(`merged ${summary.inputs} shard output(s): ${summary.points} points of sweep ${summary.sweep} → ${summary.out}\n`);
     });
-}
-
-function intOption(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InputError([{ path: flag, message: 'is not a valid value', expected: `an integer from ${min} to ${max}`, received: JSON.stringify(value) }]);
-  }
-  return n;
 }
 
 async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
