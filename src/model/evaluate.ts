@@ -146,8 +146,9 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
     }
     // Activation, permute and un-permute of the routed copies, casts.
     elemBytes += mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
-    // Dispatch and combine: all-to-all over the expert-parallel group, forward and backward.
-    epS = 4 * allToAllS(net, routed * h * 2, p.ep, 1);
+    // Dispatch and combine: all-to-all over the expert-parallel group, forward and backward
+    // (and the forward pair again when full recomputation replays the layer).
+    epS = (p.recompute === 'full' ? 6 : 4) * allToAllS(net, routed * h * 2, p.ep, 1);
   } else {
     clock.fwdBwd(tokens, ((mats - 1) * m.ffnHidden) / p.tp, h, 1);
     clock.fwdBwd(tokens, h, m.ffnHidden / p.tp, 1);

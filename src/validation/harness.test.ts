@@ -29,7 +29,8 @@ describe('validation against published runs', () => {
   });
 
   it('does not regress on MoE (a known gap: 4 cases, see docs/model.md)', () => {
-    expect(report.byGroup['MoE']?.mape).toBeLessThanOrEqual(0.4);
+    expect(report.byGroup['MoE']?.mape).toBeLessThanOrEqual(0.45);
+    expect(report.byGroup['MoE']?.max).toBeLessThanOrEqual(0.65);
   });
 });
 
