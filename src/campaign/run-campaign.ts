@@ -6,6 +6,8 @@ import { peakGpusByType } from '../energy/peak-gpus-by-type.js';
 import type { CampaignInput } from './campaign-input.js';
 import type { CampaignResult, JobOutcome, TrainingSummary } from './campaign-result.js';
 import { fixedDegreePlanner } from './fixed-degree-planner.js';
+import type { GpuSpec } from '../catalog/gpu.js';
+import type { EfficiencyModel } from '../model/efficiency.js';
 import { searchPlanner } from './search-planner.js';
 import { mixedPlanner } from './mixed-planner.js';
 import { scheduleJob, type CapacityDay, type JobSchedule } from './job-schedule.js';
@@ -23,6 +25,8 @@ export interface CampaignOptions {
   planner?: Planner;
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** Efficiency model per GPU (a calibration profile); default: each GPU's catalog defaults. */
+  effFor?: (gpu: GpuSpec) => EfficiencyModel | undefined;
   /** Called as each stage starts (index into `CAMPAIGN_STAGES`). */
   onProgress?: (stage: CampaignStage, index: number, total: number) => void;
 }
@@ -56,7 +60,7 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
   const buildout = simulateBuildout(input.buildout);
 
   progress('planning');
-  const basePlanner = options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees) : searchPlanner(t));
+  const basePlanner = options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees, options.effFor) : searchPlanner(t, options.effFor));
   const planner = cached(t.fleet === 'mixed' ? mixedPlanner(t, basePlanner) : basePlanner);
   const gpusPerNode = input.buildout.gpusPerServer;
   const spareGpus = r.spareNodes * gpusPerNode;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,5 +172,29 @@ describe('colossus search', () => {
       expect(r.err).toMatch(msg);
       expect(r.err).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('colossus run with overrides', () => {
+  const fixture = fileURLToPath(new URL('../../calibration/fixtures/h100-example.json', import.meta.url));
+
+  it('plans with a calibration profile, and refuses a missing one before touching the store', () => {
+    const db = join(dir, 'cal.db');
+    const r = run(['run', '--calibration', fixture, '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).training.timeToModelDays).toBeGreaterThan(0);
+    const bad = run(['run', '--calibration', join(dir, 'missing.json'), '--db', join(dir, 'never.db')]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('missing.json: cannot read the file');
+    expect(existsSync(join(dir, 'never.db'))).toBe(false);
+  });
+
+  it('refuses a bad --fleet or --tokens with the flag named', () => {
+    const a = run(['run', '--fleet', 'both', '--db', join(dir, 'x.db')]);
+    expect(a.code).toBe(1);
+    expect(a.err).toMatch(/--fleet: is not a fleet mode/);
+    const b = run(['run', '--tokens', 'lots', '--db', join(dir, 'x.db')]);
+    expect(b.code).toBe(1);
+    expect(b.err).toMatch(/--tokens: is not a token budget/);
   });
 });

@@ -2,11 +2,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CAMPAIGN_STAGES, campaignRunRecord, runCampaign, type CampaignInput, type CampaignResult, type FleetMode } from '../../campaign/index.js';
+import { CAMPAIGN_STAGES, campaignRunRecord, runCampaign, type CampaignInput, type CampaignStage, type CampaignResult, type FleetMode } from '../../campaign/index.js';
 import { InputError } from '../../core/index.js';
 import { formatCampaignSummary, renderCampaignReport } from '../../report/index.js';
 import { parseCampaignScenarioOrThrow } from '../../scenario/index.js';
 import { defaultStorePath, openStore, StoreError, type RunStore } from '../../store/index.js';
+import type { GpuSpec } from '../../catalog/index.js';
+import { loadCalibration } from '../calibration-option.js';
 import { CliError } from '../errors.js';
 import { printJson, readDocumentFile } from '../io.js';
 
@@ -20,6 +22,7 @@ interface RunOptions {
   seed?: string;
   fleet?: string;
   tokens?: string;
+  calibration?: string;
 }
 
 /** `colossus run [SCENARIO] [--json] [--db PATH] [--report PATH] [--seed N]`. */
@@ -34,6 +37,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'random seed of the failure simulation (overrides the scenario)')
     .option('--fleet <mode>', 'how mixed GPU types train (overrides the scenario): combined (one job on the slowest type\'s plan), mixed (the mixed-fleet planner), separate (one job per type)')
     .option('--tokens <n>', 'token budget of the model (overrides the scenario), e.g. 150e12')
+    .option('--calibration <profile>', 'plan with the efficiencies measured by `colossus calibrate` for the profile\'s GPU')
     .action((file: string | undefined, opts: RunOptions) => {
       runCommand(file, opts);
     });
@@ -105,12 +109,16 @@ function runCommand(file: string | undefined, opts: RunOptions): void {
   const scenarioFile = file ?? bundledScenarioPath;
   // Everything that can refuse the input happens before the store is opened: a bad scenario leaves it untouched.
   const doc = readDocumentFile(scenarioFile);
+  const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
   const parsed = parseCampaignScenarioOrThrow(doc, seed !== undefined ? { seed } : {});
   const input = withOverrides(parsed, opts);
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   let result: CampaignResult;
   try {
-    result = runCampaign(input, bar ? { onProgress: (stage, i) => bar.stage(stage, i, CAMPAIGN_STAGES.length + 1) } : {});
+    result = runCampaign(input, {
+      ...(bar ? { onProgress: (stage: CampaignStage, i: number) => bar.stage(stage, i, CAMPAIGN_STAGES.length + 1) } : {}),
+      ...(cal ? { effFor: (gpu: GpuSpec) => cal.effFor(gpu.id) } : {}),
+    });
     bar?.stage('saving', CAMPAIGN_STAGES.length, CAMPAIGN_STAGES.length + 1);
   } finally {
     bar?.clear();
