@@ -3,7 +3,7 @@ import type { ModelConfig, ParallelPlan, ResolvedSpec } from '../spec/types.js';
 import { allReduceS, allToAllS, networkOf, reduceScatterS, sendRecvS, type Network } from './collectives.js';
 import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from './efficiency.js';
 import { attentionParams, denseLayerCount, denseMlpParams, expertParams, modelFlopsPerToken, moeLayerCount, paramCounts } from './flops.js';
-import { layerActivationBytes, stateBytesPerParam } from './memory.js';
+import { inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
 import type { CommByKind, Estimate } from './result.js';
 
 const GIB = 2 ** 30;
@@ -77,7 +77,7 @@ interface LayerCost {
 /** Everything a layer's cost depends on, computed once per evaluation. */
 interface Ctx {
   m: ModelConfig;
-  p: ParallelPlan;
+  p: LayerPlan;
   eff: EfficiencyModel;
   net: Network;
   clock: GemmClock;
@@ -260,8 +260,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const spDiv = lp.sequenceParallel ? lp.tp : 1;
   const tpHidden = lp.tpCommOverlap && lp.tp > 1 ? eff.tpOverlap : 0;
   const clock = new GemmClock(gemmPeak, fp8 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbmBps, operandBytes);
-  // Layer costs read only the LayerPlan fields of the plan.
-  const p = lp as ParallelPlan;
+  const p = lp;
   const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0 };
   attentionCost(ctx, gpu.bf16Tflops * 1e12);
   const dense = layerCost(ctx, false);
@@ -423,8 +422,7 @@ export function stepPhase(L: LayerPhase, pp: number, vpp: number, dp: number, ze
   const critLayers = pp === 1 ? m.layers : layersPerStage;
   const stageMoe = Math.max(0, critLayers - Math.min(L.nDense, critLayers));
   const perMbAct = (critLayers - stageMoe) * L.actDense + stageMoe * L.actMoe + (2 * L.tokens * m.hidden) / L.spDiv;
-  const inflight = pp === 1 ? 1 : Math.min(pp, microBatches) * (vpp > 1 ? 1 + (pp - 1) / (pp * vpp) : 1);
-  const activationBytes = perMbAct * inflight + L.actRecomputeLayer;
+  const activationBytes = perMbAct * inFlightMicroBatches(pp, vpp, microBatches) + L.actRecomputeLayer;
   const logitsBytes = pp === 1 ? ((L.tokens * m.vocab) / tp) * 6 : 0;
   const zero3GatherBytes = zeroStage >= 3 ? (4 * stateParams) / Math.max(1, m.layers / pp) : 0; // two layers gathered
   const workspaceBytes = WORKSPACE_GIB * GIB + FRAGMENTATION * activationBytes + logitsBytes + zero3GatherBytes;

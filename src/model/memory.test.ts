@@ -54,9 +54,10 @@ describe('activation memory (Korthikanti et al. 2022, §4)', () => {
   });
 
   it('1F1B keeps pp micro-batches in flight on the first stage; interleaving adds (p−1)/(p·v)', () => {
-    expect(inFlightMicroBatches(plan({ pp: 8 }), 64)).toBe(8);
-    expect(inFlightMicroBatches(plan({ pp: 8 }), 4)).toBe(4);
-    expect(inFlightMicroBatches(plan({ pp: 8, vpp: 3 }), 64)).toBeCloseTo(8 * (1 + 7 / 24), 10);
+    expect(inFlightMicroBatches(8, 1, 64)).toBe(8);
+    expect(inFlightMicroBatches(8, 1, 4)).toBe(4);
+    expect(inFlightMicroBatches(8, 3, 64)).toBeCloseTo(8 * (1 + 7 / 24), 10);
+    expect(inFlightMicroBatches(1, 1, 64)).toBe(1);
   });
 });
 

@@ -13,7 +13,7 @@ import type { ModelConfig, ParallelPlan } from '../spec/types.js';
  */
 export function layerActivationBytes(
   m: ModelConfig,
-  p: ParallelPlan,
+  p: Pick<ParallelPlan, 'tp' | 'cp' | 'microBatch' | 'sequenceParallel' | 'recompute'>,
   seqLen: number,
   moeLayer: boolean,
   opts: { fp8?: boolean; unfusedAttention?: boolean } = {},
@@ -74,8 +74,8 @@ export function stateBytesPerParam(zeroStage: number, shards: number): StateByte
 }
 
 /** In-flight micro-batches whose activations the first pipeline stage holds (1F1B / interleaved). */
-export function inFlightMicroBatches(p: ParallelPlan, microBatches: number): number {
-  if (p.pp === 1) return 1;
-  const base = Math.min(p.pp, microBatches);
-  return p.vpp > 1 ? base * (1 + (p.pp - 1) / (p.pp * p.vpp)) : base;
+export function inFlightMicroBatches(pp: number, vpp: number, microBatches: number): number {
+  if (pp === 1) return 1;
+  const base = Math.min(pp, microBatches);
+  return vpp > 1 ? base * (1 + (pp - 1) / (pp * vpp)) : base;
 }
