@@ -20,6 +20,14 @@ export function ratesFor(gpu: GpuSpec, opts: SearchOptions): Rates {
   return { usdPerGpuHour, wattsPerGpu };
 }
 
+/** $ per million tokens and tokens per joule of a job at these rates. */
+export function costPerToken(tokensPerSec: number, gpusUsed: number, rates: Rates): { usdPerMillionTokens: number; tokensPerJoule: number } {
+  return {
+    usdPerMillionTokens: ((rates.usdPerGpuHour * gpusUsed) / 3600 / tokensPerSec) * 1e6,
+    tokensPerJoule: tokensPerSec / (gpusUsed * rates.wattsPerGpu),
+  };
+}
+
 /**
  * Score of a plan, higher is better, from the job's tokens per second and the GPUs it uses.
  * tokens-per-sec and time-to-train rank alike (the latter reported as 1/days).

@@ -1,7 +1,7 @@
 import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase } from '../model/index.js';
 import type { ParallelPlan, Precision, Recompute, Spec } from '../spec/types.js';
 import { explain } from './explain.js';
-import { isJobObjective, ratesFor, score } from './objective.js';
+import { costPerToken, isJobObjective, ratesFor, score } from './objective.js';
 import { searchSpace } from './space.js';
 import type { RankedPlan, SearchOptions, SearchResult } from './types.js';
 
@@ -158,8 +158,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
       spareGpus: G - k.gpusUsed,
       score: k.score,
       estimate,
-      usdPerMillionTokens: (rates.usdPerGpuHour * k.gpusUsed) / 3600 / estimate.tokensPerSec * 1e6,
-      tokensPerJoule: estimate.tokensPerSec / (k.gpusUsed * rates.wattsPerGpu),
+      ...costPerToken(estimate.tokensPerSec, k.gpusUsed, rates),
     };
   });
   const result: SearchResult = { objective, plans, evaluated, pruned, considered, elapsedS: (now() - t0) / 1000, explanation: explain(plans) };

@@ -1,6 +1,6 @@
-import { estimate } from '../model/index.js';
-import { ratesFor, search } from '../search/index.js';
-import { parseSpecValue } from '../spec/index.js';
+import { estimate, type Estimate } from '../model/index.js';
+import { costPerToken, ratesFor, search, type Rates } from '../search/index.js';
+import { parseSpecValue, type ParallelPlan, type Precision } from '../spec/index.js';
 import { pointAxes, pointId, pointSpecValue } from './expand.js';
 import { hasPlan } from './parse-sweep.js';
 import type { RowIssue, SweepRow } from './row.js';
@@ -29,26 +29,7 @@ export function runPoint(sweep: Sweep, point: number): SweepRow {
   const spec = parsed.spec;
   if (withPlan) {
     const e = estimate(spec);
-    const rates = ratesFor(spec.system.gpu, {});
-    return {
-      ...head,
-      ok: true,
-      tokensPerSec: e.tokensPerSec,
-      tokensPerSecPerGpu: e.tokensPerSecPerGpu,
-      modelTflopsPerGpu: e.modelTflopsPerGpu,
-      mfu: e.mfu,
-      stepTimeS: e.stepTimeS,
-      memoryGiB: e.memory.totalGiB,
-      fits: e.fits,
-      gpusUsed: e.gpusUsed,
-      spareGpus: spec.system.gpus - e.gpusUsed,
-      precision: spec.training.precision,
-      parallel: e.parallel,
-      usdPerMillionTokens: ((rates.usdPerGpuHour * e.gpusUsed) / 3600 / e.tokensPerSec) * 1e6,
-      tokensPerJoule: e.tokensPerSec / (e.gpusUsed * rates.wattsPerGpu),
-      timeToTrainDays: e.timeToTrainDays ?? null,
-      plansEvaluated: null,
-    };
+    return answered(head, e, { gpusUsed: e.gpusUsed, spareGpus: spec.system.gpus - e.gpusUsed, precision: spec.training.precision, parallel: e.parallel }, ratesFor(spec.system.gpu, {}), null);
   }
   const opts = sweep.search.precisions
     ? { top: 1, objective: sweep.search.objective, memoryMargin: sweep.search.memoryMargin, precisions: sweep.search.precisions }
@@ -63,7 +44,17 @@ export function runPoint(sweep: Sweep, point: number): SweepRow {
       issues: [],
     };
   }
-  const e = best.estimate;
+  return answered(head, best.estimate, best, ratesFor(spec.system.gpu, {}), r.evaluated);
+}
+
+/** The row of a point that has an answer: the estimate of its plan (given or found). */
+function answered(
+  head: Pick<SweepRow, 'sweep' | 'point' | 'points' | 'id' | 'axes' | 'mode'>,
+  e: Estimate,
+  plan: { gpusUsed: number; spareGpus: number; precision: Precision; parallel: ParallelPlan },
+  rates: Rates,
+  plansEvaluated: number | null,
+): SweepRow {
   return {
     ...head,
     ok: true,
@@ -74,13 +65,12 @@ export function runPoint(sweep: Sweep, point: number): SweepRow {
     stepTimeS: e.stepTimeS,
     memoryGiB: e.memory.totalGiB,
     fits: e.fits,
-    gpusUsed: best.gpusUsed,
-    spareGpus: best.spareGpus,
-    precision: best.precision,
-    parallel: best.parallel,
-    usdPerMillionTokens: best.usdPerMillionTokens,
-    tokensPerJoule: best.tokensPerJoule,
+    gpusUsed: plan.gpusUsed,
+    spareGpus: plan.spareGpus,
+    precision: plan.precision,
+    parallel: plan.parallel,
+    ...costPerToken(e.tokensPerSec, plan.gpusUsed, rates),
     timeToTrainDays: e.timeToTrainDays ?? null,
-    plansEvaluated: r.evaluated,
+    plansEvaluated,
   };
 }
