@@ -1,3 +1,4 @@
 export * from './gpu.js';
 export * from './gpus.js';
 export * from './models.js';
+export * from './slower.js';

@@ -37,7 +37,6 @@ describe('mixed fleets', () => {
   });
 
   it('never beats the same number of the faster GPU under the same plan (property)', () => {
-    const h100 = findGpu('h100-sxm')!;
     const h200 = findGpu('h200-sxm')!;
     fc.assert(
       fc.property(
@@ -52,7 +51,6 @@ describe('mixed fleets', () => {
           const unit = tp * pp;
           const mixed = spec({ model: 'llama3-8b', system: { pools: [{ gpu: 'h100-sxm', gpus: n100 * unit }, { gpu: 'h200-sxm', gpus: n200 * unit }] }, training: { seqLen: 4096, globalBatch } });
           const fast: Spec = { ...mixed, system: { ...mixed.system, gpu: h200, pools: mixed.system.pools!.map((q) => ({ ...q, gpu: h200 })) } };
-          void h100;
           const p = plan({ tp, pp, dp: 1, recompute });
           const a = evaluateReplicas(mixed, p);
           const b = evaluateReplicas(fast, p);

@@ -12,7 +12,7 @@ import {
   type LayerPhase,
 } from '../model/index.js';
 import type { GpuPool, ParallelPlan, Recompute, Spec } from '../spec/types.js';
-import { poolSpec } from './replicas.js';
+import { gcd, poolSpec } from './replicas.js';
 import type { MixedEstimate } from './types.js';
 
 const GIB = 2 ** 30;
@@ -131,8 +131,4 @@ export function evaluatePipeline(spec: Spec, plan: ParallelPlan, split: Pipeline
     pools: shares,
     idleFraction: 1 - busy,
   };
-}
-
-function gcd(x: number, y: number): number {
-  return y === 0 ? x : gcd(y, x % y);
 }

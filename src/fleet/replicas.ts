@@ -4,7 +4,7 @@ import type { MixedEstimate, PoolShare } from './types.js';
 
 const GIB = 2 ** 30;
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
@@ -95,7 +95,6 @@ export function evaluateReplicas(spec: Spec, plan: ParallelPlan, memoryMargin = 
   }
   if (!counts || !used) return undefined;
   const D_ = used;
-  replicas.splice(0, replicas.length, ...D_);
   let stepTimeS = 0;
   const shares: PoolShare[] = pools.map((q, i) => {
     const m = counts[i] as number;

@@ -1,3 +1,4 @@
+import { usableHbmBytes } from '../model/index.js';
 import { search, type SearchOptions } from '../search/index.js';
 import type { ParallelPlan, Recompute, Spec } from '../spec/types.js';
 import { evaluatePipeline } from './pipeline.js';
@@ -48,7 +49,7 @@ export function searchMixed(spec: Spec, opts: MixedSearchOptions = {}): MixedSea
       tokensPerSecPerGpu: slow.estimate.tokensPerSecPerGpu, gpusUsed: slow.gpusUsed, fits: true, idleFraction: 0,
       pools: pools.map((q) => ({
         gpu: q.gpu.id, gpus: q.gpus, gpusUsed: Math.round((slow.gpusUsed * q.gpus) / spec.system.gpus), replicas: 0, recompute: slow.parallel.recompute,
-        busyS: slow.estimate.stepTimeS, memoryGiB: slow.estimate.memory.totalGiB, usableGiB: q.gpu.hbmGB * 0.9956, fits: true,
+        busyS: slow.estimate.stepTimeS, memoryGiB: slow.estimate.memory.totalGiB, usableGiB: usableHbmBytes(q.gpu) / 2 ** 30, fits: true,
       })),
     };
   }

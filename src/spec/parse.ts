@@ -1,4 +1,4 @@
-import { GPU_IDS, findGpu, MODEL_IDS, findModel, type GpuSpec } from '../catalog/index.js';
+import { GPU_IDS, findGpu, isSlowerGpu, MODEL_IDS, findModel, type GpuSpec } from '../catalog/index.js';
 import {
   InputError,
   checkKeys,
@@ -241,14 +241,10 @@ function readPools(ctx: ReadContext, value: unknown, path: Path): GpuPool[] | un
   return ctx.issues.length === before ? pools : undefined;
 }
 
-/** The pool whose GPU is slowest: least BF16 peak, then least HBM bandwidth, then least HBM. */
+/** The pool whose GPU is slowest (`isSlowerGpu`). */
 export function slowestPool(pools: readonly GpuPool[]): GpuPool {
   let slow = pools[0] as GpuPool;
-  for (const q of pools) {
-    const a = q.gpu;
-    const b = slow.gpu;
-    if (a.bf16Tflops < b.bf16Tflops || (a.bf16Tflops === b.bf16Tflops && (a.hbmTBps < b.hbmTBps || (a.hbmTBps === b.hbmTBps && a.hbmGB < b.hbmGB)))) slow = q;
-  }
+  for (const q of pools) if (isSlowerGpu(q.gpu, slow.gpu)) slow = q;
   return slow;
 }
 
