@@ -20,6 +20,8 @@ export interface Network {
   /** Bandwidth reached by all-to-all (token dispatch) on NVLink and on the NIC, bytes/s. */
   allToAllNvlinkBps: number;
   allToAllNicBps: number;
+  /** Bandwidth a topology-aware dispatcher (DeepEP) reaches on the NIC, bytes/s. */
+  dispatchNicBps: number;
 }
 
 export function networkOf(system: SystemConfig, eff: EfficiencyModel): Network {
@@ -33,6 +35,7 @@ export function networkOf(system: SystemConfig, eff: EfficiencyModel): Network {
     domain: system.nvlinkDomain,
     allToAllNvlinkBps: nvlinkRaw * eff.allToAll,
     allToAllNicBps: nicRaw * eff.allToAll,
+    dispatchNicBps: nicRaw * eff.dispatchNic,
   };
 }
 
@@ -79,4 +82,27 @@ export function allToAllS(net: Network, bytesPerRank: number, size: number, stri
 export function sendRecvS(net: Network, bytes: number, crossesDomain: boolean): number {
   if (bytes <= 0) return 0;
   return crossesDomain ? bytes / net.nicBps + net.nicLatencyS : bytes / net.nvlinkBps + net.nvlinkLatencyS;
+}
+
+/**
+ * Topology-aware MoE dispatch (DeepEP / HybridEP): a token crosses the scale-out fabric once
+ * per distinct destination domain, then is forwarded to its experts' GPUs over NVLink.
+ * `tokens` tokens of `bytesPerToken` each leave this GPU for `topK` experts spread evenly over
+ * the expert-parallel group; with node-limited routing they reach at most `nodeLimit` domains.
+ * Expected distinct domains hit by k uniform picks among n: n·(1 − (1 − 1/n)^k); each is this
+ * GPU's own domain with probability 1/domains.
+ */
+export function dispatchS(net: Network, tokens: number, topK: number, bytesPerToken: number, size: number, nodeLimit?: number): number {
+  if (size <= 1 || tokens <= 0) return 0;
+  const local = localMembers(net, size, 1);
+  const domains = Math.ceil(size / local);
+  const copies = tokens * topK * bytesPerToken;
+  if (domains <= 1) return allToAllS(net, copies, size, 1);
+  const reachable = Math.min(domains, nodeLimit ?? domains);
+  const hit = reachable * (1 - (1 - 1 / reachable) ** topK);
+  const remote = hit * (1 - 1 / domains);
+  const tInter = (tokens * remote * bytesPerToken) / net.dispatchNicBps;
+  // NVLink forwarding: every copy bound for another GPU of its destination domain.
+  const tIntra = (copies * (local - 1)) / local / net.allToAllNvlinkBps;
+  return Math.max(tInter, tIntra) + net.nicLatencyS * Math.log2(domains);
 }

@@ -32,6 +32,11 @@ export interface EfficiencyModel {
   nvlink: number;
   nic: number;
   allToAll: number;
+  /**
+   * NIC bandwidth efficiency of topology-aware MoE dispatch/combine (DeepEP normal kernels:
+   * 43–58 GB/s RDMA bottleneck bandwidth on 400 Gb/s CX7, ~50 GB/s; the lowest figure is used).
+   */
+  dispatchNic: number;
   /** Per-step latency of a collective ring/tree step, seconds. */
   nvlinkLatencyS: number;
   nicLatencyS: number;
@@ -55,6 +60,7 @@ export const DEFAULT_EFFICIENCY: Omit<EfficiencyModel, 'gemmMaxBf16' | 'gemmMaxF
   nvlink: 0.8,
   nic: 0.85,
   allToAll: 0.6,
+  dispatchNic: 0.86,
   nvlinkLatencyS: 5e-6,
   nicLatencyS: 12e-6,
   kernelS: 4e-6,

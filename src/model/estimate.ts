@@ -22,13 +22,14 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const zero: 0 | 1 | 2 | 3 = p.zeroStage ?? (p.distributedOptimizer === false ? 0 : 1);
   const distOpt = p.distributedOptimizer ?? zero >= 1;
   const tpCommOverlap = p.tpCommOverlap ?? true;
+  const ep = { ...(p.epDispatch !== undefined ? { epDispatch: p.epDispatch } : {}), ...(p.epCommOverlap !== undefined ? { epCommOverlap: p.epCommOverlap } : {}) };
   const out: ParallelPlan[] = [];
   // vpp innermost: candidates that differ only in vpp share their per-layer costs.
   for (const microBatch of mbs.length ? mbs : [1])
     for (const sequenceParallel of sps)
       for (const recompute of recs)
         for (const vpp of vpps)
-          out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero, tpCommOverlap });
+          out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero, tpCommOverlap, ...ep });
   return out;
 }
 

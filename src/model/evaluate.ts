@@ -1,6 +1,6 @@
 import type { GpuSpec } from '../catalog/gpu.js';
 import type { ModelConfig, ParallelPlan, ResolvedSpec } from '../spec/types.js';
-import { allReduceS, allToAllS, networkOf, reduceScatterS, sendRecvS, type Network } from './collectives.js';
+import { allReduceS, allToAllS, dispatchS, networkOf, reduceScatterS, sendRecvS, type Network } from './collectives.js';
 import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from './efficiency.js';
 import { attentionParams, denseLayerCount, denseMlpParams, expertParams, modelFlopsPerToken, moeLayerCount, paramCounts } from './flops.js';
 import { inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
@@ -71,7 +71,9 @@ interface LayerCost {
   tpS: number;
   cpExposedS: number;
   cpOverlappedS: number;
+  /** Expert-parallel dispatch/combine on the critical path, and the part hidden by epCommOverlap. */
   epS: number;
+  epOverlappedS: number;
 }
 
 /** Everything a layer's cost depends on, computed once per evaluation. */
@@ -90,7 +92,12 @@ interface Ctx {
   attnFwdFlops: number;
   attnFwdS: number;
   attnBwdS: number;
+  /** Share of the GPU's SMs that overlapped expert-parallel communication kernels occupy. */
+  commSmShare: number;
 }
+
+/** SMs a dispatch/combine kernel occupies while overlapped (Megatron-Core's DeepEP default: 20). */
+const COMM_SMS = 20;
 
 /** Attention core: flash (causal blocks skipped, nothing s×s in HBM) or unfused. */
 function attentionCost(c: Ctx, bf16Peak: number): void {
@@ -129,7 +136,7 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
   let elemBytes = (10 * tokens * h * 2) / spDiv;
   elemBytes += (2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
   elemBytes += (castPerElem * tokens * (2 * h + m.heads * m.headDim)) / p.tp;
-  let epS = 0;
+  let epPassS = 0;
   if (moeLayer && m.moe) {
     const mo = m.moe;
     clock.fwdBwd(tokens / spDiv, mo.experts, h, 1); // router (replicated weights, SP-split tokens)
@@ -146,9 +153,8 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
     }
     // Activation, permute and un-permute of the routed copies, casts.
     elemBytes += mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
-    // Dispatch and combine: all-to-all over the expert-parallel group, forward and backward
-    // (and the forward pair again when full recomputation replays the layer).
-    epS = (p.recompute === 'full' ? 6 : 4) * allToAllS(net, routed * h * 2, p.ep, 1);
+    // One dispatch or combine over the expert-parallel group (BF16 token copies).
+    epPassS = p.epDispatch === 'deepep' ? dispatchS(net, tokens / p.tp, mo.topK, h * 2, p.ep, mo.nodeLimit) : allToAllS(net, routed * h * 2, p.ep, 1);
   } else {
     clock.fwdBwd(tokens, ((mats - 1) * m.ffnHidden) / p.tp, h, 1);
     clock.fwdBwd(tokens, h, m.ffnHidden / p.tp, 1);
@@ -188,7 +194,21 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
     cpExposedS = Math.max(0, commS - c.attnFwdS - c.attnBwdS);
     cpOverlappedS = commS - cpExposedS;
   }
-  return { fwdS, bwdS, hwFlops: hw, kernelS: 3 * kernelFwdS, tpS, cpExposedS, cpOverlappedS, epS };
+  // Expert parallelism: dispatch and combine forward, their gradients backward, and the forward
+  // pair again when full recomputation replays the layer. With epCommOverlap the forward pair
+  // of one micro-batch runs under the backward compute of another (and vice versa).
+  const epFwdS = (p.recompute === 'full' ? 4 : 2) * epPassS;
+  const epBwdS = 2 * epPassS;
+  // The communication kernels run on SMs taken from the compute they hide behind, which slows
+  // by that share while they run.
+  let epS = epFwdS + epBwdS;
+  let epOverlappedS = 0;
+  if (p.epCommOverlap && epS > 0) {
+    const exposed = Math.max(0, epFwdS - bwdS) + Math.max(0, epBwdS - fwdS);
+    epOverlappedS = epS - exposed;
+    epS = exposed + epOverlappedS * c.commSmShare;
+  }
+  return { fwdS, bwdS, hwFlops: hw, kernelS: 3 * kernelFwdS, tpS, cpExposedS, cpOverlappedS, epS, epOverlappedS };
 }
 
 /** Critical-path time of `n` layers of which `denseN` are dense. */
@@ -205,7 +225,7 @@ export function defaultEfficiency(gpu: GpuSpec): EfficiencyModel {
 }
 
 /** The plan fields that shape one layer's cost (everything but pp, vpp, dp and ZeRO). */
-export type LayerPlan = Pick<ParallelPlan, 'tp' | 'cp' | 'ep' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'tpCommOverlap'>;
+export type LayerPlan = Pick<ParallelPlan, 'tp' | 'cp' | 'ep' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'tpCommOverlap' | 'epDispatch' | 'epCommOverlap'>;
 
 /**
  * Phase 1 of an evaluation: per-layer costs for one micro-batch on one GPU. They depend on
@@ -261,7 +281,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const tpHidden = lp.tpCommOverlap && lp.tp > 1 ? eff.tpOverlap : 0;
   const clock = new GemmClock(gemmPeak, fp8 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbmBps, operandBytes);
   const p = lp;
-  const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0 };
+  const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0, commSmShare: COMM_SMS / (gpu.smCount ?? 132) };
   attentionCost(ctx, gpu.bf16Tflops * 1e12);
   const dense = layerCost(ctx, false);
   const moe = m.moe ? layerCost(ctx, true) : dense;
@@ -483,7 +503,7 @@ export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts):
   const overlapped: CommByKind = {
     tp: mb * tpRaw * tpHidden,
     cp: mb * (critDense * dense.cpOverlappedS + st.critMoe * moe.cpOverlappedS),
-    ep: 0,
+    ep: mb * (critDense * dense.epOverlappedS + st.critMoe * moe.epOverlappedS),
     pp: 0,
     dp: st.dpCommS - st.dpExposedS,
     zero: mb * st.zeroHiddenPerMbS,

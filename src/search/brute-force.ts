@@ -30,7 +30,7 @@ export function bruteForceBest(spec: Spec, opts: SearchOptions = {}): { plan: Pa
                       if (tp === 1 && sequenceParallel) continue;
                       if (tp * cp * pp * dp > G || pp > spec.model.layers) continue;
                       if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || (spec.model.moe?.experts ?? 1) % ep !== 0) continue;
-                      const plan: ParallelPlan = { tp, pp, dp, cp, ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: zeroStage >= 1, zeroStage, tpCommOverlap: space.tpCommOverlap };
+                      const plan: ParallelPlan = { tp, pp, dp, cp, ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: zeroStage >= 1, zeroStage, tpCommOverlap: space.tpCommOverlap, ...space.epFacts };
                       count++;
                       const e = evaluate({ model: spec.model, system: spec.system, training: spec.training, parallel: plan });
                       if (e.memory.totalGiB * 2 ** 30 > memLimit) continue;

@@ -65,7 +65,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
       precision,
       plan: {
         tp: lp.tp, pp, dp, cp: lp.cp, ep: lp.ep, vpp, microBatch: lp.microBatch, sequenceParallel: lp.sequenceParallel,
-        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap,
+        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...space.epFacts,
       },
     });
     kept.sort((a, b) => b.score - a.score || a.gpusUsed - b.gpusUsed);
@@ -86,7 +86,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
             for (const sequenceParallel of space.sequenceParallel) {
               if (tp === 1 && sequenceParallel) continue; // SP means nothing without TP
               for (const recompute of space.recomputes as Recompute[]) {
-                const L = layerPhase(base, { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap }, eff);
+                const L = layerPhase(base, { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap, ...space.epFacts }, eff);
                 const layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
                 // Outer bound: with every GPU busy and no communication, bubble or optimizer,
                 // the step still takes B/(mb·dp·pp) micro-batches of layersTotalS/pp each.

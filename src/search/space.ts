@@ -1,4 +1,4 @@
-import type { Spec, Precision, Recompute } from '../spec/types.js';
+import type { ParallelPlan, Spec, Precision, Recompute } from '../spec/types.js';
 
 /** Candidate values per dimension of the plan space, after the spec's fixed fields. */
 export interface Space {
@@ -11,6 +11,8 @@ export interface Space {
   recomputes: Recompute[];
   zeroStages: (0 | 1 | 2 | 3)[];
   tpCommOverlap: boolean;
+  /** Expert-parallel software facts the spec fixed (dispatcher, a2a overlap); not searched. */
+  epFacts: Pick<ParallelPlan, 'epDispatch' | 'epCommOverlap'>;
   pps: number[];
   /** Virtual stages for a pipeline degree. */
   vppsFor(pp: number): number[];
@@ -62,6 +64,10 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     // is dominated, so it is only searched when asked for.
     zeroStages: fixed.zeroStage !== undefined ? [fixed.zeroStage] : fixed.distributedOptimizer === false ? [0] : [1, 2, 3],
     tpCommOverlap: fixed.tpCommOverlap ?? true,
+    epFacts: {
+      ...(fixed.epDispatch !== undefined ? { epDispatch: fixed.epDispatch } : {}),
+      ...(fixed.epCommOverlap !== undefined ? { epCommOverlap: fixed.epCommOverlap } : {}),
+    },
     pps,
     vppsFor(pp) {
       if (fixed.vpp !== undefined) return [fixed.vpp];

@@ -42,6 +42,24 @@ describe('spec parsing', () => {
     expect(r.spec.parallel.zeroStage).toBe(3);
   });
 
+  it('reads the expert-parallel software facts and node-limited routing', () => {
+    const r = parseSpecValue({
+      model: 'deepseek-v3',
+      system: { gpu: 'h100-sxm', gpus: 1024 },
+      training: { seqLen: 4096, globalBatch: 8192 },
+      parallel: { tp: 2, pp: 8, dp: 64, ep: 64, epDispatch: 'deepep', epCommOverlap: true },
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.spec.parallel.epDispatch).toBe('deepep');
+    expect(r.spec.parallel.epCommOverlap).toBe(true);
+    expect(r.spec.model.moe?.nodeLimit).toBe(4);
+    const bad = issuesOf('model: llama3-8b\nsystem: {gpu: h100-sxm, gpus: 8}\ntraining: {seqLen: 8192, globalBatch: 128}\nparallel: {tp: 1, pp: 1, dp: 8, epDispatch: nccl}\n');
+    expect(bad).toHaveLength(1);
+    expect(bad[0]?.path).toBe('parallel.epDispatch');
+    expect(bad[0]?.line).toBe(4);
+  });
+
   it('names the file, line and field of a wrong type', () => {
     const issues = issuesOf('model: llama3-8b\nsystem: { gpu: h100-sxm, gpus: 8 }\ntraining:\n  seqLen: "long"\n  globalBatch: 128\nparallel: { tp: 1, pp: 1, dp: 8 }\n');
     expect(issues).toHaveLength(1);

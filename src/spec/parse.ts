@@ -17,15 +17,15 @@ import {
   type ReadContext,
   type SourceDocument,
 } from '../core/index.js';
-import type { GpuPool, ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
+import type { EpDispatch, GpuPool, ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
 
 const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'source'];
-const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers'];
+const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers', 'nodeLimit'];
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
 const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention'];
-const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap'];
+const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
 
 /** Sizes beyond these are refused as absurd (typos such as an extra zero), not estimated. */
@@ -129,12 +129,15 @@ function readMoe(ctx: ReadContext, value: unknown, path: Path, layers: number | 
   const ffnHidden = readNumber(ctx, o, 'ffnHidden', path, { required: true, integer: true, min: 1, max: 100 * MAX.hidden });
   const sharedExperts = readNumber(ctx, o, 'sharedExperts', path, { integer: true, min: 0, max: 1000 }) ?? 0;
   const denseLayers = readNumber(ctx, o, 'denseLayers', path, { integer: true, min: 0, max: MAX.layers }) ?? 0;
+  const nodeLimit = readNumber(ctx, o, 'nodeLimit', path, { integer: true, min: 1, max: 1_000_000 });
   if (experts === undefined || topK === undefined || ffnHidden === undefined) return undefined;
   if (topK > experts) report(ctx, [...path, 'topK'], 'cannot exceed experts', { expected: `<= ${experts}`, received: String(topK) });
   if (layers !== undefined && denseLayers >= layers) {
     report(ctx, [...path, 'denseLayers'], 'must leave at least one MoE layer', { expected: `< ${layers}`, received: String(denseLayers) });
   }
-  return { experts, topK, ffnHidden, sharedExperts, denseLayers };
+  const moe: MoeConfig = { experts, topK, ffnHidden, sharedExperts, denseLayers };
+  if (nodeLimit !== undefined) moe.nodeLimit = nodeLimit;
+  return moe;
 }
 
 function readGpu(ctx: ReadContext, value: unknown, path: Path): GpuSpec | undefined {
@@ -281,6 +284,8 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   const recompute = readEnum<Recompute>(ctx, o, 'recompute', path, ['none', 'selective', 'full']);
   const distributedOptimizer = readBoolean(ctx, o, 'distributedOptimizer', path);
   const tpCommOverlap = readBoolean(ctx, o, 'tpCommOverlap', path);
+  const epDispatch = readEnum<EpDispatch>(ctx, o, 'epDispatch', path, ['alltoall', 'deepep']);
+  const epCommOverlap = readBoolean(ctx, o, 'epCommOverlap', path);
   const zeroStage = readNumber(ctx, o, 'zeroStage', path, { integer: true, min: 0, max: 3 }) as 0 | 1 | 2 | 3 | undefined;
   if (req && (tp === undefined || pp === undefined || dp === undefined)) return undefined;
   // 0 marks "free" degrees for plan search.
@@ -292,6 +297,8 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   if (distributedOptimizer !== undefined) plan.distributedOptimizer = distributedOptimizer;
   if (zeroStage !== undefined) plan.zeroStage = zeroStage;
   if (tpCommOverlap !== undefined) plan.tpCommOverlap = tpCommOverlap;
+  if (epDispatch !== undefined) plan.epDispatch = epDispatch;
+  if (epCommOverlap !== undefined) plan.epCommOverlap = epCommOverlap;
   if (distributedOptimizer === false && zeroStage !== undefined && zeroStage > 0) {
     report(ctx, [...path, 'zeroStage'], 'contradicts distributedOptimizer: false', { expected: '0 (or drop distributedOptimizer)', received: String(zeroStage) });
   }

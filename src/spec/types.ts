@@ -29,6 +29,11 @@ export interface MoeConfig {
   sharedExperts: number;
   /** Leading layers that are dense (use the dense `ffnHidden`). */
   denseLayers: number;
+  /**
+   * Node-limited routing: each token's experts lie on at most this many nodes (DeepSeek-V3's
+   * group-limited routing: 8 groups, top-4 groups, one group per node). Absent: unlimited.
+   */
+  nodeLimit?: number;
 }
 
 export interface SystemConfig {
@@ -90,13 +95,26 @@ export interface ParallelPlan {
    * userbuffers, 2023+). Default true; runs on older stacks had none.
    */
   tpCommOverlap: boolean;
+  /**
+   * How MoE tokens reach their experts: `alltoall` (NCCL all-to-all, one copy per routed
+   * expert; the default) or `deepep` (topology-aware dispatch, DeepEP / HybridEP: one copy per
+   * destination node over the NIC, forwarded inside the node over NVLink).
+   */
+  epDispatch?: EpDispatch;
+  /**
+   * Hide expert-parallel all-to-all behind the compute of another micro-batch (Megatron-Core
+   * `overlap_moe_expert_parallel_comm`, 1F1B forward/backward pairing). Default false.
+   */
+  epCommOverlap?: boolean;
 }
+
+export type EpDispatch = 'alltoall' | 'deepep';
 
 /** The tuning knobs a spec may leave out; the estimator resolves them to the fastest that fits. */
 export type TunableKnob = 'vpp' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'distributedOptimizer' | 'zeroStage' | 'tpCommOverlap';
 
 /** A plan as written: degrees required, knobs optional. */
-export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep'> & Partial<Pick<ParallelPlan, TunableKnob>>;
+export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep' | 'epDispatch' | 'epCommOverlap'> & Partial<Pick<ParallelPlan, TunableKnob>>;
 
 /** A validated spec: catalog ids resolved, defaults applied (except the plan's free knobs). */
 export interface Spec {

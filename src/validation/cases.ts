@@ -33,6 +33,43 @@ function withSoftwareFacts(source: string, spec: unknown): unknown {
   };
 }
 
+const MBR_PERF = 'https://github.com/NVIDIA-NeMo/Megatron-Bridge/tree/main/scripts/performance/configs';
+
+/**
+ * Settings the published tables leave out but the benchmark recipes they were produced with
+ * state (Megatron-Bridge `scripts/performance`, read at the container's era). They are inputs
+ * of the run, like its parallel degrees, not fitted values; each names the recipe it comes from.
+ * A case's own spec fields win over these.
+ */
+export const RECIPE_FACTS: Readonly<Record<string, { parallel: Record<string, unknown>; moe?: Record<string, unknown>; why: string }>> = {
+  'MBR-2509-H100-DSV3-a': {
+    // enable_deepep=True (later versions: HybridEP), recompute_modules [mla_up_proj, mlp]
+    // (selective), router groups 8 / group top-k 4 (one group per node at EP64). The EP a2a
+    // overlap is on in this version and off in later ones: left at the default (off).
+    parallel: { recompute: 'selective', sequenceParallel: true, epDispatch: 'deepep' },
+    moe: { nodeLimit: 4 },
+    why: `${MBR_PERF}/deepseek/deepseek_llm_pretrain.py (deepseek_v3_h100_1024gpus_fp8_config)`,
+  },
+  'MBR-2509-H100-Q235-a': {
+    // set_qwen3_common_configs: recompute_granularity None; CommOverlapConfig(tp_comm_overlap=True);
+    // alltoall dispatcher. EP a2a overlap: absent here, on in later versions: left off.
+    parallel: { recompute: 'none', sequenceParallel: true, tpCommOverlap: true, epDispatch: 'alltoall' },
+    why: `${MBR_PERF}/qwen3/qwen3_llm_pretrain.py (qwen3_235b_a22b_h100_config)`,
+  },
+  'MBR-2511-H100-Q30-a': {
+    parallel: { recompute: 'none', epDispatch: 'alltoall' },
+    why: `${MBR_PERF}/qwen3/qwen3_llm_pretrain.py (qwen3_30b_a3b_h100_config)`,
+  },
+};
+
+function withRecipeFacts(id: string, spec: unknown): unknown {
+  const f = RECIPE_FACTS[id];
+  if (!f || !isRecord(spec) || !isRecord(spec['parallel'])) return spec;
+  const model = spec['model'];
+  const withMoe = f.moe && isRecord(model) && isRecord(model['moe']) ? { ...model, moe: { ...f.moe, ...model['moe'] } } : model;
+  return { ...spec, model: withMoe, parallel: { ...f.parallel, ...spec['parallel'] } };
+}
+
 /** Parse JSON Lines of validation cases (the format of data/validation/public-cases.jsonl). */
 export function parseCases(text: string, file = 'cases.jsonl'): ValidationCase[] {
   const out: ValidationCase[] = [];
@@ -56,7 +93,7 @@ export function parseCases(text: string, file = 'cases.jsonl'): ValidationCase[]
       source: String(v['source'] ?? 'unknown'),
       table: String(v['table'] ?? ''),
       confidence: String(v['confidence'] ?? 'unknown'),
-      spec: withSoftwareFacts(String(v['source'] ?? ''), v['spec']),
+      spec: withRecipeFacts(v['id'], withSoftwareFacts(String(v['source'] ?? ''), v['spec'])),
       measuredTokensPerSecPerGpu: measured,
       notes: String(v['notes'] ?? ''),
     });

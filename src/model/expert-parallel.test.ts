@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findGpu } from '../catalog/index.js';
+import type { ResolvedSpec } from '../spec/index.js';
+import { allToAllS, dispatchS, networkOf } from './collectives.js';
+import { defaultEfficiency, evaluate } from './evaluate.js';
+
+const h100 = findGpu('h100-sxm');
+if (!h100) throw new Error('catalog lacks h100-sxm');
+const net = networkOf({ gpu: h100, gpus: 1024, gpusPerNode: 8, nvlinkDomain: 8, scaleOutGbpsPerGpu: 400, oversubscription: 1 }, defaultEfficiency(h100));
+
+/** DeepSeek-V3 on 1,024 H100 (the Megatron-Bridge 25.09 plan), with EP software facts. */
+function dsv3(parallel: Partial<ResolvedSpec['parallel']>): ResolvedSpec {
+  return {
+    model: {
+      name: 'DeepSeek-V3', layers: 61, hidden: 7168, heads: 128, kvHeads: 128, headDim: 56, ffnHidden: 18432, gatedMlp: true, vocab: 129280,
+      moe: { experts: 256, topK: 8, ffnHidden: 2048, sharedExperts: 1, denseLayers: 3, nodeLimit: 4 },
+    },
+    system: { gpu: h100 as NonNullable<typeof h100>, gpus: 1024, gpusPerNode: 8, nvlinkDomain: 8, scaleOutGbpsPerGpu: 400, oversubscription: 1 },
+    training: { seqLen: 4096, globalBatch: 8192, precision: 'fp8', attention: 'flash' },
+    parallel: {
+      tp: 2, pp: 8, dp: 64, cp: 1, ep: 64, vpp: 4, microBatch: 1, sequenceParallel: true, recompute: 'selective',
+      distributedOptimizer: true, zeroStage: 1, tpCommOverlap: true, ...parallel,
+    },
+  };
+}
+
+describe('topology-aware MoE dispatch (DeepEP)', () => {
+  it('equals the all-to-all when the expert group fits in one NVLink domain', () => {
+    expect(dispatchS(net, 4096, 8, 7168 * 2, 8)).toBeCloseTo(allToAllS(net, 4096 * 8 * 7168 * 2, 8, 1), 12);
+  });
+
+  it('never moves more over the NIC than one copy per routed expert, and fewer with more experts per token', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(16, 32, 64, 128, 256), fc.integer({ min: 2, max: 16 }), (ep, topK) => {
+        const tokens = 4096;
+        const bytes = 7168 * 2;
+        expect(dispatchS(net, tokens, topK, bytes, ep)).toBeLessThanOrEqual(allToAllS(net, tokens * topK * bytes, ep, 1) + 1e-12);
+      }),
+    );
+  });
+
+  it('sends less with node-limited routing, and the limit never adds traffic', () => {
+    const free = dispatchS(net, 4096, 8, 14336, 64);
+    const limited = dispatchS(net, 4096, 8, 14336, 64, 4);
+    expect(limited).toBeLessThan(free);
+    expect(dispatchS(net, 4096, 8, 14336, 64, 64)).toBeCloseTo(free, 12);
+  });
+
+  it('makes a cross-node expert-parallel step faster than NCCL all-to-all', () => {
+    const a2a = evaluate(dsv3({ epDispatch: 'alltoall' }));
+    const deepep = evaluate(dsv3({ epDispatch: 'deepep' }));
+    expect(deepep.breakdown.exposedCommS.ep).toBeLessThan(a2a.breakdown.exposedCommS.ep * 0.6);
+    expect(deepep.stepTimeS).toBeLessThan(a2a.stepTimeS);
+  });
+});
+
+describe('expert-parallel communication overlap', () => {
+  it('hides all-to-all behind compute, never making the step slower, and reports what it hid', () => {
+    for (const epDispatch of ['alltoall', 'deepep'] as const) {
+      const off = evaluate(dsv3({ epDispatch }));
+      const on = evaluate(dsv3({ epDispatch, epCommOverlap: true }));
+      expect(on.stepTimeS).toBeLessThan(off.stepTimeS);
+      expect(on.overlappedCommS.ep).toBeGreaterThan(0);
+      expect(off.overlappedCommS.ep).toBe(0);
+      // What is hidden still costs the SMs it runs on: the saving is less than the hidden time.
+      expect(off.stepTimeS - on.stepTimeS).toBeLessThan(on.overlappedCommS.ep);
+    }
+  });
+
+  it('changes nothing for a dense model', () => {
+    const dense = dsv3({});
+    const { moe: _moe, ...model } = dense.model;
+    const spec = { ...dense, model, parallel: { ...dense.parallel, ep: 1 } };
+    expect(evaluate({ ...spec, parallel: { ...spec.parallel, epCommOverlap: true } }).stepTimeS).toBe(evaluate(spec).stepTimeS);
+  });
+});
