@@ -41,7 +41,9 @@ export function layerActivationBytes(
   if (moeLayer && m.moe) {
     const routed = (tokens / p.tp) * m.moe.topK; // tokens this GPU's experts see (expert TP = 1)
     bytes += (4 * tokens * m.moe.experts) / spDiv; // router logits (fp32)
-    bytes += 2 * routed * h * 2; // permuted input and un-permuted output
+    // Permuted tokens as the first expert GEMM keeps them (its FP8 copy under FP8), and the
+    // experts' output, kept by the un-permute for the routing-probability gradient (BF16).
+    bytes += routed * h * (gin + 2);
     bytes += (mlpOut(m.moe.ffnHidden) * routed) / tokens;
     if (m.moe.sharedExperts > 0) bytes += (mlpOut(m.moe.ffnHidden * m.moe.sharedExperts)) / p.tp;
   } else {
