@@ -100,8 +100,9 @@ export function evaluatePipeline(spec: Spec, plan: ParallelPlan, split: Pipeline
 
   // Memory: first stage of each pool holds the most in-flight micro-batches (1F1B: p − index).
   const mem = (L: LayerPhase, sp: { dense: number; expert: number }, layers: number, act: number, inflight: number) => {
-    const z = stateBytesPerParam(plan.zeroStage, shards);
-    const zE = stateBytesPerParam(plan.zeroStage, expertShards);
+    const gradBytes = L.spec.training.gradPrecision === 'bf16' ? 2 : 4;
+    const z = stateBytesPerParam(plan.zeroStage, shards, gradBytes);
+    const zE = stateBytesPerParam(plan.zeroStage, expertShards, gradBytes);
     const states = sp.dense * (z.weights + z.gradients + z.optimizer) + sp.expert * (zE.weights + zE.gradients + zE.optimizer) + (L.fp8 ? sp.dense + sp.expert : 0);
     const activations = (layers * act + (2 * L.tokens * m.hidden) / L.spDiv) * inflight + L.actRecomputeLayer;
     return states + activations + WORKSPACE_GIB * GIB + FRAGMENTATION * activations;

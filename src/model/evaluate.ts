@@ -434,8 +434,9 @@ export function stepPhase(L: LayerPhase, pp: number, vpp: number, dp: number, ze
   const stepTimeS = microBatches * (criticalS + ppPerMbS + zeroPerMbS) + bubbleS + dpExposedS + optimizerS;
 
   // Memory on the heaviest device.
-  const s = stateBytesPerParam(zeroStage, denseShards);
-  const sE = stateBytesPerParam(zeroStage, expertShards);
+  const mainGradBytes = training.gradPrecision === 'bf16' ? 2 : 4;
+  const s = stateBytesPerParam(zeroStage, denseShards, mainGradBytes);
+  const sE = stateBytesPerParam(zeroStage, expertShards, mainGradBytes);
   const weightsBytes = heavyDense * s.weights + heavyExpert * sE.weights + (L.fp8 ? stateParams : 0); // + FP8 weight copies
   const gradBytes = heavyDense * s.gradients + heavyExpert * sE.gradients;
   const optimBytes = heavyDense * s.optimizer + heavyExpert * sE.optimizer;

@@ -62,15 +62,16 @@ export interface StateBytes {
 }
 
 /**
- * Mixed-precision Adam (Megatron): BF16 weights (2 B), FP32 gradient accumulation (4 B),
- * FP32 master weights + two moments (12 B). ZeRO-1 / the distributed optimizer shards the 12 B,
- * ZeRO-2 also the gradients, ZeRO-3 everything, over `shards` data-parallel ranks.
+ * Mixed-precision Adam (Megatron): BF16 weights (2 B), FP32 gradient accumulation (4 B; 2 B with
+ * BF16 main gradients), FP32 master weights + two moments (12 B). ZeRO-1 / the distributed
+ * optimizer shards the 12 B, ZeRO-2 also the gradients, ZeRO-3 everything, over `shards`
+ * data-parallel ranks.
  */
-export function stateBytesPerParam(zeroStage: number, shards: number): StateBytes {
+export function stateBytesPerParam(zeroStage: number, shards: number, gradBytes = 4): StateBytes {
   const s = Math.max(1, shards);
   return {
     weights: zeroStage >= 3 ? 2 / s : 2,
-    gradients: zeroStage >= 2 ? 4 / s : 4,
+    gradients: zeroStage >= 2 ? gradBytes / s : gradBytes,
     optimizer: zeroStage >= 1 ? 12 / s : 12,
   };
 }

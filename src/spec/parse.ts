@@ -24,7 +24,7 @@ const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers'
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
-const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention'];
+const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision'];
 const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
 
@@ -260,9 +260,11 @@ function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingCon
   const precision = readEnum(ctx, o, 'precision', path, ['bf16', 'fp8'] as const) ?? 'bf16';
   const tokens = readNumber(ctx, o, 'tokens', path, { above: 0, max: 1e18 });
   const attention = readEnum(ctx, o, 'attention', path, ['flash', 'unfused'] as const) ?? 'flash';
+  const gradPrecision = readEnum(ctx, o, 'gradPrecision', path, ['fp32', 'bf16'] as const);
   if (seqLen === undefined || globalBatch === undefined) return undefined;
   const t: TrainingConfig = { seqLen, globalBatch, precision, attention };
   if (tokens !== undefined) t.tokens = tokens;
+  if (gradPrecision !== undefined) t.gradPrecision = gradPrecision;
   return t;
 }
 

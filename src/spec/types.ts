@@ -71,7 +71,14 @@ export interface TrainingConfig {
    * Megatron-LM before FlashAttention, May 2022).
    */
   attention: AttentionKernel;
+  /**
+   * Precision of the main gradients (accumulation buffer): `fp32` (the default) or `bf16`
+   * (Megatron-Core `grad_reduce_in_fp32: false`, as its MoE benchmark recipes set).
+   */
+  gradPrecision?: GradPrecision;
 }
+
+export type GradPrecision = 'fp32' | 'bf16';
 
 export type AttentionKernel = 'flash' | 'unfused';
 

@@ -34,6 +34,8 @@ function withSoftwareFacts(source: string, spec: unknown): unknown {
 }
 
 const MBR_PERF = 'https://github.com/NVIDIA-NeMo/Megatron-Bridge/tree/main/scripts/performance/configs';
+/** Both MoE recipe families set `grad_reduce_in_fp32 = False` (mixed_precision and ddp). */
+const BF16_MAIN_GRADS = { gradPrecision: 'bf16' };
 
 /**
  * Settings the published tables leave out but the benchmark recipes they were produced with
@@ -41,12 +43,13 @@ const MBR_PERF = 'https://github.com/NVIDIA-NeMo/Megatron-Bridge/tree/main/scrip
  * of the run, like its parallel degrees, not fitted values; each names the recipe it comes from.
  * A case's own spec fields win over these.
  */
-export const RECIPE_FACTS: Readonly<Record<string, { parallel: Record<string, unknown>; moe?: Record<string, unknown>; why: string }>> = {
+export const RECIPE_FACTS: Readonly<Record<string, { parallel: Record<string, unknown>; training?: Record<string, unknown>; moe?: Record<string, unknown>; why: string }>> = {
   'MBR-2509-H100-DSV3-a': {
     // enable_deepep=True (later versions: HybridEP), recompute_modules [mla_up_proj, mlp]
     // (selective), router groups 8 / group top-k 4 (one group per node at EP64). The EP a2a
     // overlap is on in this version and off in later ones: left at the default (off).
     parallel: { recompute: 'selective', sequenceParallel: true, epDispatch: 'deepep' },
+    training: BF16_MAIN_GRADS,
     moe: { nodeLimit: 4 },
     why: `${MBR_PERF}/deepseek/deepseek_llm_pretrain.py (deepseek_v3_h100_1024gpus_fp8_config)`,
   },
@@ -54,10 +57,12 @@ export const RECIPE_FACTS: Readonly<Record<string, { parallel: Record<string, un
     // set_qwen3_common_configs: recompute_granularity None; CommOverlapConfig(tp_comm_overlap=True);
     // alltoall dispatcher. EP a2a overlap: absent here, on in later versions: left off.
     parallel: { recompute: 'none', sequenceParallel: true, tpCommOverlap: true, epDispatch: 'alltoall' },
+    training: BF16_MAIN_GRADS,
     why: `${MBR_PERF}/qwen3/qwen3_llm_pretrain.py (qwen3_235b_a22b_h100_config)`,
   },
   'MBR-2511-H100-Q30-a': {
     parallel: { recompute: 'none', epDispatch: 'alltoall' },
+    training: BF16_MAIN_GRADS,
     why: `${MBR_PERF}/qwen3/qwen3_llm_pretrain.py (qwen3_30b_a3b_h100_config)`,
   },
 };
@@ -67,7 +72,8 @@ function withRecipeFacts(id: string, spec: unknown): unknown {
   if (!f || !isRecord(spec) || !isRecord(spec['parallel'])) return spec;
   const model = spec['model'];
   const withMoe = f.moe && isRecord(model) && isRecord(model['moe']) ? { ...model, moe: { ...f.moe, ...model['moe'] } } : model;
-  return { ...spec, model: withMoe, parallel: { ...f.parallel, ...spec['parallel'] } };
+  const training = f.training && isRecord(spec['training']) ? { ...f.training, ...spec['training'] } : spec['training'];
+  return { ...spec, model: withMoe, training, parallel: { ...f.parallel, ...spec['parallel'] } };
 }
 
 /** Parse JSON Lines of validation cases (the format of data/validation/public-cases.jsonl). */
