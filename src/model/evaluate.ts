@@ -2,7 +2,7 @@ import type { GpuSpec } from '../catalog/gpu.js';
 import type { ModelConfig, ParallelPlan, ResolvedSpec } from '../spec/types.js';
 import { allReduceS, allToAllS, dispatchS, networkOf, reduceScatterS, sendRecvS, type Network } from './collectives.js';
 import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from './efficiency.js';
-import { attentionParams, denseLayerCount, denseMlpParams, expertParams, modelFlopsPerToken, moeLayerCount, paramCounts } from './flops.js';
+import { attentionParams, attentionShape, denseLayerCount, denseMlpParams, expertParams, modelFlopsPerToken, moeLayerCount, paramCounts } from './flops.js';
 import { inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
 import type { CommByKind, Estimate } from './result.js';
 
@@ -102,22 +102,23 @@ const COMM_SMS = 20;
 /** Attention core: flash (causal blocks skipped, nothing s×s in HBM) or unfused. */
 function attentionCost(c: Ctx, bf16Peak: number): void {
   const { m, p, seqLen: s } = c;
+  const { qkDim, vDim } = attentionShape(m);
   const scores = (p.microBatch * s * s * m.heads) / (p.cp * p.tp); // score elements per GPU
   if (c.unfused) {
     // Full s×s scores by batched GEMMs (heads·micro-batch of s×s×d), then scale-mask-softmax
     // as memory-bound kernels: write scores, read them, write probabilities (2+2+2 B); the
     // backward reads probabilities and their gradients (×2). No attention dropout.
-    c.attnFwdFlops = 4 * scores * m.headDim;
+    c.attnFwdFlops = 2 * scores * (qkDim + vDim);
     const batched = (p.microBatch * m.heads) / p.tp;
     c.clock.reset();
-    c.clock.fwdBwd(s / p.cp, s, m.headDim, batched); // Q·Kᵀ
-    c.clock.fwdBwd(s / p.cp, m.headDim, s, batched); // P·V
+    c.clock.fwdBwd(s / p.cp, s, qkDim, batched); // Q·Kᵀ
+    c.clock.fwdBwd(s / p.cp, vDim, s, batched); // P·V
     const softmaxFwdS = (6 * scores) / c.hbmBps;
     c.attnFwdS = c.clock.fwdS + softmaxFwdS;
     c.attnBwdS = c.clock.bwdS + 2 * softmaxFwdS;
   } else {
     const attnEff = c.eff.attentionFwd * (s / (s + c.eff.attentionHalfSeq));
-    c.attnFwdFlops = 4 * scores * m.headDim * 0.5;
+    c.attnFwdFlops = 2 * scores * (qkDim + vDim) * 0.5;
     c.attnFwdS = c.attnFwdFlops / (bf16Peak * attnEff);
     c.attnBwdS = c.attnFwdS * c.eff.attentionBwdRatio;
   }
@@ -128,14 +129,26 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
   const h = m.hidden;
   const mats = m.gatedMlp ? 3 : 2;
   const castPerElem = c.fp8 ? 3 : 0; // read BF16, write FP8 before each FP8 GEMM
+  const attn = attentionShape(m);
   clock.reset();
-  clock.fwdBwd(tokens, ((m.heads + 2 * m.kvHeads) * m.headDim) / p.tp, h, 1); // QKV
-  clock.fwdBwd(tokens, h, (m.heads * m.headDim) / p.tp, 1); // output projection
+  // Attention projections (QKV and output; MLA's down- and up-projections). MLA's up-projections
+  // are what its selective recomputation replays in the backward.
+  let upProjFwdS = 0;
+  let castElems = h / p.tp; // with the GEMM inputs below: (2h + heads·headDim)/tp for GQA
+  for (const x of attn.projections) {
+    const before = clock.fwdS;
+    if (x.tpSplit) clock.fwdBwd(tokens, x.outDim / p.tp, x.inDim, 1);
+    else clock.fwdBwd(tokens, x.outDim, x.inDim, 1);
+    if (x.upProj) upProjFwdS += clock.fwdS - before;
+    castElems += x.tpSplit ? x.inDim / p.tp : x.inDim;
+  }
   // Memory-bound bytes moved forward: 2 norms (2h each) and 2 residual adds (3h each), RoPE on
-  // Q and K, casts before the GEMMs, the MLP activation function.
+  // Q and K (MLA: on their RoPE parts only, plus the two latent norms), casts before the GEMMs,
+  // the MLP activation function.
   let elemBytes = (10 * tokens * h * 2) / spDiv;
-  elemBytes += (2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
-  elemBytes += (castPerElem * tokens * (2 * h + m.heads * m.headDim)) / p.tp;
+  if (m.mla) elemBytes += 2 * tokens * ((m.heads * m.mla.qkRopeDim) / p.tp + m.mla.qkRopeDim) * 2 + 2 * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank) * 2;
+  else elemBytes += (2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
+  elemBytes += castPerElem * tokens * castElems;
   let epPassS = 0;
   if (moeLayer && m.moe) {
     const mo = m.moe;
@@ -175,8 +188,9 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
       hw += c.attnFwdFlops;
     } else {
       // With flash attention the attention core keeps nothing large; selective recomputation
-      // recomputes the norms and the activation function instead (memory-bound kernels).
-      bwdS += 0.5 * elemFwdS;
+      // recomputes the norms and the activation function instead (memory-bound kernels), and
+      // MLA's up-projections (Megatron-Core's `mla_up_proj`: only the latents are kept).
+      bwdS += 0.5 * elemFwdS + upProjFwdS;
     }
   }
   // Tensor parallelism: with SP an all-gather and a reduce-scatter around attention and around
@@ -189,7 +203,7 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
   let cpExposedS = 0;
   let cpOverlappedS = 0;
   if (p.cp > 1) {
-    const kvBytes = (2 * tokens * 2 * m.kvHeads * m.headDim) / p.tp;
+    const kvBytes = (2 * tokens * (m.mla ? m.heads * (attn.qkDim + attn.vDim) : 2 * m.kvHeads * m.headDim)) / p.tp;
     const commS = (p.cp - 1) * sendRecvS(net, kvBytes, p.tp * p.cp > net.domain) * (3 + (p.recompute === 'full' ? 1 : 0));
     cpExposedS = Math.max(0, commS - c.attnFwdS - c.attnBwdS);
     cpOverlappedS = commS - cpExposedS;

@@ -1,10 +1,52 @@
 import type { ModelConfig } from '../spec/types.js';
 
-/** Matmul parameters of one attention block (QKV with GQA, output projection). */
+/** One projection GEMM of attention, per token: input size × output size, split by TP or not. */
+export interface Projection {
+  inDim: number;
+  outDim: number;
+  /** Split across tensor-parallel ranks (by heads); otherwise computed whole on every rank. */
+  tpSplit: boolean;
+  /** An MLA up-projection (from a latent): what selective recomputation replays. */
+  upProj: boolean;
+}
+
+/** The shape of an attention block: per-head score and value sizes, and its projections. */
+export interface AttentionShape {
+  qkDim: number;
+  vDim: number;
+  projections: readonly Projection[];
+}
+
+const shapeCache = new WeakMap<ModelConfig, AttentionShape>();
+/**
+ * GQA: one fused QKV projection and the output projection. MLA (DeepSeek-V2/V3): queries
+ * through a `qLoraRank` latent (or straight), keys/values through a shared `kvLoraRank` latent
+ * plus a shared RoPE key; the down-projections are replicated on every TP rank, the
+ * up-projections and the output split by heads.
+ */
+export function attentionShape(m: ModelConfig): AttentionShape {
+  let a = shapeCache.get(m);
+  if (a) return a;
+  const h = m.hidden;
+  const H = m.heads;
+  const p = (inDim: number, outDim: number, tpSplit: boolean, upProj = false): Projection => ({ inDim, outDim, tpSplit, upProj });
+  if (m.mla) {
+    const { qLoraRank: qL, kvLoraRank: kvL, qkRopeDim: rope, vHeadDim: v } = m.mla;
+    const nope = m.headDim - rope;
+    const q = qL > 0 ? [p(h, qL, false), p(qL, H * m.headDim, true, true)] : [p(h, H * m.headDim, true)];
+    a = { qkDim: m.headDim, vDim: v, projections: [...q, p(h, kvL + rope, false), p(kvL, H * (nope + v), true, true), p(H * v, h, true)] };
+  } else {
+    a = { qkDim: m.headDim, vDim: m.headDim, projections: [p(h, (H + 2 * m.kvHeads) * m.headDim, true), p(H * m.headDim, h, true)] };
+  }
+  shapeCache.set(m, a);
+  return a;
+}
+
+/** Matmul parameters of one attention block (its projections). */
 export function attentionParams(m: ModelConfig): number {
-  const qDim = m.heads * m.headDim;
-  const kvDim = m.kvHeads * m.headDim;
-  return m.hidden * (qDim + 2 * kvDim) + qDim * m.hidden;
+  let n = 0;
+  for (const x of attentionShape(m).projections) n += x.inDim * x.outDim;
+  return n;
 }
 
 /** Matrices of one MLP: 3 for gated (SwiGLU-style), 2 otherwise. */
@@ -57,9 +99,11 @@ export function paramCounts(m: ModelConfig): ParamCounts {
 
 /**
  * Model FLOPs per token (forward + backward), the PaLM/Megatron convention:
- * 6 · active matmul parameters + 12 · layers · seqLen · heads · headDim (attention scores and
- * values, not halved for the causal mask). Recomputation is not counted (that is hardware FLOPs).
+ * 6 · active matmul parameters + 6 · layers · seqLen · heads · (qkDim + vDim) (attention scores
+ * and values, not halved for the causal mask; 12·…·headDim when both are headDim).
+ * Recomputation is not counted (that is hardware FLOPs).
  */
 export function modelFlopsPerToken(m: ModelConfig, seqLen: number): number {
-  return 6 * paramCounts(m).activeMatmul + 12 * m.layers * seqLen * m.heads * m.headDim;
+  const a = attentionShape(m);
+  return 6 * paramCounts(m).activeMatmul + 6 * m.layers * seqLen * m.heads * (a.qkDim + a.vDim);
 }

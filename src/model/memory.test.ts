@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findModel } from '../catalog/index.js';
 import type { ModelConfig, ParallelPlan } from '../spec/types.js';
 import { inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
 
@@ -51,6 +52,23 @@ describe('activation memory (Korthikanti et al. 2022, §4)', () => {
     const one = layerActivationBytes(gpt3, plan({ sequenceParallel: true }), s, false);
     const two = layerActivationBytes(gpt3, plan({ sequenceParallel: true, cp: 2 }), s, false);
     expect(two).toBeCloseTo(one / 2, 6);
+  });
+
+  it("MLA keeps its latents; selective recomputation replays the up-projections instead of keeping Q, K, V", () => {
+    const ds = findModel('deepseek-v3');
+    if (!ds) throw new Error('catalog lacks deepseek-v3');
+    const { moe: _moe, ...dense } = ds; // the attention part is what differs
+    const p = plan({ tp: 2, sequenceParallel: true });
+    const tokens = 4096;
+    const none = layerActivationBytes(dense, p, tokens, false);
+    const sel = layerActivationBytes(dense, { ...p, recompute: 'selective' }, tokens, false);
+    // Q and K of 128 heads × 192, V of 128 × 128, BF16, split over tp = 2 ...
+    const qkv = (2 * tokens * 128 * (192 + 192 + 128)) / 2;
+    // ... and, with flash attention, selective also drops the norm outputs: QKV input and FC1 input.
+    const normOutputs = (2 * 2 * tokens * 7168) / 2;
+    expect(none - sel).toBe(qkv + normOutputs + (2 * tokens * 18432) / 2);
+    // The latents (1536 + 512) are kept either way.
+    expect(sel).toBeGreaterThan(2 * tokens * (1536 + 512));
   });
 
   it('1F1B keeps pp micro-batches in flight on the first stage; interleaving adds (p−1)/(p·v)', () => {

@@ -1,4 +1,5 @@
 import type { ModelConfig, ParallelPlan } from '../spec/types.js';
+import { attentionShape } from './flops.js';
 
 /**
  * Activation bytes one transformer layer keeps for the backward pass, for one micro-batch,
@@ -31,8 +32,16 @@ export function layerActivationBytes(
   let bytes = (2 * 2 * tokens * h + (dropsNormAct ? 0 : 2 * gin * tokens * h)) / spDiv;
   // Q, K, V; attention output (kept for the attention backward, plus its FP8 copy as the
   // projection's input); fp32 log-sum-exp per head.
-  const qkv = (m.heads + 2 * m.kvHeads) * m.headDim;
-  bytes += (2 * tokens * qkv + (2 + (opts.fp8 ? 1 : 0)) * tokens * m.heads * m.headDim + 4 * tokens * m.heads) / p.tp;
+  const { qkDim, vDim } = attentionShape(m);
+  if (m.mla) {
+    // MLA keeps its latents (the up-projections' inputs) and, unless selective recomputation
+    // replays the up-projections, the full per-head Q, K, V.
+    bytes += gin * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank);
+    if (p.recompute !== 'selective') bytes += (2 * tokens * m.heads * (2 * qkDim + vDim)) / p.tp;
+  } else {
+    bytes += (2 * tokens * (m.heads + 2 * m.kvHeads) * m.headDim) / p.tp;
+  }
+  bytes += ((2 + (opts.fp8 ? 1 : 0)) * tokens * m.heads * vDim + 4 * tokens * m.heads) / p.tp;
   // Unfused attention keeps the softmax output (2 B) and dropout mask (1 B) per score, unless
   // selective recomputation drops them (Korthikanti et al.'s 5·a·s/h term, without the
   // dropout output, since LLM pre-training here runs without attention dropout).

@@ -60,6 +60,19 @@ describe('spec parsing', () => {
     expect(bad[0]?.line).toBe(4);
   });
 
+  it('reads multi-head latent attention, which needs the query/key head size', () => {
+    const model = { layers: 4, hidden: 1024, heads: 8, ffnHidden: 4096, mla: { qLoraRank: 256, kvLoraRank: 128, qkRopeDim: 32, vHeadDim: 64 } };
+    const base = { system: { gpu: 'h100-sxm', gpus: 8 }, training: { seqLen: 1024, globalBatch: 8 }, parallel: { tp: 1, pp: 1, dp: 8 } };
+    const missing = parseSpecValue({ ...base, model });
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.issues.map((i) => i.path)).toEqual(['model.headDim']);
+    const tooBig = parseSpecValue({ ...base, model: { ...model, headDim: 32 } });
+    if (!tooBig.ok) expect(tooBig.issues.map((i) => i.path)).toEqual(['model.mla.qkRopeDim']);
+    expect(tooBig.ok).toBe(false);
+    const ok = parseSpecValue({ ...base, model: { ...model, headDim: 96 } });
+    expect(ok.ok && ok.spec.model.mla).toEqual({ qLoraRank: 256, kvLoraRank: 128, qkRopeDim: 32, vHeadDim: 64 });
+  });
+
   it('names the file, line and field of a wrong type', () => {
     const issues = issuesOf('model: llama3-8b\nsystem: { gpu: h100-sxm, gpus: 8 }\ntraining:\n  seqLen: "long"\n  globalBatch: 128\nparallel: { tp: 1, pp: 1, dp: 8 }\n');
     expect(issues).toHaveLength(1);

@@ -17,9 +17,10 @@ import {
   type ReadContext,
   type SourceDocument,
 } from '../core/index.js';
-import type { EpDispatch, GpuPool, ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
+import type { EpDispatch, GpuPool, MlaConfig, ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
 
-const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'source'];
+const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'mla', 'source'];
+const MLA_KEYS = ['qLoraRank', 'kvLoraRank', 'qkRopeDim', 'vHeadDim'];
 const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers', 'nodeLimit'];
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
@@ -98,6 +99,12 @@ function readModel(ctx: ReadContext, value: unknown, path: Path): ModelConfig | 
   const name = readString(ctx, o, 'name', path);
   let moe: MoeConfig | undefined;
   if (o['moe'] !== undefined && o['moe'] !== null) moe = readMoe(ctx, o['moe'], [...path, 'moe'], layers);
+  let mla: MlaConfig | undefined;
+  if (o['mla'] !== undefined && o['mla'] !== null) {
+    mla = readMla(ctx, o['mla'], [...path, 'mla']);
+    if (headDim === undefined) report(ctx, [...path, 'headDim'], 'is required with mla (the query/key head size, RoPE part included)', { expected: 'an integer >= 1' });
+    else if (mla && mla.qkRopeDim >= headDim) report(ctx, [...path, 'mla', 'qkRopeDim'], 'must be smaller than headDim', { expected: `< ${headDim}`, received: String(mla.qkRopeDim) });
+  }
   if (layers === undefined || hidden === undefined || heads === undefined || ffnHidden === undefined) return undefined;
   if (kvHeads !== undefined && heads % kvHeads !== 0) {
     report(ctx, [...path, 'kvHeads'], 'must divide heads', { expected: `a divisor of ${heads}`, received: String(kvHeads) });
@@ -117,7 +124,21 @@ function readModel(ctx: ReadContext, value: unknown, path: Path): ModelConfig | 
     vocab: vocab ?? 128256,
   };
   if (moe) cfg.moe = moe;
+  if (mla) cfg.mla = mla;
   return cfg;
+}
+
+function readMla(ctx: ReadContext, value: unknown, path: Path): MlaConfig | undefined {
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, MLA_KEYS, path);
+  const dim = (k: string, min: number) => readNumber(ctx, o, k, path, { required: true, integer: true, min, max: MAX.hidden });
+  const qLoraRank = dim('qLoraRank', 0);
+  const kvLoraRank = dim('kvLoraRank', 1);
+  const qkRopeDim = dim('qkRopeDim', 0);
+  const vHeadDim = dim('vHeadDim', 1);
+  if (qLoraRank === undefined || kvLoraRank === undefined || qkRopeDim === undefined || vHeadDim === undefined) return undefined;
+  return { qLoraRank, kvLoraRank, qkRopeDim, vHeadDim };
 }
 
 function readMoe(ctx: ReadContext, value: unknown, path: Path, layers: number | undefined): MoeConfig | undefined {

@@ -16,8 +16,24 @@ export interface ModelConfig {
   gatedMlp: boolean;
   vocab: number;
   moe?: MoeConfig;
+  /**
+   * Multi-head latent attention (DeepSeek-V2/V3): queries and keys/values pass through low-rank
+   * latents. `headDim` is then the query/key head size (no-RoPE + RoPE parts).
+   */
+  mla?: MlaConfig;
   /** Where the catalog entry's numbers come from. */
   source?: string;
+}
+
+export interface MlaConfig {
+  /** Rank of the query latent; 0 projects queries straight from the hidden state. */
+  qLoraRank: number;
+  /** Rank of the shared key/value latent. */
+  kvLoraRank: number;
+  /** Rotary part of each query/key head (shared across heads for keys). */
+  qkRopeDim: number;
+  /** Value head size. */
+  vHeadDim: number;
 }
 
 export interface MoeConfig {

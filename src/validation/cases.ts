@@ -67,6 +67,23 @@ export const RECIPE_FACTS: Readonly<Record<string, { parallel: Record<string, un
   },
 };
 
+/**
+ * Architecture a case's notes state but its spec had to approximate before the model could
+ * express it (DeepSeek-V3's multi-head latent attention was written as 128 plain heads).
+ */
+export const ARCHITECTURE_FACTS: Readonly<Record<string, { model: Record<string, unknown>; why: string }>> = {
+  'MBR-2509-H100-DSV3-a': {
+    model: { headDim: 192, mla: { qLoraRank: 1536, kvLoraRank: 512, qkRopeDim: 64, vHeadDim: 128 } },
+    why: 'the case notes: MLA q_lora 1536, kv_lora 512, qk 128+64 rope, v 128 (DeepSeek-V3 config_671B.json)',
+  },
+};
+
+function withArchitectureFacts(id: string, spec: unknown): unknown {
+  const f = ARCHITECTURE_FACTS[id];
+  if (!f || !isRecord(spec) || !isRecord(spec['model'])) return spec;
+  return { ...spec, model: { ...spec['model'], ...f.model } };
+}
+
 function withRecipeFacts(id: string, spec: unknown): unknown {
   const f = RECIPE_FACTS[id];
   if (!f || !isRecord(spec) || !isRecord(spec['parallel'])) return spec;
@@ -99,7 +116,7 @@ export function parseCases(text: string, file = 'cases.jsonl'): ValidationCase[]
       source: String(v['source'] ?? 'unknown'),
       table: String(v['table'] ?? ''),
       confidence: String(v['confidence'] ?? 'unknown'),
-      spec: withRecipeFacts(v['id'], withSoftwareFacts(String(v['source'] ?? ''), v['spec'])),
+      spec: withArchitectureFacts(v['id'], withRecipeFacts(v['id'], withSoftwareFacts(String(v['source'] ?? ''), v['spec']))),
       measuredTokensPerSecPerGpu: measured,
       notes: String(v['notes'] ?? ''),
     });
