@@ -20,8 +20,9 @@ export interface Network {
   /** Bandwidth reached by all-to-all (token dispatch) on NVLink and on the NIC, bytes/s. */
   allToAllNvlinkBps: number;
   allToAllNicBps: number;
-  /** Bandwidth a topology-aware dispatcher (DeepEP) reaches on the NIC, bytes/s. */
+  /** Bandwidth a topology-aware dispatcher (DeepEP) reaches on the NIC and on NVLink, bytes/s. */
   dispatchNicBps: number;
+  dispatchNvlinkBps: number;
 }
 
 export function networkOf(system: SystemConfig, eff: EfficiencyModel): Network {
@@ -36,6 +37,7 @@ export function networkOf(system: SystemConfig, eff: EfficiencyModel): Network {
     allToAllNvlinkBps: nvlinkRaw * eff.allToAll,
     allToAllNicBps: nicRaw * eff.allToAll,
     dispatchNicBps: nicRaw * eff.dispatchNic,
+    dispatchNvlinkBps: nvlinkRaw * eff.dispatchNvlink,
   };
 }
 
@@ -97,12 +99,12 @@ export function dispatchS(net: Network, tokens: number, topK: number, bytesPerTo
   const local = localMembers(net, size, 1);
   const domains = Math.ceil(size / local);
   const copies = tokens * topK * bytesPerToken;
-  if (domains <= 1) return allToAllS(net, copies, size, 1);
+  if (domains <= 1) return (copies * (local - 1)) / local / net.dispatchNvlinkBps + net.nvlinkLatencyS * Math.log2(size);
   const reachable = Math.min(domains, nodeLimit ?? domains);
   const hit = reachable * (1 - (1 - 1 / reachable) ** topK);
   const remote = hit * (1 - 1 / domains);
   const tInter = (tokens * remote * bytesPerToken) / net.dispatchNicBps;
   // NVLink forwarding: every copy bound for another GPU of its destination domain.
-  const tIntra = (copies * (local - 1)) / local / net.allToAllNvlinkBps;
+  const tIntra = (copies * (local - 1)) / local / net.dispatchNvlinkBps;
   return Math.max(tInter, tIntra) + net.nicLatencyS * Math.log2(domains);
 }

@@ -37,6 +37,8 @@ export interface EfficiencyModel {
    * 43–58 GB/s RDMA bottleneck bandwidth on 400 Gb/s CX7, ~50 GB/s; the lowest figure is used).
    */
   dispatchNic: number;
+  /** The same on NVLink (DeepEP intranode: 153–158 GB/s of H800's ~160 GB/s). */
+  dispatchNvlink: number;
   /** Per-step latency of a collective ring/tree step, seconds. */
   nvlinkLatencyS: number;
   nicLatencyS: number;
@@ -61,6 +63,7 @@ export const DEFAULT_EFFICIENCY: Omit<EfficiencyModel, 'gemmMaxBf16' | 'gemmMaxF
   nic: 0.85,
   allToAll: 0.6,
   dispatchNic: 0.86,
+  dispatchNvlink: 0.95,
   nvlinkLatencyS: 5e-6,
   nicLatencyS: 12e-6,
   kernelS: 4e-6,

@@ -65,7 +65,7 @@ export function renderEstimate(spec: Spec, e: Estimate): string {
   const lines: string[] = [];
   lines.push(`${spec.model.name} on ${num(spec.system.gpus)} × ${spec.system.gpu.name} (${spec.training.precision}, seq ${num(spec.training.seqLen)}, batch ${num(spec.training.globalBatch)})`);
   lines.push(
-    `plan: tp ${p.tp} · pp ${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''} · cp ${p.cp} · dp ${p.dp}${p.ep > 1 ? ` · ep ${p.ep}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, SP ${p.sequenceParallel ? 'on' : 'off'}, ZeRO ${p.zeroStage}`,
+    `plan: tp ${p.tp} · pp ${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''} · cp ${p.cp} · dp ${p.dp}${p.ep > 1 ? ` · ep ${p.ep}${p.epDispatch === 'deepep' ? ' (DeepEP)' : ''}${p.epCommOverlap ? ' (a2a overlapped)' : ''}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, SP ${p.sequenceParallel ? 'on' : 'off'}, ZeRO ${p.zeroStage}`,
   );
   lines.push('');
   lines.push(
