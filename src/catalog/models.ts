@@ -59,8 +59,8 @@ export const MODELS: Readonly<Record<string, ModelConfig>> = {
     name: 'DeepSeek-V3',
     layers: 61, hidden: 7168, heads: 128, kvHeads: 128, headDim: 192, ffnHidden: 18432, gatedMlp: true, vocab: 129280,
     mla: { qLoraRank: 1536, kvLoraRank: 512, qkRopeDim: 64, vHeadDim: 128 },
-    moe: { experts: 256, topK: 8, ffnHidden: 2048, sharedExperts: 1, denseLayers: 3, nodeLimit: 4 },
-    source: 'DeepSeek-V3 report (arXiv 2412.19437) / config_671B.json: MLA q_lora_rank 1536, kv_lora_rank 512, qk_nope_head_dim 128 + qk_rope_head_dim 64, v_head_dim 128 (MTP module not represented); node-limited routing: n_group 8, topk_group 4 (each token reaches at most 4 nodes, report §2.1.2)',
+    moe: { experts: 256, topK: 8, ffnHidden: 2048, sharedExperts: 1, denseLayers: 3, routingGroups: 8, groupTopK: 4 },
+    source: 'DeepSeek-V3 report (arXiv 2412.19437) / config_671B.json: MLA q_lora_rank 1536, kv_lora_rank 512, qk_nope_head_dim 128 + qk_rope_head_dim 64, v_head_dim 128 (MTP module not represented); group-limited routing: n_group 8, topk_group 4 (at most 4 nodes per token on 8 nodes, report §2.1.2)',
   },
   'nemotron-4-340b': {
     name: 'Nemotron-4 340B',

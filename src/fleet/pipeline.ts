@@ -6,6 +6,7 @@ import {
   defaultEfficiency,
   layerPhase,
   sendRecvS,
+  gradientBytes,
   stateBytesPerParam,
   usableHbmBytes,
   type EfficiencyModel,
@@ -86,7 +87,8 @@ export function evaluatePipeline(spec: Spec, plan: ParallelPlan, split: Pipeline
   const stageParams = (layers: number, x: typeof a, emb: number) => ({ dense: (layers * x.dense + emb * m.vocab * m.hidden) / tp, expert: (layers * x.expert) / ep });
   const sA = stageParams(lA, a, 1);
   const sB = stageParams(lB, bb, 1);
-  const grad = plan.zeroStage >= 1 ? 2 : 4;
+  const grads = gradientBytes(LA.spec.training.gradPrecision, plan.zeroStage);
+  const grad = grads.wire;
   // Each stage's gradient sync hides behind the last micro-batch's backward of the critical
   // stage (a faster stage reaches the flush early and syncs while it waits).
   const dpS = (L: LayerPhase, sp: { dense: number; expert: number }) =>
@@ -100,9 +102,8 @@ export function evaluatePipeline(spec: Spec, plan: ParallelPlan, split: Pipeline
 
   // Memory: first stage of each pool holds the most in-flight micro-batches (1F1B: p − index).
   const mem = (L: LayerPhase, sp: { dense: number; expert: number }, layers: number, act: number, inflight: number) => {
-    const gradBytes = L.spec.training.gradPrecision === 'bf16' ? 2 : 4;
-    const z = stateBytesPerParam(plan.zeroStage, shards, gradBytes);
-    const zE = stateBytesPerParam(plan.zeroStage, expertShards, gradBytes);
+    const z = stateBytesPerParam(plan.zeroStage, shards, grads.kept);
+    const zE = stateBytesPerParam(plan.zeroStage, expertShards, grads.kept);
     const states = sp.dense * (z.weights + z.gradients + z.optimizer) + sp.expert * (zE.weights + zE.gradients + zE.optimizer) + (L.fp8 ? sp.dense + sp.expert : 0);
     const activations = (layers * act + (2 * L.tokens * m.hidden) / L.spDiv) * inflight + L.actRecomputeLayer;
     return states + activations + WORKSPACE_GIB * GIB + FRAGMENTATION * activations;

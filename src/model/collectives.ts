@@ -90,17 +90,18 @@ export function sendRecvS(net: Network, bytes: number, crossesDomain: boolean): 
  * Topology-aware MoE dispatch (DeepEP / HybridEP): a token crosses the scale-out fabric once
  * per distinct destination domain, then is forwarded to its experts' GPUs over NVLink.
  * `tokens` tokens of `bytesPerToken` each leave this GPU for `topK` experts spread evenly over
- * the expert-parallel group; with node-limited routing they reach at most `nodeLimit` domains.
- * Expected distinct domains hit by k uniform picks among n: n·(1 − (1 − 1/n)^k); each is this
- * GPU's own domain with probability 1/domains.
+ * the expert-parallel group. With group-limited routing (`groups` contiguous expert groups, a
+ * token choosing among `groupTopK` of them) a token reaches at most groupTopK·⌈domains/groups⌉
+ * domains. Expected distinct domains hit by k uniform picks among n: n·(1 − (1 − 1/n)^k); each
+ * is this GPU's own domain with probability 1/domains.
  */
-export function dispatchS(net: Network, tokens: number, topK: number, bytesPerToken: number, size: number, nodeLimit?: number): number {
+export function dispatchS(net: Network, tokens: number, topK: number, bytesPerToken: number, size: number, groups?: { count: number; topK: number }): number {
   if (size <= 1 || tokens <= 0) return 0;
   const local = localMembers(net, size, 1);
   const domains = Math.ceil(size / local);
   const copies = tokens * topK * bytesPerToken;
   if (domains <= 1) return (copies * (local - 1)) / local / net.dispatchNvlinkBps + net.nvlinkLatencyS * Math.log2(size);
-  const reachable = Math.min(domains, nodeLimit ?? domains);
+  const reachable = groups ? Math.min(domains, groups.topK * Math.ceil(domains / groups.count)) : domains;
   const hit = reachable * (1 - (1 - 1 / reachable) ** topK);
   const remote = hit * (1 - 1 / domains);
   const tInter = (tokens * remote * bytesPerToken) / net.dispatchNicBps;

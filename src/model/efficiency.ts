@@ -37,7 +37,10 @@ export interface EfficiencyModel {
    * 43–58 GB/s RDMA bottleneck bandwidth on 400 Gb/s CX7, ~50 GB/s; the lowest figure is used).
    */
   dispatchNic: number;
-  /** The same on NVLink (DeepEP intranode: 153–158 GB/s of H800's ~160 GB/s). */
+  /**
+   * The same on NVLink, against the catalog's per-direction NVLink bandwidth (DeepEP
+   * intranode: 153–158 GB/s on H800, whose catalog NVLink is 200 GB/s per direction).
+   */
   dispatchNvlink: number;
   /** Per-step latency of a collective ring/tree step, seconds. */
   nvlinkLatencyS: number;
@@ -63,7 +66,7 @@ export const DEFAULT_EFFICIENCY: Omit<EfficiencyModel, 'gemmMaxBf16' | 'gemmMaxF
   nic: 0.85,
   allToAll: 0.6,
   dispatchNic: 0.86,
-  dispatchNvlink: 0.95,
+  dispatchNvlink: 0.77,
   nvlinkLatencyS: 5e-6,
   nicLatencyS: 12e-6,
   kernelS: 4e-6,

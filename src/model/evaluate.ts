@@ -2,8 +2,8 @@ import type { GpuSpec } from '../catalog/gpu.js';
 import type { ModelConfig, ParallelPlan, ResolvedSpec } from '../spec/types.js';
 import { allReduceS, allToAllS, dispatchS, networkOf, reduceScatterS, sendRecvS, type Network } from './collectives.js';
 import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from './efficiency.js';
-import { attentionParams, attentionShape, denseLayerCount, denseMlpParams, expertParams, modelFlopsPerToken, moeLayerCount, paramCounts } from './flops.js';
-import { inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
+import { attentionGatherWidth, attentionParams, attentionShape, denseLayerCount, denseMlpParams, expertParams, modelFlopsPerToken, moeLayerCount, paramCounts } from './flops.js';
+import { gradientBytes, inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
 import type { CommByKind, Estimate } from './result.js';
 
 const GIB = 2 ** 30;
@@ -94,6 +94,8 @@ interface Ctx {
   attnBwdS: number;
   /** Share of the GPU's SMs that overlapped expert-parallel communication kernels occupy. */
   commSmShare: number;
+  /** Group-limited routing of the MoE layers, if any. */
+  routingGroups: { count: number; topK: number } | undefined;
 }
 
 /** SMs a dispatch/combine kernel occupies while overlapped (Megatron-Core's DeepEP default: 20). */
@@ -134,19 +136,25 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
   // Attention projections (QKV and output; MLA's down- and up-projections). MLA's up-projections
   // are what its selective recomputation replays in the backward.
   let upProjFwdS = 0;
+  let upProjFlops = 0;
   let castElems = h / p.tp; // with the GEMM inputs below: (2h + heads·headDim)/tp for GQA
   for (const x of attn.projections) {
     const before = clock.fwdS;
-    if (x.tpSplit) clock.fwdBwd(tokens, x.outDim / p.tp, x.inDim, 1);
-    else clock.fwdBwd(tokens, x.outDim, x.inDim, 1);
-    if (x.upProj) upProjFwdS += clock.fwdS - before;
-    castElems += x.tpSplit ? x.inDim / p.tp : x.inDim;
+    const flopsBefore = clock.flops;
+    if (x.split === 'out') clock.fwdBwd(tokens, x.outDim / p.tp, x.inDim, 1);
+    else if (x.split === 'in') clock.fwdBwd(tokens, x.outDim, x.inDim / p.tp, 1);
+    else clock.fwdBwd(tokens / spDiv, x.outDim, x.inDim, 1);
+    if (x.upProj) {
+      upProjFwdS += clock.fwdS - before;
+      upProjFlops += (clock.flops - flopsBefore) / 3;
+    }
+    castElems += x.split === 'none' ? x.inDim / spDiv : x.inDim / p.tp;
   }
   // Memory-bound bytes moved forward: 2 norms (2h each) and 2 residual adds (3h each), RoPE on
   // Q and K (MLA: on their RoPE parts only, plus the two latent norms), casts before the GEMMs,
   // the MLP activation function.
   let elemBytes = (10 * tokens * h * 2) / spDiv;
-  if (m.mla) elemBytes += 2 * tokens * ((m.heads * m.mla.qkRopeDim) / p.tp + m.mla.qkRopeDim) * 2 + 2 * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank) * 2;
+  if (m.mla) elemBytes += 2 * tokens * ((m.heads * m.mla.qkRopeDim) / p.tp + m.mla.qkRopeDim) * 2 + (2 * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank) * 2) / spDiv;
   else elemBytes += (2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
   elemBytes += castPerElem * tokens * castElems;
   let epPassS = 0;
@@ -167,7 +175,7 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
     // Activation, permute and un-permute of the routed copies, casts.
     elemBytes += mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
     // One dispatch or combine over the expert-parallel group (BF16 token copies).
-    epPassS = p.epDispatch === 'deepep' ? dispatchS(net, tokens / p.tp, mo.topK, h * 2, p.ep, mo.nodeLimit) : allToAllS(net, routed * h * 2, p.ep, 1);
+    epPassS = p.epDispatch === 'deepep' ? dispatchS(net, tokens / p.tp, mo.topK, h * 2, p.ep, c.routingGroups) : allToAllS(net, routed * h * 2, p.ep, 1);
   } else {
     clock.fwdBwd(tokens, ((mats - 1) * m.ffnHidden) / p.tp, h, 1);
     clock.fwdBwd(tokens, h, m.ffnHidden / p.tp, 1);
@@ -188,15 +196,18 @@ function layerCost(c: Ctx, moeLayer: boolean): LayerCost {
       hw += c.attnFwdFlops;
     } else {
       // With flash attention the attention core keeps nothing large; selective recomputation
-      // recomputes the norms and the activation function instead (memory-bound kernels), and
-      // MLA's up-projections (Megatron-Core's `mla_up_proj`: only the latents are kept).
-      bwdS += 0.5 * elemFwdS + upProjFwdS;
+      // recomputes the norms and the activation function instead (memory-bound kernels).
+      bwdS += 0.5 * elemFwdS;
     }
+    // And MLA's up-projections (Megatron-Core's `mla_up_proj`: only the latents are kept).
+    bwdS += upProjFwdS;
+    hw += upProjFlops;
   }
   // Tensor parallelism: with SP an all-gather and a reduce-scatter around attention and around
   // the MLP, forward and backward (without SP, the same bytes as all-reduces); full
   // recomputation repeats the forward ones.
-  const tpPassS = p.tp > 1 ? 4 * reduceScatterS(net, tokens * h * 2, p.tp, 1) : 0;
+  // MLA's attention-side all-gather carries its latents, not the hidden state.
+  const tpPassS = p.tp > 1 ? 3 * reduceScatterS(net, tokens * h * 2, p.tp, 1) + reduceScatterS(net, tokens * attentionGatherWidth(m) * 2, p.tp, 1) : 0;
   const tpS = tpPassS * (p.recompute === 'full' ? 3 : 2);
   // Context parallelism: ring exchange of K and V (backward: also their gradients), hidden
   // behind the attention blocks it feeds.
@@ -295,7 +306,8 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const tpHidden = lp.tpCommOverlap && lp.tp > 1 ? eff.tpOverlap : 0;
   const clock = new GemmClock(gemmPeak, fp8 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbmBps, operandBytes);
   const p = lp;
-  const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0, commSmShare: COMM_SMS / (gpu.smCount ?? 132) };
+  const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0, commSmShare: COMM_SMS / (gpu.smCount ?? 132),
+    routingGroups: m.moe?.routingGroups !== undefined && m.moe.groupTopK !== undefined ? { count: m.moe.routingGroups, topK: m.moe.groupTopK } : undefined };
   attentionCost(ctx, gpu.bf16Tflops * 1e12);
   const dense = layerCost(ctx, false);
   const moe = m.moe ? layerCost(ctx, true) : dense;
@@ -416,7 +428,8 @@ export function stepPhase(L: LayerPhase, pp: number, vpp: number, dp: number, ze
   // BF16 gradients with the distributed optimizer (Megatron's default), FP32 otherwise.
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
-  const gradWireBytes = zeroStage >= 1 ? 2 : 4;
+  const grads = gradientBytes(training.gradPrecision, zeroStage);
+  const gradWireBytes = grads.wire;
   let dpCommS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
   let zeroPerMbS = 0;
   let zeroHiddenPerMbS = 0;
@@ -448,9 +461,8 @@ export function stepPhase(L: LayerPhase, pp: number, vpp: number, dp: number, ze
   const stepTimeS = microBatches * (criticalS + ppPerMbS + zeroPerMbS) + bubbleS + dpExposedS + optimizerS;
 
   // Memory on the heaviest device.
-  const mainGradBytes = training.gradPrecision === 'bf16' ? 2 : 4;
-  const s = stateBytesPerParam(zeroStage, denseShards, mainGradBytes);
-  const sE = stateBytesPerParam(zeroStage, expertShards, mainGradBytes);
+  const s = stateBytesPerParam(zeroStage, denseShards, grads.kept);
+  const sE = stateBytesPerParam(zeroStage, expertShards, grads.kept);
   const weightsBytes = heavyDense * s.weights + heavyExpert * sE.weights + (L.fp8 ? stateParams : 0); // + FP8 weight copies
   const gradBytes = heavyDense * s.gradients + heavyExpert * sE.gradients;
   const optimBytes = heavyDense * s.optimizer + heavyExpert * sE.optimizer;

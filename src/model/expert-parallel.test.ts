@@ -14,7 +14,7 @@ function dsv3(parallel: Partial<ResolvedSpec['parallel']>): ResolvedSpec {
   return {
     model: {
       name: 'DeepSeek-V3', layers: 61, hidden: 7168, heads: 128, kvHeads: 128, headDim: 56, ffnHidden: 18432, gatedMlp: true, vocab: 129280,
-      moe: { experts: 256, topK: 8, ffnHidden: 2048, sharedExperts: 1, denseLayers: 3, nodeLimit: 4 },
+      moe: { experts: 256, topK: 8, ffnHidden: 2048, sharedExperts: 1, denseLayers: 3, routingGroups: 8, groupTopK: 4 },
     },
     system: { gpu: h100 as NonNullable<typeof h100>, gpus: 1024, gpusPerNode: 8, nvlinkDomain: 8, scaleOutGbpsPerGpu: 400, oversubscription: 1 },
     training: { seqLen: 4096, globalBatch: 8192, precision: 'fp8', attention: 'flash' },
@@ -44,11 +44,18 @@ describe('topology-aware MoE dispatch (DeepEP)', () => {
     );
   });
 
-  it('sends less with node-limited routing, and the limit never adds traffic', () => {
-    const free = dispatchS(net, 4096, 8, 14336, 64);
-    const limited = dispatchS(net, 4096, 8, 14336, 64, 4);
-    expect(limited).toBeLessThan(free);
-    expect(dispatchS(net, 4096, 8, 14336, 64, 64)).toBeCloseTo(free, 12);
+  it('sends less with group-limited routing, by the nodes the chosen groups span', () => {
+    const groups = { count: 8, topK: 4 };
+    const bytes = 14336;
+    // EP64 = 8 nodes: one group per node, so a token reaches at most 4 nodes.
+    const free = dispatchS(net, 4096, 8, bytes, 64);
+    expect(dispatchS(net, 4096, 8, bytes, 64, groups)).toBeLessThan(free);
+    // EP128 = 16 nodes: each group spans 2 nodes, so up to 8 nodes: more than at 4, less than free.
+    const at16 = dispatchS(net, 4096, 8, bytes, 128, groups);
+    expect(at16).toBeLessThan(dispatchS(net, 4096, 8, bytes, 128));
+    expect(at16).toBeGreaterThan(dispatchS(net, 4096, 8, bytes, 128, { count: 16, topK: 4 }));
+    // Choosing among all groups is no limit at all.
+    expect(dispatchS(net, 4096, 8, bytes, 64, { count: 8, topK: 8 })).toBeCloseTo(free, 12);
   });
 
   it('makes a cross-node expert-parallel step faster than NCCL all-to-all', () => {

@@ -1,12 +1,16 @@
 import type { ModelConfig } from '../spec/types.js';
 
-/** One projection GEMM of attention, per token: input size × output size, split by TP or not. */
+/** One projection GEMM of attention, per token: input size × output size. */
 export interface Projection {
   inDim: number;
   outDim: number;
-  /** Split across tensor-parallel ranks (by heads); otherwise computed whole on every rank. */
-  tpSplit: boolean;
-  /** An MLA up-projection (from a latent): what selective recomputation replays. */
+  /**
+   * How tensor parallelism splits it: by heads on its output (column-parallel: QKV, MLA's
+   * up-projections), on its input (row-parallel: the output projection), or not at all (MLA's
+   * down-projections, computed on every rank for its sequence-parallel shard of tokens).
+   */
+  split: 'out' | 'in' | 'none';
+  /** An MLA projection to per-head queries/keys/values: what selective recomputation replays. */
   upProj: boolean;
 }
 
@@ -29,17 +33,24 @@ export function attentionShape(m: ModelConfig): AttentionShape {
   if (a) return a;
   const h = m.hidden;
   const H = m.heads;
-  const p = (inDim: number, outDim: number, tpSplit: boolean, upProj = false): Projection => ({ inDim, outDim, tpSplit, upProj });
+  const p = (inDim: number, outDim: number, split: Projection['split'], upProj = false): Projection => ({ inDim, outDim, split, upProj });
   if (m.mla) {
     const { qLoraRank: qL, kvLoraRank: kvL, qkRopeDim: rope, vHeadDim: v } = m.mla;
     const nope = m.headDim - rope;
-    const q = qL > 0 ? [p(h, qL, false), p(qL, H * m.headDim, true, true)] : [p(h, H * m.headDim, true)];
-    a = { qkDim: m.headDim, vDim: v, projections: [...q, p(h, kvL + rope, false), p(kvL, H * (nope + v), true, true), p(H * v, h, true)] };
+    // Megatron-Core's `mla_up_proj` recomputation replays the query projection whether it
+    // starts from a latent or from the hidden state.
+    const q = qL > 0 ? [p(h, qL, 'none'), p(qL, H * m.headDim, 'out', true)] : [p(h, H * m.headDim, 'out', true)];
+    a = { qkDim: m.headDim, vDim: v, projections: [...q, p(h, kvL + rope, 'none'), p(kvL, H * (nope + v), 'out', true), p(H * v, h, 'in')] };
   } else {
-    a = { qkDim: m.headDim, vDim: m.headDim, projections: [p(h, (H + 2 * m.kvHeads) * m.headDim, true), p(H * m.headDim, h, true)] };
+    a = { qkDim: m.headDim, vDim: m.headDim, projections: [p(h, (H + 2 * m.kvHeads) * m.headDim, 'out'), p(H * m.headDim, h, 'in')] };
   }
   shapeCache.set(m, a);
   return a;
+}
+
+/** Width of what the sequence-parallel all-gather before attention carries: MLA gathers its latents. */
+export function attentionGatherWidth(m: ModelConfig): number {
+  return m.mla ? m.mla.qLoraRank + m.mla.kvLoraRank + m.mla.qkRopeDim : m.hidden;
 }
 
 /** Matmul parameters of one attention block (its projections). */

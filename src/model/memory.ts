@@ -34,9 +34,10 @@ export function layerActivationBytes(
   // projection's input); fp32 log-sum-exp per head.
   const { qkDim, vDim } = attentionShape(m);
   if (m.mla) {
-    // MLA keeps its latents (the up-projections' inputs) and, unless selective recomputation
-    // replays the up-projections, the full per-head Q, K, V.
-    bytes += gin * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank);
+    // MLA keeps its latents (the up-projections' inputs, as their sequence-parallel shard) and
+    // the inputs of the two latent norms, and, unless selective recomputation replays the
+    // up-projections, the full per-head Q, K, V.
+    bytes += ((gin + 2) * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank)) / spDiv;
     if (p.recompute !== 'selective') bytes += (2 * tokens * m.heads * (2 * qkDim + vDim)) / p.tp;
   } else {
     bytes += (2 * tokens * (m.heads + 2 * m.kvHeads) * m.headDim) / p.tp;
@@ -83,6 +84,17 @@ export function stateBytesPerParam(zeroStage: number, shards: number, gradBytes 
     gradients: zeroStage >= 2 ? gradBytes / s : gradBytes,
     optimizer: zeroStage >= 1 ? 12 / s : 12,
   };
+}
+
+/**
+ * Bytes per gradient element: kept (the main-gradient buffer) and sent in the data-parallel
+ * reduction. Unset: FP32 accumulation, reduced in BF16 with the distributed optimizer and in
+ * FP32 without it; `fp32` / `bf16` (Megatron-Core `grad_reduce_in_fp32` true / false): both.
+ */
+export function gradientBytes(gradPrecision: 'fp32' | 'bf16' | undefined, zeroStage: number): { kept: number; wire: number } {
+  if (gradPrecision === 'bf16') return { kept: 2, wire: 2 };
+  if (gradPrecision === 'fp32') return { kept: 4, wire: 4 };
+  return { kept: 4, wire: zeroStage >= 1 ? 2 : 4 };
 }
 
 /** In-flight micro-batches whose activations the first pipeline stage holds (1F1B / interleaved). */

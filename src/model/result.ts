@@ -43,8 +43,9 @@ export interface Estimate {
   tokensPerSecPerGpu: number;
   /**
    * Model FLOPs per GPU per second (TFLOP/s). Convention: 6·(active matmul parameters,
-   * LM head included, embedding lookup excluded) per token + 12·layers·seqLen·heads·headDim
-   * for attention (full, not halved for the causal mask: the PaLM/Megatron convention).
+   * LM head included, embedding lookup excluded) per token + 6·layers·seqLen·heads·(qkDim + vDim)
+   * for attention (12·layers·seqLen·heads·headDim without MLA; full, not halved for the causal
+   * mask: the PaLM/Megatron convention).
    */
   modelTflopsPerGpu: number;
   /** Hardware FLOPs (including recomputation) per GPU per second, TFLOP/s. */

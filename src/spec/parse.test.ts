@@ -53,7 +53,8 @@ describe('spec parsing', () => {
     if (!r.ok) return;
     expect(r.spec.parallel.epDispatch).toBe('deepep');
     expect(r.spec.parallel.epCommOverlap).toBe(true);
-    expect(r.spec.model.moe?.nodeLimit).toBe(4);
+    expect(r.spec.model.moe?.routingGroups).toBe(8);
+    expect(r.spec.model.moe?.groupTopK).toBe(4);
     const bad = issuesOf('model: llama3-8b\nsystem: {gpu: h100-sxm, gpus: 8}\ntraining: {seqLen: 8192, globalBatch: 128}\nparallel: {tp: 1, pp: 1, dp: 8, epDispatch: nccl}\n');
     expect(bad).toHaveLength(1);
     expect(bad[0]?.path).toBe('parallel.epDispatch');

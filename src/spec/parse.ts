@@ -21,7 +21,7 @@ import type { EpDispatch, GpuPool, MlaConfig, ModelConfig, MoeConfig, PartialPla
 
 const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'mla', 'source'];
 const MLA_KEYS = ['qLoraRank', 'kvLoraRank', 'qkRopeDim', 'vHeadDim'];
-const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers', 'nodeLimit'];
+const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers', 'routingGroups', 'groupTopK'];
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
@@ -102,8 +102,8 @@ function readModel(ctx: ReadContext, value: unknown, path: Path): ModelConfig | 
   let mla: MlaConfig | undefined;
   if (o['mla'] !== undefined && o['mla'] !== null) {
     mla = readMla(ctx, o['mla'], [...path, 'mla']);
-    if (headDim === undefined) report(ctx, [...path, 'headDim'], 'is required with mla (the query/key head size, RoPE part included)', { expected: 'an integer >= 1' });
-    else if (mla && mla.qkRopeDim >= headDim) report(ctx, [...path, 'mla', 'qkRopeDim'], 'must be smaller than headDim', { expected: `< ${headDim}`, received: String(mla.qkRopeDim) });
+    if (o['headDim'] === undefined) report(ctx, [...path, 'headDim'], 'is required with mla (the query/key head size, RoPE part included)', { expected: 'an integer >= 1' });
+    else if (mla && headDim !== undefined && mla.qkRopeDim >= headDim) report(ctx, [...path, 'mla', 'qkRopeDim'], 'must be smaller than headDim', { expected: `< ${headDim}`, received: String(mla.qkRopeDim) });
   }
   if (layers === undefined || hidden === undefined || heads === undefined || ffnHidden === undefined) return undefined;
   if (kvHeads !== undefined && heads % kvHeads !== 0) {
@@ -150,14 +150,25 @@ function readMoe(ctx: ReadContext, value: unknown, path: Path, layers: number | 
   const ffnHidden = readNumber(ctx, o, 'ffnHidden', path, { required: true, integer: true, min: 1, max: 100 * MAX.hidden });
   const sharedExperts = readNumber(ctx, o, 'sharedExperts', path, { integer: true, min: 0, max: 1000 }) ?? 0;
   const denseLayers = readNumber(ctx, o, 'denseLayers', path, { integer: true, min: 0, max: MAX.layers }) ?? 0;
-  const nodeLimit = readNumber(ctx, o, 'nodeLimit', path, { integer: true, min: 1, max: 1_000_000 });
+  const routingGroups = readNumber(ctx, o, 'routingGroups', path, { integer: true, min: 1, max: 1_000_000 });
+  const groupTopK = readNumber(ctx, o, 'groupTopK', path, { integer: true, min: 1, max: 1_000_000 });
   if (experts === undefined || topK === undefined || ffnHidden === undefined) return undefined;
   if (topK > experts) report(ctx, [...path, 'topK'], 'cannot exceed experts', { expected: `<= ${experts}`, received: String(topK) });
   if (layers !== undefined && denseLayers >= layers) {
     report(ctx, [...path, 'denseLayers'], 'must leave at least one MoE layer', { expected: `< ${layers}`, received: String(denseLayers) });
   }
   const moe: MoeConfig = { experts, topK, ffnHidden, sharedExperts, denseLayers };
-  if (nodeLimit !== undefined) moe.nodeLimit = nodeLimit;
+  if ((routingGroups === undefined) !== (groupTopK === undefined)) {
+    const missing = routingGroups === undefined ? 'routingGroups' : 'groupTopK';
+    report(ctx, [...path, missing], 'is needed with ' + (missing === 'groupTopK' ? 'routingGroups' : 'groupTopK'), { expected: 'both routingGroups and groupTopK, or neither' });
+  } else if (routingGroups !== undefined && groupTopK !== undefined) {
+    if (experts % routingGroups !== 0) report(ctx, [...path, 'routingGroups'], 'must divide experts', { expected: `a divisor of ${experts}`, received: String(routingGroups) });
+    else if (groupTopK > routingGroups) report(ctx, [...path, 'groupTopK'], 'cannot exceed routingGroups', { expected: `<= ${routingGroups}`, received: String(groupTopK) });
+    else {
+      moe.routingGroups = routingGroups;
+      moe.groupTopK = groupTopK;
+    }
+  }
   return moe;
 }
 

@@ -46,10 +46,12 @@ export interface MoeConfig {
   /** Leading layers that are dense (use the dense `ffnHidden`). */
   denseLayers: number;
   /**
-   * Node-limited routing: each token's experts lie on at most this many nodes (DeepSeek-V3's
-   * group-limited routing: 8 groups, top-4 groups, one group per node). Absent: unlimited.
+   * Group-limited routing (DeepSeek-V3: 8 groups, top-4): the experts form `routingGroups`
+   * contiguous groups and each token picks its experts inside `groupTopK` of them, which caps
+   * the nodes it reaches. Absent: any expert.
    */
-  nodeLimit?: number;
+  routingGroups?: number;
+  groupTopK?: number;
 }
 
 export interface SystemConfig {

@@ -89,6 +89,8 @@ export function serializeRow(row: SweepRow): string {
     parallel: {
       tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp: p.vpp, microBatch: p.microBatch, sequenceParallel: p.sequenceParallel,
       recompute: p.recompute, distributedOptimizer: p.distributedOptimizer, zeroStage: p.zeroStage, tpCommOverlap: p.tpCommOverlap,
+      ...(p.epDispatch !== undefined ? { epDispatch: p.epDispatch } : {}),
+      ...(p.epCommOverlap !== undefined ? { epCommOverlap: p.epCommOverlap } : {}),
     },
     usdPerMillionTokens: row.usdPerMillionTokens,
     tokensPerJoule: row.tokensPerJoule,

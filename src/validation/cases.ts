@@ -50,7 +50,7 @@ export const RECIPE_FACTS: Readonly<Record<string, { parallel: Record<string, un
     // overlap is on in this version and off in later ones: left at the default (off).
     parallel: { recompute: 'selective', sequenceParallel: true, epDispatch: 'deepep' },
     training: BF16_MAIN_GRADS,
-    moe: { nodeLimit: 4 },
+    moe: { routingGroups: 8, groupTopK: 4 },
     why: `${MBR_PERF}/deepseek/deepseek_llm_pretrain.py (deepseek_v3_h100_1024gpus_fp8_config)`,
   },
   'MBR-2509-H100-Q235-a': {

@@ -94,7 +94,9 @@ Example:
       let ranked: { plan: PartialPlan; estimate: ReturnType<typeof estimate> } | undefined;
       if (o.rank !== undefined) {
         const plan = parsePlanText(o.rank);
-        const rankSpec: Spec = { ...spec, parallel: plan };
+        // The spec's fixed fields (software facts such as epDispatch, knobs it pins) hold for the
+        // ranked plan as they do for every plan the search considers.
+        const rankSpec: Spec = { ...spec, parallel: { ...spec.parallel, ...plan } };
         const gpus = plan.tp * plan.pp * plan.cp * plan.dp;
         if (gpus > spec.system.gpus) throw new CliError(`--rank: the plan needs ${gpus} GPUs, the system has ${spec.system.gpus}`);
         ranked = { plan, estimate: estimate(rankSpec, cal?.effFor(spec.system.gpu.id)) };
