@@ -1,7 +1,7 @@
 import type { BuildoutInput } from '../buildout/buildout-input.js';
 import type { FailureCause } from '../sim/causes.js';
 import type { IntervalPolicy } from '../sim/checkpoint.js';
-import type { ModelConfig, Precision, AttentionKernel } from '../spec/types.js';
+import type { AttentionKernel, GradPrecision, ModelConfig, ParallelPlan, Precision } from '../spec/types.js';
 import type { SupplyWhatIf } from './supply-what-if.js';
 
 /**
@@ -36,6 +36,10 @@ export interface CampaignTraining {
   globalBatch: number;
   precision: Precision;
   attention: AttentionKernel;
+  /** Main-gradient precision (`training.gradPrecision` of a spec); absent: the model's default. */
+  gradPrecision?: GradPrecision;
+  /** Expert-parallel software facts every plan of the campaign uses (`parallel.epDispatch`, `epCommOverlap`). */
+  facts?: Pick<ParallelPlan, 'epDispatch' | 'epCommOverlap'>;
   /** The token budget: the model is done when it has trained on this many tokens. */
   tokens: number;
   /** Training starts once this fraction of all GPUs the scenario delivers is online (0–1]. */

@@ -25,7 +25,8 @@ export function specFor(training: CampaignTraining, gpuId: string, gpus: number,
       precision: training.precision,
       attention: training.attention,
       tokens: training.tokens,
+      ...(training.gradPrecision !== undefined ? { gradPrecision: training.gradPrecision } : {}),
     },
-    parallel,
+    parallel: { ...training.facts, ...parallel },
   };
 }

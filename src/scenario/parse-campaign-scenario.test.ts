@@ -61,6 +61,18 @@ describe('parseCampaignScenario', () => {
     expect(paths(bundled.replace('startFraction: 0.15', 'startFraction: 2'))).toContain('training.startFraction');
   });
 
+  it('carries BF16 main gradients and the expert-parallel software facts into every plan', () => {
+    const text = bundled.replace('  precision: bf16 # assumption', '  precision: bf16 # assumption\n  gradPrecision: bf16\n  parallel: { epDispatch: deepep, epCommOverlap: true }');
+    const r = parse(text);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.input.training.gradPrecision).toBe('bf16');
+    expect(r.input.training.facts).toEqual({ epDispatch: 'deepep', epCommOverlap: true });
+    expect(r.input.training.degrees).toBeUndefined();
+    const bad = issuesOf(bundled.replace('  precision: bf16 # assumption', '  precision: bf16 # assumption\n  parallel: { epDispatch: nccl }'));
+    expect(bad.map((i) => i.path)).toEqual(['training.parallel.epDispatch']);
+  });
+
   it('reads a market supply with an order change, and names unknown customers', () => {
     const rival = readFileSync(join(root, 'scenarios', 'colossus-rival-doubles.yaml'), 'utf8');
     const r = parse(rival);

@@ -20,6 +20,7 @@ const TRAINING_KEYS = [
   'globalBatch',
   'precision',
   'attention',
+  'gradPrecision',
   'tokens',
   'startFraction',
   'replanGrowth',
@@ -28,9 +29,11 @@ const TRAINING_KEYS = [
   'parallel',
   'system',
 ] as const;
-const SPEC_TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'attention'] as const;
+const SPEC_TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'attention', 'gradPrecision'] as const;
 const SYSTEM_KEYS = ['nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription'] as const;
 const DEGREE_KEYS = ['tp', 'pp', 'cp', 'ep'] as const;
+/** Software facts a scenario may fix for every plan of the campaign. */
+const FACT_KEYS = ['epDispatch', 'epCommOverlap'] as const;
 const FLEETS: readonly FleetMode[] = ['combined', 'mixed', 'separate'];
 
 export const TRAINING_DEFAULTS = { startFraction: 0.1, replanGrowth: 0.1, fleet: 'combined' as FleetMode };
@@ -98,10 +101,20 @@ export function readTraining(
   if (!spec.ok) ctx.issues.push(...spec.issues.map(toScenarioIssue));
 
   let degrees: CampaignTraining['degrees'];
+  const facts: NonNullable<CampaignTraining['facts']> = {};
   const par = readObject(ctx, o['parallel'], [...path, 'parallel'], false);
   if (par) {
     const at = [...path, 'parallel'];
-    checkKeys(ctx, par, DEGREE_KEYS, at);
+    checkKeys(ctx, par, [...DEGREE_KEYS, ...FACT_KEYS], at);
+    const epDispatch = readEnum(ctx, par, 'epDispatch', at, ['alltoall', 'deepep'] as const);
+    if (epDispatch !== undefined) facts.epDispatch = epDispatch;
+    if (par['epCommOverlap'] !== undefined) {
+      if (typeof par['epCommOverlap'] === 'boolean') facts.epCommOverlap = par['epCommOverlap'];
+      else report(ctx, [...at, 'epCommOverlap'], 'must be a boolean', { expected: 'true or false', received: JSON.stringify(par['epCommOverlap']) });
+    }
+  }
+  if (par && DEGREE_KEYS.some((k) => par[k] !== undefined)) {
+    const at = [...path, 'parallel'];
     const deg = (k: string, required: boolean) => readNumber(ctx, par, k, at, { required, integer: true, min: 1, max: 1_000_000 });
     const tp = deg('tp', true);
     const pp = deg('pp', true);
@@ -127,6 +140,7 @@ export function readTraining(
     globalBatch: s.training.globalBatch,
     precision: s.training.precision,
     attention: s.training.attention,
+    facts,
     tokens,
     startFraction,
     replanGrowth,
@@ -138,5 +152,6 @@ export function readTraining(
   if (system?.['scaleOutGbpsPerGpu'] !== undefined) out.system.scaleOutGbpsPerGpu = s.system.scaleOutGbpsPerGpu;
   if (system?.['oversubscription'] !== undefined) out.system.oversubscription = s.system.oversubscription;
   if (degrees) out.degrees = degrees;
+  if (s.training.gradPrecision !== undefined) out.gradPrecision = s.training.gradPrecision;
   return out;
 }
