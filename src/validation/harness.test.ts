@@ -37,6 +37,21 @@ describe('validation against published runs', () => {
   });
 });
 
+describe('held-out check on the supplementary Megatron-Bridge rows (B200, GB200, GB300, later H100)', () => {
+  const supFile = fileURLToPath(new URL('../../data/validation/supplementary-cases.jsonl', import.meta.url));
+  const sup = runValidation(parseCases(readFileSync(supFile, 'utf8'), supFile));
+
+  it('estimates every row', () => {
+    expect(sup.rows).toHaveLength(53);
+    expect(sup.failed).toBe(0);
+  });
+
+  it('holds for dense models on GPUs the model was never checked on (Blackwell): MAPE <= 15%', () => {
+    expect(sup.byGroup['dense']?.mape).toBeLessThanOrEqual(0.15);
+    expect(sup.byGroup['dense']?.max).toBeLessThanOrEqual(0.35);
+  });
+});
+
 describe('error statistics', () => {
   it('computes MAPE, median, max and bias', () => {
     const s = stats([0.1, -0.2, 0.3, -0.05]);
