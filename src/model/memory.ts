@@ -52,8 +52,10 @@ export function layerActivationBytes(
     const routed = (tokens / p.tp) * m.moe.topK; // tokens this GPU's experts see (expert TP = 1)
     bytes += (4 * tokens * m.moe.experts) / spDiv; // router logits (fp32)
     // Permuted tokens as the first expert GEMM keeps them (its FP8 copy under FP8), and the
-    // experts' output, kept by the un-permute for the routing-probability gradient (BF16).
-    bytes += routed * h * (gin + 2);
+    // routing probabilities (FP32). Megatron-Core applies the probabilities inside the experts'
+    // activation (weighted SwiGLU), whose saved input is the FC1 output counted below, so the
+    // un-permute is a plain sum that keeps nothing.
+    bytes += routed * (h * gin + 4);
     bytes += (mlpOut(m.moe.ffnHidden) * routed) / tokens;
     if (m.moe.sharedExperts > 0) bytes += (mlpOut(m.moe.ffnHidden * m.moe.sharedExperts)) / p.tp;
   } else {
