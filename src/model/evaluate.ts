@@ -306,8 +306,9 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const tpHidden = lp.tpCommOverlap && lp.tp > 1 ? eff.tpOverlap : 0;
   const clock = new GemmClock(gemmPeak, fp8 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbmBps, operandBytes);
   const p = lp;
-  const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0, commSmShare: COMM_SMS / (gpu.smCount ?? 132),
-    routingGroups: m.moe?.routingGroups !== undefined && m.moe.groupTopK !== undefined ? { count: m.moe.routingGroups, topK: m.moe.groupTopK } : undefined };
+  const routingGroups = m.moe?.routingGroups !== undefined && m.moe.groupTopK !== undefined ? { count: m.moe.routingGroups, topK: m.moe.groupTopK } : undefined;
+  const commSmShare = COMM_SMS / (gpu.smCount ?? 132);
+  const ctx: Ctx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused: training.attention === 'unfused', attnFwdFlops: 0, attnFwdS: 0, attnBwdS: 0, commSmShare, routingGroups };
   attentionCost(ctx, gpu.bf16Tflops * 1e12);
   const dense = layerCost(ctx, false);
   const moe = m.moe ? layerCost(ctx, true) : dense;
