@@ -82,6 +82,24 @@ describe('estimate: invariants', () => {
     );
   });
 
+  it('never gets slower with topology-aware dispatch or with EP overlap (MoE plans)', () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        if (!spec.model.moe) return;
+        for (const plan of knobCandidates(spec).slice(0, 4)) {
+          const base = evaluate(withPlan(spec, plan));
+          const deepep = evaluate(withPlan(spec, { ...plan, epDispatch: 'deepep' }));
+          const overlap = evaluate(withPlan(spec, { ...plan, epCommOverlap: true }));
+          expect(deepep.stepTimeS).toBeLessThanOrEqual(base.stepTimeS * (1 + 1e-12));
+          expect(overlap.stepTimeS).toBeLessThanOrEqual(base.stepTimeS * (1 + 1e-12));
+          // Memory does not depend on how tokens travel.
+          expect(deepep.memory.totalGiB).toBe(base.memory.totalGiB);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never un-fits with more memory', () => {
     fc.assert(
       fc.property(specArb, fc.double({ min: 1, max: 4, noNaN: true }), (spec, factor) => {
