@@ -97,6 +97,30 @@ describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, ()
     await page.screenshot({ path: join(shots, 'planner.png'), fullPage: true });
   }, 30_000);
 
+  it('planner: an MoE plan gets faster with DeepEP dispatch and with the EP all-to-all overlapped', async () => {
+    await page.goto(`${server.url}/#/planner`);
+    await page.locator('[data-metric="stepTimeS"]').waitFor();
+    await page.selectOption('#model', 'deepseek-v3');
+    await page.fill('#gpus', '1024');
+    await page.fill('#batch', '8192');
+    await page.fill('#seq', '4096');
+    await page.fill('#tp', '2');
+    await page.fill('#pp', '8');
+    await page.fill('#cp', '1');
+    await page.fill('#ep', '64');
+    await expect.poll(() => page.locator('#dp').textContent()).toBe('64');
+    await expect.poll(() => page.locator('#plan-line').textContent()).toMatch(/EP 64/);
+    const parse = (t: string | null) => Number((t ?? '').replace(/[^0-9.]/g, ''));
+    const a2a = parse(await metric('tokensPerSecPerGpu'));
+    await page.selectOption('#ep-dispatch', 'deepep');
+    await expect.poll(() => page.locator('#plan-line').textContent()).toMatch(/DeepEP/);
+    const deepep = parse(await metric('tokensPerSecPerGpu'));
+    expect(deepep).toBeGreaterThan(a2a);
+    await page.check('#ep-overlap');
+    await expect.poll(async () => parse(await metric('tokensPerSecPerGpu'))).toBeGreaterThan(deepep);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
   it('keyboard: the views are reachable with Tab and Enter', async () => {
     await page.goto('about:blank');
     await page.goto(`${server.url}/#/planner`);

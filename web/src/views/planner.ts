@@ -49,6 +49,9 @@ export function mountPlanner(root: HTMLElement): () => void {
   const pp = numberInput('pp', 16);
   const cp = numberInput('cp', 1);
   const ep = numberInput('ep', 1);
+  const epDispatch = select('ep-dispatch', [['alltoall', 'NCCL all-to-all'], ['deepep', 'DeepEP (per node)']], 'alltoall');
+  const epOverlap = h('input', { id: 'ep-overlap', type: 'checkbox' });
+  const gradPrecision = select('grad-precision', [['', 'FP32 (default)'], ['bf16', 'BF16']], '');
   const dpOut = h('output', { id: 'dp', for: 'gpus tp pp cp' }, '');
   const searchBtn = h('button', { type: 'button', id: 'find-plans' }, 'Find best plans');
 
@@ -70,11 +73,14 @@ export function mountPlanner(root: HTMLElement): () => void {
     field('Global batch', batch, 'sequences per step'),
     field('Sequence length', seq),
     field('Precision', precision),
+    field('Main gradients', gradPrecision, 'accumulation precision'),
     field('Training tokens', tokens, 'optional, for time to train'),
     h('h3', {}, 'Parallel plan'),
     h('div', { class: 'row' }, field('TP', tp), field('PP', pp), field('CP', cp), field('EP', ep)),
     h('p', { class: 'derived' }, 'DP = GPUs ÷ (TP·PP·CP) = ', dpOut),
     h('p', { class: 'hint' }, 'Micro-batch, interleaving, recomputation and ZeRO are chosen as the fastest that fit.'),
+    field('MoE dispatch', epDispatch, 'how tokens reach experts on other nodes'),
+    h('div', { class: 'field check' }, epOverlap, h('label', { for: 'ep-overlap' }, 'Overlap the EP all-to-all with another micro-batch')),
     searchBtn,
   );
   form.addEventListener('submit', (e) => e.preventDefault());
@@ -105,6 +111,7 @@ export function mountPlanner(root: HTMLElement): () => void {
     const issues: Issue[] = [];
     const t = tokens.value.trim();
     const training: Record<string, unknown> = { seqLen: int(seq), globalBatch: int(batch), precision: precision.value };
+    if (gradPrecision.value !== '') training['gradPrecision'] = gradPrecision.value;
     if (t !== '') {
       const n = Number(t);
       if (Number.isFinite(n) && n > 0) training['tokens'] = n;
@@ -124,6 +131,11 @@ export function mountPlanner(root: HTMLElement): () => void {
       }
       value['parallel'] = { tp: int(tp), pp: int(pp), cp: int(cp), ep: int(ep), dp: Number.isInteger(dp) ? dp : Math.max(1, Math.round(dp)) };
     }
+    // The EP software facts hold for the estimate and for every plan the search considers.
+    const facts: Record<string, unknown> = {};
+    if (epDispatch.value === 'deepep') facts['epDispatch'] = 'deepep';
+    if (epOverlap.checked) facts['epCommOverlap'] = true;
+    if (Object.keys(facts).length > 0) value['parallel'] = { ...(value['parallel'] as Record<string, unknown> | undefined), ...facts };
     return { value, issues };
   }
 
@@ -153,7 +165,7 @@ export function mountPlanner(root: HTMLElement): () => void {
     const p = e.parallel;
     replace(
       planLine,
-      `Plan: TP ${p.tp} · PP ${p.pp}${p.vpp > 1 ? ` (VPP ${p.vpp})` : ''} · CP ${p.cp} · DP ${p.dp}${p.ep > 1 ? ` · EP ${p.ep}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, ZeRO ${p.zeroStage}`,
+      `Plan: TP ${p.tp} · PP ${p.pp}${p.vpp > 1 ? ` (VPP ${p.vpp})` : ''} · CP ${p.cp} · DP ${p.dp}${p.ep > 1 ? ` · EP ${p.ep}${p.epDispatch === 'deepep' ? ' (DeepEP)' : ''}${p.epCommOverlap ? ' (all-to-all overlapped)' : ''}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, ZeRO ${p.zeroStage}`,
     );
     replace(
       metrics,
