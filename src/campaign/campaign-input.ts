@@ -1,7 +1,8 @@
 import type { BuildoutInput } from '../buildout/buildout-input.js';
 import type { FailureCause } from '../sim/causes.js';
 import type { IntervalPolicy } from '../sim/checkpoint.js';
-import type { AttentionKernel, GradPrecision, ModelConfig, ParallelPlan, Precision } from '../spec/types.js';
+import type { EpFacts } from '../spec/ep-facts.js';
+import type { AttentionKernel, GradPrecision, ModelConfig, Precision } from '../spec/types.js';
 import type { SupplyWhatIf } from './supply-what-if.js';
 
 /**
@@ -39,7 +40,7 @@ export interface CampaignTraining {
   /** Main-gradient precision (`training.gradPrecision` of a spec); absent: the model's default. */
   gradPrecision?: GradPrecision;
   /** Expert-parallel software facts every plan of the campaign uses (`parallel.epDispatch`, `epCommOverlap`). */
-  facts?: Pick<ParallelPlan, 'epDispatch' | 'epCommOverlap'>;
+  facts?: EpFacts;
   /** The token budget: the model is done when it has trained on this many tokens. */
   tokens: number;
   /** Training starts once this fraction of all GPUs the scenario delivers is online (0–1]. */

@@ -1,3 +1,4 @@
+import { epFactsOf } from '../spec/ep-facts.js';
 import type { ParallelPlan, Recompute, ResolvedSpec, Spec } from '../spec/types.js';
 import type { EfficiencyModel } from './efficiency.js';
 import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, stepPhase, usableHbmBytes, type LayerPhase } from './evaluate.js';
@@ -22,7 +23,7 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const zero: 0 | 1 | 2 | 3 = p.zeroStage ?? (p.distributedOptimizer === false ? 0 : 1);
   const distOpt = p.distributedOptimizer ?? zero >= 1;
   const tpCommOverlap = p.tpCommOverlap ?? true;
-  const ep = { ...(p.epDispatch !== undefined ? { epDispatch: p.epDispatch } : {}), ...(p.epCommOverlap !== undefined ? { epCommOverlap: p.epCommOverlap } : {}) };
+  const ep = epFactsOf(p);
   const out: ParallelPlan[] = [];
   // vpp innermost: candidates that differ only in vpp share their per-layer costs.
   for (const microBatch of mbs.length ? mbs : [1])

@@ -1,5 +1,6 @@
 import {
   checkKeys,
+  readBoolean,
   readEnum,
   readNumber,
   readObject,
@@ -108,10 +109,8 @@ export function readTraining(
     checkKeys(ctx, par, [...DEGREE_KEYS, ...FACT_KEYS], at);
     const epDispatch = readEnum(ctx, par, 'epDispatch', at, ['alltoall', 'deepep'] as const);
     if (epDispatch !== undefined) facts.epDispatch = epDispatch;
-    if (par['epCommOverlap'] !== undefined) {
-      if (typeof par['epCommOverlap'] === 'boolean') facts.epCommOverlap = par['epCommOverlap'];
-      else report(ctx, [...at, 'epCommOverlap'], 'must be a boolean', { expected: 'true or false', received: JSON.stringify(par['epCommOverlap']) });
-    }
+    const epCommOverlap = readBoolean(ctx, par, 'epCommOverlap', at);
+    if (epCommOverlap !== undefined) facts.epCommOverlap = epCommOverlap;
   }
   if (par && DEGREE_KEYS.some((k) => par[k] !== undefined)) {
     const at = [...path, 'parallel'];

@@ -1,4 +1,5 @@
-import type { ParallelPlan, Spec, Precision, Recompute } from '../spec/types.js';
+import { epFactsOf, type EpFacts } from '../spec/ep-facts.js';
+import type { Spec, Precision, Recompute } from '../spec/types.js';
 
 /** Candidate values per dimension of the plan space, after the spec's fixed fields. */
 export interface Space {
@@ -12,7 +13,7 @@ export interface Space {
   zeroStages: (0 | 1 | 2 | 3)[];
   tpCommOverlap: boolean;
   /** Expert-parallel software facts the spec fixed (dispatcher, a2a overlap); not searched. */
-  epFacts: Pick<ParallelPlan, 'epDispatch' | 'epCommOverlap'>;
+  epFacts: EpFacts;
   pps: number[];
   /** Virtual stages for a pipeline degree. */
   vppsFor(pp: number): number[];
@@ -64,10 +65,7 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     // is dominated, so it is only searched when asked for.
     zeroStages: fixed.zeroStage !== undefined ? [fixed.zeroStage] : fixed.distributedOptimizer === false ? [0] : [1, 2, 3],
     tpCommOverlap: fixed.tpCommOverlap ?? true,
-    epFacts: {
-      ...(fixed.epDispatch !== undefined ? { epDispatch: fixed.epDispatch } : {}),
-      ...(fixed.epCommOverlap !== undefined ? { epCommOverlap: fixed.epCommOverlap } : {}),
-    },
+    epFacts: epFactsOf(fixed),
     pps,
     vppsFor(pp) {
       if (fixed.vpp !== undefined) return [fixed.vpp];

@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './parse.js';
+export * from './ep-facts.js';

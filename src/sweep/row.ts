@@ -1,3 +1,4 @@
+import { epFactsOf } from '../spec/ep-facts.js';
 import type { ParallelPlan, Precision } from '../spec/types.js';
 
 /** How a point was answered: the best plan found by search, or the estimate of the plan it gives. */
@@ -89,8 +90,7 @@ export function serializeRow(row: SweepRow): string {
     parallel: {
       tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp: p.vpp, microBatch: p.microBatch, sequenceParallel: p.sequenceParallel,
       recompute: p.recompute, distributedOptimizer: p.distributedOptimizer, zeroStage: p.zeroStage, tpCommOverlap: p.tpCommOverlap,
-      ...(p.epDispatch !== undefined ? { epDispatch: p.epDispatch } : {}),
-      ...(p.epCommOverlap !== undefined ? { epCommOverlap: p.epCommOverlap } : {}),
+      ...epFactsOf(p),
     },
     usdPerMillionTokens: row.usdPerMillionTokens,
     tokensPerJoule: row.tokensPerJoule,
