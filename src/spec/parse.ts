@@ -4,7 +4,6 @@ import {
   checkKeys,
   closest,
   describeValue,
-
   newReadContext,
   readBoolean,
   readEnum,
