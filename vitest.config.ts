@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 30_000,
+    // The skip reporter prints how many tests did not run and why (and fails under COLOSSUS_NO_SKIPS=1).
+    reporters: ['default', './test/skip-reporter.ts'],
   },
 });

@@ -1,6 +1,8 @@
 /**
  * The dashboard end to end: the real server on an ephemeral loopback port, Debian's Chromium driven by
  * playwright-core (never a downloaded browser). Screenshots go to a temp dir (or $COLOSSUS_E2E_SHOTS).
+ * Without Chromium or a built dashboard the tests skip and say why; with COLOSSUS_BROWSER_TEST=1 (set by
+ * .ci/run) they fail instead.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,8 @@ const why = !existsSync(CHROMIUM)
   : webDir === null
     ? 'SKIPPED: the dashboard is not built (npm run build:web)'
     : '';
-if (why) process.stderr.write(`dashboard e2e ${why}\n`);
+const forced = process.env['COLOSSUS_BROWSER_TEST'] === '1';
+if (why) process.stderr.write(`dashboard e2e ${forced ? `FAILS (COLOSSUS_BROWSER_TEST=1): ${why}` : why}\n`);
 
 /** A campaign run shaped like `colossus run` stores one: ramp by GPU type, progress, interruptions, power. */
 function syntheticRun(name: string, scale: number): RunInput {
@@ -42,7 +45,7 @@ function syntheticRun(name: string, scale: number): RunInput {
   };
 }
 
-describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, () => {
+describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})` : ''}`, () => {
   let dir: string;
   let shots: string;
   let store: RunStore;
@@ -52,6 +55,7 @@ describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, ()
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    if (why) throw new Error(`COLOSSUS_BROWSER_TEST=1 but ${why.replace(/^SKIPPED: /, '')}`);
     dir = mkdtempSync(join(tmpdir(), 'colossus-e2e-'));
     shots = process.env['COLOSSUS_E2E_SHOTS'] ?? join(dir, 'shots');
     mkdirSync(shots, { recursive: true });
@@ -68,7 +72,7 @@ describe.skipIf(why !== '')(`dashboard in Chromium${why ? ` (${why})` : ''}`, ()
     await browser?.close();
     await server?.close();
     store?.close();
-    if (!process.env['COLOSSUS_E2E_SHOTS']) rmSync(dir, { recursive: true, force: true });
+    if (dir && !process.env['COLOSSUS_E2E_SHOTS']) rmSync(dir, { recursive: true, force: true });
   });
 
   const metric = (key: string) => page.locator(`[data-metric="${key}"] .value`).textContent();
