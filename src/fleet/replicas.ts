@@ -42,8 +42,7 @@ export function evaluateReplicas(spec: Spec, plan: ParallelPlan, memoryMargin = 
     const key = i * 1e6 + m;
     const hit = memo.get(key);
     if (hit) return hit;
-    const L = { ...ph.L, spec: { ...ph.L.spec, training: { ...ph.L.spec.training, globalBatch: D * m * b } } };
-    stepPhase(L, pp, plan.vpp, D, plan.zeroStage, st);
+    stepPhase(ph.L, pp, plan.vpp, D, plan.zeroStage, m, st);
     const r = { t: st.stepTimeS, bytes: st.totalBytes };
     memo.set(key, r);
     return r;

@@ -1,7 +1,10 @@
 import { epFactsOf } from '../spec/ep-facts.js';
 import type { ParallelPlan, Recompute, ResolvedSpec, Spec } from '../spec/types.js';
 import type { EfficiencyModel } from './efficiency.js';
-import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, stepPhase, usableHbmBytes, type LayerPhase } from './evaluate.js';
+import { microBatchesOf, usableHbmBytes } from './evaluate.js';
+import { defaultEfficiency, layerPhase, type LayerPhase } from './layer/layer-phase.js';
+import { assembleEstimate } from './step/assemble.js';
+import { newStepParts, stepPhase } from './step/step-phase.js';
 import type { Estimate } from './result.js';
 
 const MICRO_BATCHES = [1, 2, 4, 8, 16];
@@ -54,14 +57,14 @@ export function estimate(spec: Spec, eff?: EfficiencyModel): Estimate {
       L = layerPhase(base, plan, e);
       layerKey = key;
     }
-    stepPhase(L, plan.pp, plan.vpp, plan.dp, plan.zeroStage, st);
+    stepPhase(L, plan.pp, plan.vpp, plan.dp, plan.zeroStage, microBatchesOf(spec.training.globalBatch, plan.dp, plan.microBatch), st);
     if (st.totalBytes <= limit && (!best || st.stepTimeS < best.stepTimeS)) best = { plan, L, stepTimeS: st.stepTimeS };
     if (!smallest || st.totalBytes < smallest.bytes) smallest = { plan, L, bytes: st.totalBytes };
   }
   const chosen = best ?? smallest;
   if (!chosen) throw new Error('no candidate plan (unreachable: knobCandidates always yields one)');
   const p = chosen.plan;
-  return assembleEstimate(chosen.L, p, stepPhase(chosen.L, p.pp, p.vpp, p.dp, p.zeroStage, newStepParts()));
+  return assembleEstimate(chosen.L, p, stepPhase(chosen.L, p.pp, p.vpp, p.dp, p.zeroStage, microBatchesOf(spec.training.globalBatch, p.dp, p.microBatch), newStepParts()));
 }
 
 export function withPlan(spec: Spec, parallel: ParallelPlan): ResolvedSpec {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { findGpu } from '../catalog/index.js';
 import type { ResolvedSpec } from '../spec/index.js';
 import { allToAllS, dispatchS, networkOf } from './collectives.js';
-import { defaultEfficiency, evaluate } from './evaluate.js';
+import { evaluate } from './evaluate.js';
+import { defaultEfficiency } from './layer/layer-phase.js';
 
 const h100 = findGpu('h100-sxm');
 if (!h100) throw new Error('catalog lacks h100-sxm');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findModel } from '../catalog/index.js';
 import type { ModelConfig, ParallelPlan } from '../spec/types.js';
-import { inFlightMicroBatches, layerActivationBytes, stateBytesPerParam } from './memory.js';
+import { layerActivationBytes, stateBytesPerParam } from './memory.js';
+import { inFlightMicroBatches } from './schedule/index.js';
 
 const gpt3: ModelConfig = { name: 'gpt3', layers: 96, hidden: 12288, heads: 96, kvHeads: 96, headDim: 128, ffnHidden: 49152, gatedMlp: false, vocab: 51200 };
 const plan = (over: Partial<ParallelPlan>): ParallelPlan => ({

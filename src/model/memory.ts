@@ -98,10 +98,3 @@ export function gradientBytes(gradPrecision: 'fp32' | 'bf16' | undefined, zeroSt
   if (gradPrecision === 'fp32') return { kept: 4, wire: 4 };
   return { kept: 4, wire: zeroStage >= 1 ? 2 : 4 };
 }
-
-/** In-flight micro-batches whose activations the first pipeline stage holds (1F1B / interleaved). */
-export function inFlightMicroBatches(pp: number, vpp: number, microBatches: number): number {
-  if (pp === 1) return 1;
-  const base = Math.min(pp, microBatches);
-  return vpp > 1 ? base * (1 + (pp - 1) / (pp * vpp)) : base;
-}

@@ -130,7 +130,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                       for (const zero of space.zeroStages) {
                         considered++;
                         evaluated++;
-                        stepPhase(L, pp, vpp, dp, zero, st);
+                        stepPhase(L, pp, vpp, dp, zero, microBatches, st);
                         if (st.totalBytes > memLimit) continue;
                         const s = scoreOf(st.stepTimeS, gpusUsed);
                         if (rankScore !== undefined && s > rankScore * (1 + 1e-12)) plansAbove++;
@@ -150,7 +150,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
   const plans: RankedPlan[] = kept.map((k) => {
     const tr = k.precision === training.precision ? training : { ...training, precision: k.precision };
     const L = layerPhase({ model: m, system, training: tr }, k.plan, eff);
-    const estimate = assembleEstimate(L, k.plan, stepPhase(L, k.plan.pp, k.plan.vpp, k.plan.dp, k.plan.zeroStage, newStepParts()));
+    const estimate = assembleEstimate(L, k.plan, stepPhase(L, k.plan.pp, k.plan.vpp, k.plan.dp, k.plan.zeroStage, B / (k.plan.dp * k.plan.microBatch), newStepParts()));
     return {
       parallel: k.plan,
       precision: k.precision,

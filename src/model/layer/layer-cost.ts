@@ -1,0 +1,146 @@
+import type { ModelConfig } from '../../spec/types.js';
+import type { Network } from '../collectives.js';
+import { ELEMENTWISE_KERNELS } from '../constants.js';
+import type { EfficiencyModel } from '../efficiency.js';
+import { attentionShape } from '../flops.js';
+import type { AttentionCost } from './attention.js';
+import type { GemmClock } from './gemm-clock.js';
+import { layerComm } from './layer-comm.js';
+import type { LayerPlan } from './layer-plan.js';
+
+/** Per-GPU cost of one layer for one micro-batch, seconds. */
+export interface LayerCost {
+  fwdS: number;
+  /** Backward, including recomputation. */
+  bwdS: number;
+  /** The weight-gradient GEMMs inside `bwdS` (deferrable by a zero-bubble schedule). */
+  bwdWeightS: number;
+  hwFlops: number;
+  kernelS: number;
+  tpS: number;
+  cpExposedS: number;
+  cpOverlappedS: number;
+  /** Expert-parallel dispatch/combine on the critical path, and the part hidden by epCommOverlap. */
+  epS: number;
+  epOverlappedS: number;
+}
+
+/** Everything a layer's cost depends on, fixed for one layer phase. */
+export interface LayerCtx {
+  m: ModelConfig;
+  p: LayerPlan;
+  eff: EfficiencyModel;
+  net: Network;
+  clock: GemmClock;
+  seqLen: number;
+  tokens: number;
+  spDiv: number;
+  fp8: boolean;
+  hbmBps: number;
+  unfused: boolean;
+  attn: AttentionCost;
+  /** Share of the GPU's SMs that overlapped expert-parallel communication kernels occupy. */
+  commSmShare: number;
+  /** Group-limited routing of the MoE layers, if any. */
+  routingGroups: { count: number; topK: number } | undefined;
+}
+
+/** One layer's compute for one micro-batch: GEMMs, attention, element-wise kernels, recomputation. */
+export interface LayerCompute {
+  fwdS: number;
+  bwdS: number;
+  bwdWeightS: number;
+  hwFlops: number;
+  kernelS: number;
+  /** Whether the layer is an MoE layer (then it dispatches tokens over the EP group). */
+  moe: boolean;
+}
+
+/** Compute of one dense or MoE layer on one GPU for one micro-batch. */
+export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
+  const { m, p, clock, tokens, spDiv, eff } = c;
+  const h = m.hidden;
+  const mats = m.gatedMlp ? 3 : 2;
+  const castPerElem = c.fp8 ? 3 : 0; // read BF16, write FP8 before each FP8 GEMM
+  const attn = attentionShape(m);
+  clock.reset();
+  // Attention projections (QKV and output; MLA's down- and up-projections). MLA's up-projections
+  // are what its selective recomputation replays in the backward.
+  let upProjFwdS = 0;
+  let upProjFlops = 0;
+  let castElems = h / p.tp; // with the GEMM inputs below: (2h + heads·headDim)/tp for GQA
+  for (const x of attn.projections) {
+    const before = clock.fwdS;
+    const flopsBefore = clock.flops;
+    if (x.split === 'out') clock.fwdBwd(tokens, x.outDim / p.tp, x.inDim, 1);
+    else if (x.split === 'in') clock.fwdBwd(tokens, x.outDim, x.inDim / p.tp, 1);
+    else clock.fwdBwd(tokens / spDiv, x.outDim, x.inDim, 1);
+    if (x.upProj) {
+      upProjFwdS += clock.fwdS - before;
+      upProjFlops += (clock.flops - flopsBefore) / 3;
+    }
+    castElems += x.split === 'none' ? x.inDim / spDiv : x.inDim / p.tp;
+  }
+  // Memory-bound bytes moved forward: 2 norms (2h each) and 2 residual adds (3h each), RoPE on
+  // Q and K (MLA: on their RoPE parts only, plus the two latent norms), casts before the GEMMs,
+  // the MLP activation function.
+  let elemBytes = (10 * tokens * h * 2) / spDiv;
+  if (m.mla) elemBytes += 2 * tokens * ((m.heads * m.mla.qkRopeDim) / p.tp + m.mla.qkRopeDim) * 2 + (2 * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank) * 2) / spDiv;
+  else elemBytes += (2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
+  elemBytes += castPerElem * tokens * castElems;
+  const moe = moeLayer && m.moe !== undefined;
+  if (moeLayer && m.moe) {
+    const mo = m.moe;
+    clock.fwdBwd(tokens / spDiv, mo.experts, h, 1); // router (replicated weights, SP-split tokens)
+    const routed = (tokens / p.tp) * mo.topK; // token copies this GPU's experts process (expert TP = 1)
+    const perExpert = (routed * p.ep) / mo.experts; // balanced routing
+    const localExperts = mo.experts / p.ep;
+    clock.fwdBwd(perExpert, (mats - 1) * mo.ffnHidden, h, localExperts);
+    clock.fwdBwd(perExpert, h, mo.ffnHidden, localExperts);
+    if (mo.sharedExperts > 0) {
+      const fs = mo.sharedExperts * mo.ffnHidden;
+      clock.fwdBwd(tokens, ((mats - 1) * fs) / p.tp, h, 1);
+      clock.fwdBwd(tokens, h, fs / p.tp, 1);
+      elemBytes += (mats * tokens * fs * 2) / p.tp + (castPerElem * tokens * (h + fs)) / p.tp;
+    }
+    // Activation, permute and un-permute of the routed copies, casts.
+    elemBytes += mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
+  } else {
+    clock.fwdBwd(tokens, ((mats - 1) * m.ffnHidden) / p.tp, h, 1);
+    clock.fwdBwd(tokens, h, m.ffnHidden / p.tp, 1);
+    elemBytes += (mats * tokens * m.ffnHidden * 2) / p.tp + (castPerElem * tokens * (h + m.ffnHidden)) / p.tp;
+  }
+  const elemFwdS = elemBytes / c.hbmBps;
+  const kernelFwdS = (clock.kernels / 3 + ELEMENTWISE_KERNELS) * eff.kernelS;
+  const fwdS = clock.fwdS + c.attn.fwdS + elemFwdS + kernelFwdS;
+  let bwdS = clock.bwdS + c.attn.bwdS + 2 * elemFwdS + 2 * kernelFwdS;
+  let hw = clock.flops + 3 * c.attn.fwdFlops;
+  if (p.recompute === 'full') {
+    bwdS += fwdS;
+    hw += clock.flops / 3 + c.attn.fwdFlops;
+  } else if (p.recompute === 'selective') {
+    if (c.unfused) {
+      // Megatron's original selective recomputation: the attention core.
+      bwdS += c.attn.fwdS;
+      hw += c.attn.fwdFlops;
+    } else {
+      // With flash attention the attention core keeps nothing large; selective recomputation
+      // recomputes the norms and the activation function instead (memory-bound kernels).
+      bwdS += 0.5 * elemFwdS;
+    }
+    // And MLA's up-projections (Megatron-Core's `mla_up_proj`: only the latents are kept).
+    bwdS += upProjFwdS;
+    hw += upProjFlops;
+  }
+  return { fwdS, bwdS, bwdWeightS: clock.bwdWeightS, hwFlops: hw, kernelS: 3 * kernelFwdS, moe };
+}
+
+/** One layer's full cost: its compute and the communication it waits for. */
+export function layerCost(c: LayerCtx, moeLayer: boolean): LayerCost {
+  const comp = layerCompute(c, moeLayer);
+  const comm = layerComm(c, comp);
+  return {
+    fwdS: comp.fwdS, bwdS: comp.bwdS, bwdWeightS: comp.bwdWeightS, hwFlops: comp.hwFlops, kernelS: comp.kernelS,
+    tpS: comm.tpS, cpExposedS: comm.cpExposedS, cpOverlappedS: comm.cpOverlappedS, epS: comm.epS, epOverlappedS: comm.epOverlappedS,
+  };
+}

@@ -1,0 +1,113 @@
+import type { GpuSpec } from '../../catalog/gpu.js';
+import type { ResolvedSpec } from '../../spec/types.js';
+import { networkOf, type Network } from '../collectives.js';
+import { COMM_SMS, DEFAULT_SM_COUNT } from '../constants.js';
+import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from '../efficiency.js';
+import { attentionParams, denseLayerCount, denseMlpParams, expertParams, moeLayerCount } from '../flops.js';
+import { layerActivationBytes } from '../memory.js';
+import { attentionCost } from './attention.js';
+import { GemmClock } from './gemm-clock.js';
+import { layerCost, type LayerCost, type LayerCtx } from './layer-cost.js';
+import type { LayerPlan } from './layer-plan.js';
+
+const effCache = new WeakMap<GpuSpec, EfficiencyModel>();
+/** The GPU's default efficiency model, built once per GPU object. */
+export function defaultEfficiency(gpu: GpuSpec): EfficiencyModel {
+  let e = effCache.get(gpu);
+  if (!e) effCache.set(gpu, (e = efficiencyFor(gpu)));
+  return e;
+}
+
+/**
+ * Phase 1 of an evaluation: per-layer costs for one micro-batch on one GPU. They depend on
+ * tp, cp, ep, the micro-batch, SP and recomputation, not on pp, vpp, dp, ZeRO or the schedule,
+ * so plan search computes them once and reuses them across all pipeline and data-parallel
+ * choices.
+ */
+export interface LayerPhase {
+  spec: Omit<ResolvedSpec, 'parallel'>;
+  lp: LayerPlan;
+  eff: EfficiencyModel;
+  net: Network;
+  fp8: boolean;
+  unfused: boolean;
+  gemmPeak: number;
+  hbmBps: number;
+  tokens: number;
+  spDiv: number;
+  tpHidden: number;
+  dense: LayerCost;
+  moe: LayerCost;
+  /** Critical-path seconds of one dense / one MoE layer (compute + exposed TP, CP, EP). */
+  denseLayerS: number;
+  moeLayerS: number;
+  nDense: number;
+  nMoe: number;
+  headS: number;
+  headHw: number;
+  embedS: number;
+  /** Activation bytes per layer per micro-batch kept for the backward (dense, MoE). */
+  actDense: number;
+  actMoe: number;
+  /** One layer's full activations (rebuilt at a time under full recomputation). */
+  actRecomputeLayer: number;
+  /** Parameters per layer: attention, dense MLP, MoE non-expert (router, shared), experts. */
+  attnParams: number;
+  denseMlpParams: number;
+  moeDenseParams: number;
+  moeExpertParams: number;
+}
+
+export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, eff: EfficiencyModel): LayerPhase {
+  const { model: m, system, training } = spec;
+  const gpu = system.gpu;
+  const s = training.seqLen;
+  const fp8 = training.precision === 'fp8' && gpu.fp8Tflops !== undefined;
+  const gemmPeak = gemmPeakTflops(gpu, training.precision) * 1e12;
+  const hbmBps = gpu.hbmTBps * 1e12 * eff.hbm;
+  const operandBytes = fp8 ? 1 : 2;
+  const d0 = eff.gemmShapeFactor * (gemmPeak / (gpu.hbmTBps * 1e12)) * (operandBytes / 2);
+  const net = networkOf(system, eff);
+  const tokens = (lp.microBatch * s) / lp.cp;
+  const spDiv = lp.sequenceParallel ? lp.tp : 1;
+  const tpHidden = lp.tpCommOverlap && lp.tp > 1 ? eff.tpOverlap : 0;
+  const clock = new GemmClock(gemmPeak, fp8 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbmBps, operandBytes);
+  const p = lp;
+  const routingGroups = m.moe?.routingGroups !== undefined && m.moe.groupTopK !== undefined ? { count: m.moe.routingGroups, topK: m.moe.groupTopK } : undefined;
+  const commSmShare = COMM_SMS / (gpu.smCount ?? DEFAULT_SM_COUNT);
+  const unfused = training.attention === 'unfused';
+  const attn = attentionCost(m, p, s, unfused, eff, clock, hbmBps, gpu.bf16Tflops * 1e12);
+  const ctx: LayerCtx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused, attn, commSmShare, routingGroups };
+  const dense = layerCost(ctx, false);
+  const moe = m.moe ? layerCost(ctx, true) : dense;
+  const one = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
+
+  clock.reset();
+  clock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
+  const lossBytes = ((tokens * m.vocab) / lp.tp) * 4 * 3; // FP32 logits: softmax, loss, gradient
+  const headS = clock.fwdS + clock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? clock.fwdS : 0);
+  const actOpts = { fp8, unfusedAttention: unfused };
+  const mo = m.moe;
+  return {
+    spec, lp, eff, net, fp8, unfused, gemmPeak, hbmBps, tokens, spDiv, tpHidden, dense, moe,
+    denseLayerS: one(dense),
+    moeLayerS: one(moe),
+    nDense: denseLayerCount(m),
+    nMoe: moeLayerCount(m),
+    headS,
+    headHw: clock.flops,
+    embedS: (tokens * m.hidden * 2 * 3) / spDiv / hbmBps,
+    actDense: layerActivationBytes(m, p, s, false, actOpts),
+    actMoe: mo ? layerActivationBytes(m, p, s, true, actOpts) : 0,
+    actRecomputeLayer: lp.recompute === 'full' ? layerActivationBytes(m, { ...p, recompute: 'none' }, s, mo !== undefined, actOpts) : 0,
+    attnParams: attentionParams(m),
+    denseMlpParams: denseMlpParams(m),
+    moeDenseParams: mo ? m.hidden * mo.experts + mo.sharedExperts * expertParams(m) : 0,
+    moeExpertParams: mo ? mo.experts * expertParams(m) : 0,
+  };
+}
+
+/** Critical-path time of `n` layers of which `denseN` are dense. */
+export function layersTime(lp: LayerPhase, n: number, denseN: number): number {
+  return denseN * lp.denseLayerS + (n - denseN) * lp.moeLayerS;
+}

@@ -1,0 +1,68 @@
+import type { ParallelPlan } from '../../spec/types.js';
+import { GIB, USABLE_HBM_FRACTION } from '../constants.js';
+import { modelFlopsPerToken, paramCounts } from '../flops.js';
+import type { LayerPhase } from '../layer/layer-phase.js';
+import type { CommByKind, Estimate } from '../result.js';
+import type { StepParts } from './step-phase.js';
+
+/** Build the full result of a plan from its layer phase and step phase. */
+export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts): Estimate {
+  const { model: m, system, training } = L.spec;
+  const { dense, moe, tpHidden } = L;
+  const gpusUsed = p.tp * p.pp * p.dp * p.cp;
+  const mb = st.microBatches;
+  const critDense = st.critLayers - st.critMoe;
+  const tpRaw = critDense * dense.tpS + st.critMoe * moe.tpS;
+  const tpExp = tpRaw * (1 - tpHidden);
+  const cpExp = critDense * dense.cpExposedS + st.critMoe * moe.cpExposedS;
+  const epExp = critDense * dense.epS + st.critMoe * moe.epS;
+  const kernelS = critDense * dense.kernelS + st.critMoe * moe.kernelS;
+  const computeS = Math.max(0, st.criticalS - tpExp - cpExp - epExp - kernelS);
+  const exposed: CommByKind = { tp: mb * tpExp, cp: mb * cpExp, ep: mb * epExp, pp: mb * st.ppPerMbS, dp: st.dpExposedS, zero: mb * st.zeroPerMbS };
+  const overlapped: CommByKind = {
+    tp: mb * tpRaw * tpHidden,
+    cp: mb * (critDense * dense.cpOverlappedS + st.critMoe * moe.cpOverlappedS),
+    ep: mb * (critDense * dense.epOverlappedS + st.critMoe * moe.epOverlappedS),
+    pp: 0,
+    dp: st.dpCommS - st.dpExposedS,
+    zero: mb * st.zeroHiddenPerMbS,
+  };
+  const tokensPerStep = training.globalBatch * training.seqLen;
+  const flopsPerToken = modelFlopsPerToken(m, training.seqLen);
+  const modelFlopsPerGpu = (flopsPerToken * tokensPerStep) / gpusUsed;
+  const hwFlopsPerGpu = ((L.nDense * dense.hwFlops + L.nMoe * moe.hwFlops + L.headHw) / p.pp) * mb;
+  const stepTimeS = st.stepTimeS;
+  const usableGiB = system.gpu.hbmGB * USABLE_HBM_FRACTION;
+  const counts = paramCounts(m);
+  const est: Estimate = {
+    stepTimeS,
+    tokensPerStep,
+    tokensPerSec: tokensPerStep / stepTimeS,
+    tokensPerSecPerGpu: tokensPerStep / stepTimeS / gpusUsed,
+    modelTflopsPerGpu: modelFlopsPerGpu / stepTimeS / 1e12,
+    hardwareTflopsPerGpu: hwFlopsPerGpu / stepTimeS / 1e12,
+    mfu: modelFlopsPerGpu / stepTimeS / L.gemmPeak,
+    hfu: hwFlopsPerGpu / stepTimeS / L.gemmPeak,
+    peakTflops: L.gemmPeak / 1e12,
+    modelFlopsPerToken: flopsPerToken,
+    memory: {
+      weightsGiB: st.weightsBytes / GIB,
+      gradientsGiB: st.gradBytes / GIB,
+      optimizerGiB: st.optimBytes / GIB,
+      activationsGiB: st.activationBytes / GIB,
+      workspaceGiB: st.workspaceBytes / GIB,
+      totalGiB: st.totalBytes / GIB,
+      usableGiB,
+    },
+    fits: st.totalBytes / GIB <= usableGiB,
+    breakdown: { computeS: mb * computeS, exposedCommS: exposed, bubbleS: st.bubbleS, optimizerS: st.optimizerS, otherS: mb * kernelS },
+    overlappedCommS: overlapped,
+    parallel: p,
+    gpusUsed,
+    microBatchesPerStep: mb,
+    paramsTotal: counts.total,
+    paramsActive: counts.activeMatmul,
+  };
+  if (training.tokens !== undefined) est.timeToTrainDays = training.tokens / est.tokensPerSec / 86400;
+  return est;
+}
