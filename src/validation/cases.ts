@@ -8,6 +8,14 @@ export interface ValidationCase {
   confidence: 'high' | 'medium' | 'low' | string;
   spec: unknown;
   measuredTokensPerSecPerGpu: number;
+  /** Measured peak memory per GPU, GiB, where the source published it (and how it was read). */
+  measuredMemoryGiB?: number;
+  memoryMetric?: string;
+  /**
+   * The software the run used, as the source states it (`name`: megatron-core, nemo, torchtitan,
+   * deepspeed, composer; plus the source's settings such as `compile` or `fp8Recipe`).
+   */
+  stack?: Record<string, unknown>;
   notes: string;
 }
 
@@ -111,7 +119,12 @@ export function parseCases(text: string, file = 'cases.jsonl'): ValidationCase[]
       issues.push({ path: '', file, line: i + 1, message: 'a case needs id, spec and measured.tokensPerSecPerGpu' });
       return;
     }
+    const mem = isRecord(v['measured']) ? v['measured']['memoryGiB'] : undefined;
+    const metric = isRecord(v['measured']) ? v['measured']['memoryMetric'] : undefined;
     out.push({
+      ...(typeof mem === 'number' ? { measuredMemoryGiB: mem } : {}),
+      ...(typeof metric === 'string' ? { memoryMetric: metric } : {}),
+      ...(isRecord(v['stack']) ? { stack: v['stack'] } : {}),
       id: v['id'],
       source: String(v['source'] ?? 'unknown'),
       table: String(v['table'] ?? ''),

@@ -61,3 +61,23 @@ describe('error statistics', () => {
     expect(s.bias).toBeCloseTo(0.0375, 10);
   });
 });
+
+describe('other-stack cases (torchtitan, LLM Foundry) and memory', () => {
+  const stackFile = fileURLToPath(new URL('../../data/validation/stack-cases.jsonl', import.meta.url));
+  const stackCases = parseCases(readFileSync(stackFile, 'utf8'), stackFile);
+  const r = runValidation(stackCases);
+
+  it('reads every row with its stack, and the measured memory where published', () => {
+    expect(stackCases).toHaveLength(140);
+    expect(r.failed).toBe(0);
+    expect(stackCases.every((c) => typeof c.stack?.['name'] === 'string')).toBe(true);
+    expect(stackCases.filter((c) => c.measuredMemoryGiB !== undefined)).toHaveLength(20);
+  });
+
+  it('reports the memory error on exactly the cases that measured memory', () => {
+    expect(r.memory.cases).toBe(20);
+    const row = r.rows.find((x) => x.measuredMemoryGiB !== undefined);
+    expect(row?.memoryError).toBeCloseTo(((row?.predictedMemoryGiB ?? 0) - (row?.measuredMemoryGiB ?? 0)) / (row?.measuredMemoryGiB ?? 1), 12);
+    expect(report.memory.cases).toBe(0);
+  });
+});

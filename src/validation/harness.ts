@@ -1,3 +1,4 @@
+import type { GpuSpec } from '../catalog/index.js';
 import { formatIssues } from '../core/index.js';
 import { estimate, type EfficiencyModel } from '../model/index.js';
 import { parseSpecValue } from '../spec/index.js';
@@ -16,6 +17,10 @@ export interface ValidationRow {
   error: number | null;
   mfu: number | null;
   fits: boolean | null;
+  /** Measured and predicted peak memory per GPU (GiB) and the signed error, where measured. */
+  measuredMemoryGiB?: number;
+  predictedMemoryGiB?: number;
+  memoryError?: number;
   problem?: string;
 }
 
@@ -34,11 +39,14 @@ export interface ValidationReport {
   overall: ErrorStats;
   bySource: Record<string, ErrorStats>;
   byGroup: Record<string, ErrorStats>;
+  /** Error of the memory model on the cases that publish a per-GPU memory figure. */
+  memory: ErrorStats;
+  memoryBySource: Record<string, ErrorStats>;
   failed: number;
 }
 
 /** Estimate every case and compare with the measurement. Pure: the caller reads the cases. */
-export function runValidation(cases: readonly ValidationCase[], effFor?: (gpuId: string) => EfficiencyModel | undefined): ValidationReport {
+export function runValidation(cases: readonly ValidationCase[], effFor?: (gpuId: string, gpu: GpuSpec) => EfficiencyModel | undefined): ValidationReport {
   const rows: ValidationRow[] = cases.map((c) => {
     const parsed = parseSpecValue(c.spec);
     if (!parsed.ok) {
@@ -49,14 +57,21 @@ export function runValidation(cases: readonly ValidationCase[], effFor?: (gpuId:
       };
     }
     const spec = parsed.spec;
-    const est = estimate(spec, effFor?.(spec.system.gpu.id));
+    const est = estimate(spec, effFor?.(spec.system.gpu.id, spec.system.gpu));
     const err = (est.tokensPerSecPerGpu - c.measuredTokensPerSecPerGpu) / c.measuredTokensPerSecPerGpu;
-    return {
+    const row: ValidationRow = {
       id: c.id, source: c.source, confidence: c.confidence, gpu: spec.system.gpu.id, precision: spec.training.precision, moe: spec.model.moe !== undefined,
       measuredTokensPerSecPerGpu: c.measuredTokensPerSecPerGpu, predictedTokensPerSecPerGpu: est.tokensPerSecPerGpu, error: err, mfu: est.mfu, fits: est.fits,
     };
+    if (c.measuredMemoryGiB !== undefined) {
+      row.measuredMemoryGiB = c.measuredMemoryGiB;
+      row.predictedMemoryGiB = est.memory.totalGiB;
+      row.memoryError = (est.memory.totalGiB - c.measuredMemoryGiB) / c.measuredMemoryGiB;
+    }
+    return row;
   });
   const ok = rows.filter((r) => r.error !== null);
+  const withMemory = ok.filter((r) => r.memoryError !== undefined);
   const group = (key: (r: ValidationRow) => string): Record<string, ErrorStats> => {
     const by: Record<string, number[]> = {};
     for (const r of ok) (by[key(r)] ??= []).push(r.error as number);
@@ -71,6 +86,8 @@ export function runValidation(cases: readonly ValidationCase[], effFor?: (gpuId:
       ...group((r) => r.gpu),
       ...group((r) => r.precision),
     },
+    memory: stats(withMemory.map((r) => r.memoryError as number)),
+    memoryBySource: Object.fromEntries([...new Set(withMemory.map((r) => r.source))].map((src) => [src, stats(withMemory.filter((r) => r.source === src).map((r) => r.memoryError as number))])),
     failed: rows.length - ok.length,
   };
 }

@@ -9,23 +9,31 @@ import { printJson } from '../io.js';
 
 /** The bundled public cases, shipped with the package. */
 export const BUNDLED_CASES = fileURLToPath(new URL('../../../data/validation/public-cases.jsonl', import.meta.url));
+/** The other-stack cases (torchtitan, LLM Foundry/Composer), with per-GPU memory where published. */
+export const BUNDLED_STACK_CASES = fileURLToPath(new URL('../../../data/validation/stack-cases.jsonl', import.meta.url));
 
 export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('Estimate every published, measured training run and report the error (MAPE, median, max) per source')
     .option('--json', 'print JSON: every case with predicted and measured tokens/s/GPU, and the error statistics')
-    .option('--cases <file>', 'validation cases (JSON Lines, the format of data/validation/public-cases.jsonl)', BUNDLED_CASES)
+    .option('--cases <files...>', 'validation cases (JSON Lines, the format of data/validation/public-cases.jsonl); several files are read as one set')
+    .option('--all', 'the bundled public cases and the other-stack cases (data/validation/stack-cases.jsonl) together')
     .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)')
-    .action((opts: { json?: boolean; cases: string; calibration?: string }) => {
+    .action((opts: { json?: boolean; cases?: string[]; all?: boolean; calibration?: string }) => {
       const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
-      let text: string;
-      try {
-        text = readFileSync(opts.cases, 'utf8');
-      } catch {
-        throw new InputError([{ path: '', file: opts.cases, message: 'cannot read the validation cases' }]);
-      }
-      const report = runValidation(parseCases(text, opts.cases), cal?.effFor);
+      const files = [...(opts.all ? [BUNDLED_CASES, BUNDLED_STACK_CASES] : []), ...(opts.cases ?? [])];
+      if (files.length === 0) files.push(BUNDLED_CASES);
+      const cases = files.flatMap((file) => {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch {
+          throw new InputError([{ path: '', file, message: 'cannot read the validation cases' }]);
+        }
+        return parseCases(text, file);
+      });
+      const report = runValidation(cases, cal?.effFor);
       const calibrated = cal ? report.rows.filter((r) => r.gpu === cal.gpu.id).length : 0;
       if (opts.json) {
         printJson(cal ? { ...report, calibration: { profile: cal.file, device: cal.profile.device.name, date: cal.profile.date, gpu: cal.gpu.id, cases: calibrated, overrides: cal.fit.overrides } } : report);
@@ -52,6 +60,12 @@ export function registerValidate(program: Command): void {
         statRow('overall', report.overall),
       ];
       process.stdout.write(`${table(['source / group', 'cases', 'MAPE', 'median', 'max', 'bias'], stats)}\n`);
+      if (report.memory.cases > 0) {
+        const memRows = [...Object.entries(report.memoryBySource).map(([k, s]) => statRow(k, s)), statRow('overall', report.memory)];
+        process.stdout.write(`\nper-GPU memory (cases that publish it)\n${table(['source', 'cases', 'MAPE', 'median', 'max', 'bias'], memRows)}\n`);
+      } else {
+        process.stdout.write('\nper-GPU memory: none of these cases publishes a measured figure (see --all)\n');
+      }
       if (report.failed > 0) process.stdout.write(`\n${report.failed} case(s) could not be estimated (invalid spec): see --json\n`);
     });
 }
