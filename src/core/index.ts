@@ -1,3 +1,4 @@
 export * from './issue.js';
 export * from './document.js';
 export * from './read.js';
+export * from './limits.js';

@@ -59,12 +59,33 @@ export function readObject(
   return value;
 }
 
-/** Flag keys that are not in `allowed` (typos), suggesting the closest allowed key. */
+/** Most unknown keys reported one by one per map; the rest are counted in one more issue. */
+export const MAX_UNKNOWN_KEY_ISSUES = 20;
+
+/**
+ * Flag keys that are not in `allowed` (typos), suggesting the closest allowed key. Linear in the
+ * number of keys: the first MAX_UNKNOWN_KEY_ISSUES get an issue each (with position and a guess),
+ * the rest one issue that counts them.
+ */
 export function checkKeys(ctx: ReadContext, obj: Record<string, unknown>, allowed: readonly string[], path: Path): void {
+  const known = new Set(allowed);
+  let unknown = 0;
+  let firstHidden: string | undefined;
   for (const key of Object.keys(obj)) {
-    if (allowed.includes(key)) continue;
+    if (known.has(key)) continue;
+    unknown++;
+    if (unknown > MAX_UNKNOWN_KEY_ISSUES) {
+      firstHidden ??= key;
+      continue;
+    }
     const guess = closest(key, allowed);
     report(ctx, [...path, key], `is not a known field${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      expected: `one of ${allowed.join(', ')}`,
+    });
+  }
+  if (firstHidden !== undefined) {
+    const more = unknown - MAX_UNKNOWN_KEY_ISSUES;
+    report(ctx, [...path, firstHidden], `and ${more} more unknown field${more === 1 ? '' : 's'} in this map (not listed one by one)`, {
       expected: `one of ${allowed.join(', ')}`,
     });
   }

@@ -8,6 +8,7 @@ import { errorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { planSearch } from './plan-search.js';
+import { requestGuard } from './request-guard.js';
 import { startCampaign } from './start-campaign.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -26,7 +27,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  */
 export function createApp(deps: AppDeps = {}): Hono {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const logError = deps.logError ?? ((err: unknown, where: string) => console.error(`colossus serve: ${where}:`, err));
+  // The request line goes in as an argument, never as the format string (`GET /%c` must not eat the error).
+  const logError = deps.logError ?? ((err: unknown, where: string) => console.error('colossus serve: %s:', where, err));
   const runner = oneAtATime(deps.runner ?? inProcessRunner);
   const readCases = deps.validationCases ?? (() => readFileSync(BUNDLED_CASES_PATH, 'utf8'));
   const webDir = deps.webDir === undefined ? builtDashboardDir() : deps.webDir;
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps = {}): Hono {
     return c.json(body, status);
   });
 
+  app.use('*', requestGuard(deps.access));
   const api = new Hono();
   api.use(
     '*',

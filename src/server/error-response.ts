@@ -4,7 +4,7 @@ import type { ErrorBody } from './error-body.js';
 import { HttpError } from './http-error.js';
 
 export interface MappedError {
-  status: 400 | 404 | 405 | 413 | 415 | 422 | 500 | 501 | 503;
+  status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422 | 429 | 500 | 501 | 503 | 504;
   body: ErrorBody;
   /** True when the error is a bug or an outage the operator should see in the log. */
   log: boolean;
@@ -22,6 +22,9 @@ export function errorResponse(err: unknown): MappedError {
   }
   if (err instanceof InputError) {
     return { status: 400, body: { error: { status: 400, message: 'invalid input', issues: [...err.issues] } }, log: false };
+  }
+  if (err instanceof URIError) {
+    return { status: 400, body: { error: { status: 400, message: 'the URL is not valid percent-encoding' } }, log: false };
   }
   if (err instanceof StoreError) {
     return { status: 503, body: { error: { status: 503, message: 'the run store is not available' } }, log: true };

@@ -3,3 +3,4 @@ export * from './create-app.js';
 export * from './error-body.js';
 export * from './http-error.js';
 export * from './start-server.js';
+export * from './request-guard.js';

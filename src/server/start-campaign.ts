@@ -5,11 +5,11 @@ import { InputError, parseDocumentText } from '../core/index.js';
 import { parseCampaignScenario } from '../scenario/index.js';
 import type { StartRunHandler } from './app-deps.js';
 
-/** The bundled Colossus scenario: what `POST /api/runs` plays when the body is empty. */
+/** The bundled Colossus scenario: what `POST /api/runs` plays for the body `{"bundled": true}`. */
 export const BUNDLED_CAMPAIGN_PATH = fileURLToPath(new URL('../../scenarios/colossus.yaml', import.meta.url));
 
 /**
- * `POST /api/runs[?seed=N]`: play a campaign scenario (the body, JSON or YAML; empty = the bundled
+ * `POST /api/runs[?seed=N]`: play a campaign scenario (the body, JSON or YAML; `{"bundled": true}` = the bundled
  * Colossus scenario) and save it in the store exactly as `colossus run` does (same summary, events
  * and result blob), so that the dashboard and `colossus runs` read both alike. Runs in this thread.
  */

@@ -19,6 +19,7 @@ import { OBJECTIVES, type Objective } from '../search/types.js';
 import { SPEC_KEYS, parseSpecValue } from '../spec/index.js';
 import type { Precision } from '../spec/types.js';
 import { canonicalJson } from './canonical-json.js';
+import { FORBIDDEN_SEGMENTS } from './dotted-path.js';
 import { axisValueIndices, pointSpecValue } from './expand.js';
 import { hash64Hex } from './hash.js';
 import type { Sweep, SweepAxis, SweepSearchOptions } from './types.js';
@@ -99,6 +100,11 @@ function readGrid(ctx: ReadContext, value: unknown): SweepAxis[] | undefined {
     const segments = path.split('.');
     if (!segments.every((s) => SEGMENT.test(s))) {
       report(ctx, at, 'is not a dotted field path', { expected: 'names joined by dots, e.g. system.gpu', received: describeValue(path) });
+      continue;
+    }
+    const forbidden = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
+    if (forbidden !== undefined) {
+      report(ctx, at, `names "${forbidden}", which is not a spec field`, { expected: 'a path of spec fields, e.g. training.tokens', received: describeValue(path) });
       continue;
     }
     const head = segments[0] as string;

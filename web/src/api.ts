@@ -15,10 +15,9 @@ interface ErrorBody {
   error?: { message?: string; issues?: Issue[] };
 }
 
-/** Fetch JSON from the colossus API (GET; POST with `body`, an empty POST with `null`); non-2xx answers become an ApiError. */
+/** Fetch JSON from the colossus API (GET without `body`; POST of `body` as JSON); non-2xx answers become an ApiError. */
 export async function api<T>(path: string, body?: unknown): Promise<T> {
-  const init: RequestInit =
-    body === undefined ? {} : body === null ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   let res: Response;
   try {
     res = await fetch(path, init);

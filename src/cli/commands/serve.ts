@@ -9,7 +9,11 @@ interface ServeOptions {
   port: string;
   host: string;
   db: string;
+  allowOrigin: string[];
+  token?: string;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** `colossus serve [--port N] [--host H] [--db FILE]`: the HTTP API and the dashboard. */
 export function registerServe(program: Command): void {
@@ -19,6 +23,8 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'TCP port (0 = any free port)', '8080')
     .option('--host <h>', 'address to listen on (127.0.0.1 = this machine only)', '127.0.0.1')
     .option('--db <file>', 'run store (SQLite) for the campaign endpoints and view', defaultStorePath)
+    .option('--allow-origin <origin>', 'also accept requests from this origin, e.g. https://plans.example.com (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--token <token>', 'require this token on every request but /api/health (or set COLOSSUS_TOKEN); for a server bound beyond loopback')
     .addHelpText('after', '\nExample:\n  colossus serve --port 8080   # then open http://127.0.0.1:8080/')
     .action(async (opts: ServeOptions) => {
       await serveCommand(opts);
@@ -30,9 +36,27 @@ async function serveCommand(opts: ServeOptions): Promise<void> {
   if (!/^\d+$/.test(opts.port.trim()) || !Number.isInteger(port) || port > 65535) {
     throw new InputError([{ path: '--port', message: 'is not a valid port', expected: 'an integer from 0 to 65535', received: JSON.stringify(opts.port) }]);
   }
+  for (const o of opts.allowOrigin) {
+    let ok = false;
+    try {
+      const u = new URL(o);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o.replace(/\/$/, '');
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new InputError([{ path: '--allow-origin', message: 'is not an origin', expected: 'scheme://host[:port], e.g. https://plans.example.com', received: JSON.stringify(o) }]);
+  }
+  const token = opts.token ?? (process.env.COLOSSUS_TOKEN || undefined);
+  if (token !== undefined && token.length < 8) {
+    throw new InputError([{ path: opts.token !== undefined ? '--token' : 'COLOSSUS_TOKEN', message: 'is too short to protect anything', expected: 'at least 8 characters' }]);
+  }
+  if (!LOOPBACK.has(opts.host) && token === undefined) {
+    process.stderr.write(`colossus serve: warning: listening on ${opts.host} without a token: anyone who can reach it can start campaigns (use --token or COLOSSUS_TOKEN)\n`);
+  }
   let store: RunStore | undefined;
   const pool = createReplicationPool();
-  const app = createApp({ store: () => (store ??= openStore(opts.db)), runner: pool.run });
+  const access = { allowOrigins: opts.allowOrigin.map((o) => o.replace(/\/$/, '')), ...(token !== undefined ? { token } : {}) };
+  const app = createApp({ store: () => (store ??= openStore(opts.db)), runner: pool.run, access });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(app, { port, host: opts.host });
@@ -43,7 +67,8 @@ async function serveCommand(opts: ServeOptions): Promise<void> {
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new CliError(`cannot listen on ${opts.host}:${port} (${code})`);
     throw err;
   }
-  process.stdout.write(`colossus: dashboard and API on ${server.url}/ (runs in ${opts.db}); Ctrl-C stops\n`);
+  const open = token !== undefined ? `${server.url}/?token=…` : `${server.url}/`;
+  process.stdout.write(`colossus: dashboard and API on ${open} (runs in ${opts.db}); Ctrl-C stops\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

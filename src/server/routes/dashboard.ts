@@ -21,7 +21,12 @@ export function dashboardRoutes(webDir: string | null): Hono {
   const root = webDir === null ? null : resolve(webDir);
   app.get('/*', async (c) => {
     if (root === null) throw new HttpError(404, 'the dashboard is not part of this server');
-    const urlPath = decodeURIComponent(new URL(c.req.url).pathname);
+    let urlPath: string;
+    try {
+      urlPath = decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      throw new HttpError(400, 'the URL path is not valid percent-encoding');
+    }
     const rel = urlPath === '/' || urlPath === '/index.html' ? 'index.html' : urlPath.replace(/^\/+/, '');
     const file = resolve(root, rel);
     if (!file.startsWith(root + sep) || rel.includes('\0')) throw new HttpError(404, 'not found');

@@ -5,7 +5,12 @@ import { oneAtATime } from '../one-at-a-time.js';
 import { HttpError } from '../http-error.js';
 import { readBody } from '../read-body.js';
 
-/** `GET /api/runs`, `GET /api/runs/:id`, `POST /api/runs[?seed=N]` (a campaign scenario; empty body = the bundled one): the stored campaign runs. */
+/** True for the body `{"bundled": true}`: play the bundled Colossus scenario. */
+export function isBundledRequest(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && (value as { bundled?: unknown }).bundled === true;
+}
+
+/** `GET /api/runs`, `GET /api/runs/:id`, `POST /api/runs[?seed=N]` (a campaign scenario; `{"bundled": true}` = the bundled one): the stored campaign runs. */
 export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartRunFactory | null): Hono {
   const app = new Hono();
   // Campaigns run in this thread for seconds each: one at a time, in arrival order.
@@ -23,8 +28,10 @@ export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartR
   });
   app.post('/runs', async (c) => {
     if (!startRun) throw new HttpError(501, 'campaign runs are not available in this build');
+    const read = await readBody(c);
     const s = open();
-    const input = await readBody(c, { optional: true });
+    // `{"bundled": true}` plays the bundled scenario (a POST always has a body, so no cross-site form can start a run).
+    const input = isBundledRequest(read.value) ? { value: undefined, doc: undefined } : read;
     const handler = startRun({ seed: c.req.query('seed') });
     const started = await play(() => handler(input, s));
     return c.json(started, 201, { location: `/api/runs/${encodeURIComponent(started.id)}` });

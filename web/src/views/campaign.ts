@@ -20,7 +20,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
   startBtn.addEventListener('click', () => {
     startBtn.disabled = true;
     replace(startStatus, ' Running the campaign on the server (a few seconds)…');
-    api<{ id: string }>('/api/runs', null)
+    api<{ id: string }>('/api/runs', { bundled: true })
       .then((r) => navigate([r.id]))
       .catch((err: unknown) => replace(startStatus, h('span', { class: 'error' }, ` ${err instanceof Error ? err.message : String(err)}`)))
       .finally(() => {
