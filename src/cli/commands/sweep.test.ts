@@ -51,6 +51,24 @@ describe('colossus sweep', () => {
     expect(none.code).toBe(1);
   });
 
+  it('merge never overwrites by accident: not an input, not an existing file without --force', () => {
+    for (const i of [0, 1]) run(['sweep', sweepFile, '--shard', `${i}/2`, '--out', at(`o${i}.jsonl`), '--threads', '1']);
+    const before = readFileSync(at('o0.jsonl'), 'utf8');
+    const intoInput = run(['sweep', 'merge', '--out', at('o0.jsonl'), at('o0.jsonl'), at('o1.jsonl')]);
+    expect(intoInput.code).toBe(1);
+    expect(intoInput.err).toMatch(/o0\.jsonl: --out: is also one of the inputs/);
+    // The README's old line: the first file is the output; an existing one is refused.
+    writeFileSync(at('results.jsonl'), 'keep me\n');
+    const old = run(['sweep', 'merge', at('results.jsonl'), at('o0.jsonl'), at('o1.jsonl')]);
+    expect(old.code).toBe(1);
+    expect(old.err).toMatch(/results\.jsonl: OUT: exists and would be overwritten .*--force/);
+    expect(readFileSync(at('results.jsonl'), 'utf8')).toBe('keep me\n');
+    const forced = run(['sweep', 'merge', '--force', '--out', at('results.jsonl'), at('o0.jsonl'), at('o1.jsonl')]);
+    expect(forced.code, forced.err).toBe(0);
+    expect(readFileSync(at('results.jsonl'), 'utf8')).not.toBe('keep me\n');
+    expect(readFileSync(at('o0.jsonl'), 'utf8')).toBe(before);
+  });
+
   it('without --out: rows on stdout as JSON Lines, the summary on stderr, no progress bar off a TTY', () => {
     const r = run(['sweep', sweepFile, '--shard', '1/4', '--threads', '1']);
     expect(r.code, r.err).toBe(0);

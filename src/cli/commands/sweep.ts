@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
 import { formatShard, parseShard, parseSweep, pointAxes, pointId, shardPoints, WHOLE, type Shard } from '../../sweep/index.js';
@@ -42,7 +44,7 @@ one sweep and writes exactly what an unsharded run writes.
 Examples:
   colossus sweep scenarios/sweep-example.yaml --out results.jsonl
   colossus sweep scenarios/sweep-example.yaml --shard 2/8 --out shard-2.jsonl
-  colossus sweep merge results.jsonl shard-*.jsonl`,
+  colossus sweep merge --out results.jsonl shard-*.jsonl`,
     )
     .action(async (file: string, opts: SweepOptions) => {
       await sweepCommand(file, opts);
@@ -54,19 +56,41 @@ Examples:
     .argument('<files...>', 'OUT IN1 IN2 ... (or, with --out, only the inputs)')
     .option('--out <file>', 'the merged output: .db/.sqlite/.sqlite3 for SQLite, anything else for JSON Lines')
     .option('--json', 'print the merge summary as JSON')
+    .option('--force', 'overwrite the output if it exists')
     .action((files: string[], _opts: unknown, cmd: Command) => {
       // The program parses options anywhere on the line, so `sweep merge --out X` fills the
       // parent's --out: read both (merge declares them too, for its help).
-      const opts = cmd.optsWithGlobals<{ out?: string; json?: boolean }>();
+      const opts = cmd.optsWithGlobals<{ out?: string; json?: boolean; force?: boolean }>();
       const out = opts.out ?? files[0];
       const inputs = opts.out !== undefined ? files : files.slice(1);
       if (out === undefined || inputs.length === 0) {
-        throw new InputError([{ path: 'inputs', message: 'are missing', expected: 'colossus sweep merge OUT IN1 [IN2 ...]' }]);
+        throw new InputError([{ path: 'inputs', message: 'are missing', expected: 'colossus sweep merge --out OUT IN1 [IN2 ...]' }]);
       }
+      checkMergeOutput(out, inputs, opts.force === true, opts.out !== undefined);
       const summary = mergeShardFiles(out, inputs);
       if (opts.json) printJson(summary);
       else process.stdout.write(`merged ${summary.inputs} shard output(s): ${summary.points} points of sweep ${summary.sweep} → ${summary.out}\n`);
     });
+}
+
+/** The merged output must not be one of the inputs, and an existing file is replaced only with --force. */
+function checkMergeOutput(out: string, inputs: readonly string[], force: boolean, outFlag: boolean): void {
+  const same = (a: string, b: string): boolean => {
+    try {
+      return realpathSync(a) === realpathSync(b);
+    } catch {
+      return resolve(a) === resolve(b);
+    }
+  };
+  const form = outFlag ? '--out' : 'OUT (the first file)';
+  if (inputs.some((f) => same(f, out))) {
+    throw new InputError([{ path: outFlag ? '--out' : 'OUT', file: out, message: 'is also one of the inputs', expected: 'an output file that is not a shard being merged' }]);
+  }
+  if (!force && existsSync(out)) {
+    throw new InputError([
+      { path: outFlag ? '--out' : 'OUT', file: out, message: `exists and would be overwritten (${form} is the merged output)`, expected: 'a new file, or --force to replace it' },
+    ]);
+  }
 }
 
 async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {

@@ -17,7 +17,18 @@ describe('deploy templates', () => {
     expect(job?.spec.parallelism).toBe(job?.spec.completions);
     expect(c.args[0]).toMatch(/colossus sweep \/config\/sweep\.yaml --shard "\$JOB_COMPLETION_INDEX\/\$SHARDS" --out "\/results\/shard-\$JOB_COMPLETION_INDEX\.jsonl"/);
     expect(merge?.spec.suspend).toBe(true);
-    expect(merge?.spec.template.spec.containers[0].args[0]).toMatch(/colossus sweep merge \/results\/sweep\.jsonl \/results\/shard-\*\.jsonl/);
+    expect(merge?.spec.template.spec.containers[0].args[0]).toMatch(/colossus sweep merge --out \/results\/sweep\.jsonl \/results\/shard-\*\.jsonl/);
+  });
+
+  it('the image the Indexed Job runs is built by deploy/Containerfile (Node 20, colossus on PATH)', () => {
+    const docs = parseAllDocuments(read('deploy/k8s-indexed-job.yaml')).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const images = new Set(docs.slice(1).map((d) => d['spec'].template.spec.containers[0].image as string));
+    const cf = read('deploy/Containerfile');
+    expect(cf).toMatch(/^FROM \S*node:20\S* AS build$/m);
+    expect(cf).toMatch(/npm ci/);
+    expect(cf).toMatch(/ln -s \S+\/bin\/colossus\.js \/usr\/local\/bin\/colossus/);
+    for (const image of images) expect(cf).toContain(`-t ${image} .`);
+    expect(read('.dockerignore')).toMatch(/^node_modules$/m);
   });
 
   it('the Slurm array runs shard SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT and documents the dependent merge', () => {
@@ -25,6 +36,6 @@ describe('deploy templates', () => {
     expect(s).toMatch(/^#SBATCH --array=0-\d+$/m);
     expect(s).toMatch(/COUNT=\$\{SHARD_COUNT:-\$SLURM_ARRAY_TASK_COUNT\}/);
     expect(s).toMatch(/--shard "\$SLURM_ARRAY_TASK_ID\/\$COUNT"/);
-    expect(s).toMatch(/sbatch --dependency=afterok:\$jid .*\n.*colossus sweep merge results\/sweep\.jsonl results\/shard-\*\.jsonl/);
+    expect(s).toMatch(/sbatch --dependency=afterok:\$jid .*\n.*colossus sweep merge --out results\/sweep\.jsonl results\/shard-\*\.jsonl/);
   });
 });
