@@ -1,6 +1,8 @@
 import type { BuildoutInput } from '../buildout/buildout-input.js';
 import type { FailureCause } from '../sim/causes.js';
 import type { IntervalPolicy } from '../sim/checkpoint.js';
+import type { RestartParams } from '../sim/restart.js';
+import type { StorageCheckpointSpec } from '../sim/storage.js';
 import type { EpFacts } from '../spec/ep-facts.js';
 import type { AttentionKernel, GradPrecision, ModelConfig, Precision } from '../spec/types.js';
 import type { SupplyWhatIf } from './supply-what-if.js';
@@ -72,7 +74,20 @@ export interface CampaignReliability {
   blockS: number;
   restoreS: number;
   asyncCheckpoint: boolean;
-  /** Hot-spare nodes kept aside from the online capacity (the job plans on the rest). */
+  /**
+   * When a storage system decides the checkpoint's cost (`checkpoint.storage`): bytes from the
+   * model's parameters, write/restore times from the storage, per plan. `writeS`/`blockS`/`restoreS`
+   * are then unused.
+   */
+  checkpointSpec?: StorageCheckpointSpec;
+  /** When the restart is modelled (`reliability.restart`): restart time per plan from the job's ranks. */
+  restart?: RestartParams;
+  /** Concurrent repairs (default: unlimited). */
+  repairCrews?: number;
+  /**
+   * Hot-spare nodes kept aside from the online capacity (the job plans on the rest). The GPUs a
+   * plan leaves idle are spares too.
+   */
   spareNodes: number;
   nodesPerSwitch: number;
   /** Infant mortality of the job's nodes after training starts (rates × m until `days`). */

@@ -4,6 +4,21 @@ import type { ParallelPlan } from '../spec/types.js';
 import type { FleetMode } from './campaign-input.js';
 import type { PlanSegment } from './job-schedule.js';
 import type { SupplyWhatIf } from './supply-what-if.js';
+import type { RestartBreakdown } from '../sim/restart.js';
+import type { SegmentCheckpoint } from './train-job.js';
+
+/** A plan segment of a job with what its failures cost: checkpoint, restart, spares. */
+export interface JobSegment extends PlanSegment {
+  checkpoint: SegmentCheckpoint;
+  /** Restart after detection, before the restore (seconds). */
+  restartS: number;
+  /** Its breakdown, when the restart is modelled. */
+  restart?: RestartBreakdown;
+  /** Spare nodes: the reserved ones plus the nodes the plan leaves idle. */
+  spareNodes: number;
+  /** Mean time between interruptions at this size (seconds). */
+  mtbfS: number;
+}
 
 /** A dated event of the campaign. `day` counts from day 0 (fractional for the model's completion). */
 export interface Milestone {
@@ -42,9 +57,10 @@ export interface JobOutcome {
   /** Plan changes after the first (each paid a checkpoint and a restart). */
   replans: number;
   checkpoints: number;
+  /** The checkpoint interval of the last plan (each segment has its own). */
   checkpointIntervalS: number;
   gpuHours: GpuHours;
-  segments: PlanSegment[];
+  segments: JobSegment[];
 }
 
 export interface TrainingSummary {

@@ -25,6 +25,31 @@ describe('runCampaign on the bundled Colossus scenario (plan search)', () => {
     expect(numbers(input.buildout)).toEqual(numbers(defaultColossusBuildout));
   });
 
+  it('checkpoints follow from a sourced storage bandwidth, at each plan\'s own size, never faster than the storage writes', () => {
+    const segs = r.jobs.flatMap((j) => j.segments);
+    expect(segs.length).toBeGreaterThan(1);
+    expect(input.reliability.checkpointSpec?.storage.source).toMatch(/Tectonic/);
+    for (const s of segs) {
+      const c = s.checkpoint;
+      expect(c.storage).toBe('tectonic-llama3');
+      expect(c.bytes).toBeCloseTo(r.training.model.paramsTotal * 14, -6); // bf16 + fp32 master + Adam
+      expect(c.storageGBps).toBeLessThanOrEqual(2000);
+      expect(c.writeGBps).toBeLessThanOrEqual(c.storageGBps * (1 + 1e-12));
+      expect(c.writeGBps).toBeCloseTo(c.bytes / c.intervalS / 1e9, 9);
+      expect(c.blockingS).toBeLessThan(c.writeS); // async: snapshot, then drain
+    }
+    // Daly at the job that runs: a larger job fails more often, so it checkpoints more often.
+    for (let i = 1; i < segs.length; i++) {
+      const a = segs[i - 1];
+      const b = segs[i];
+      if (!a || !b || b.gpusUsed <= a.gpusUsed) continue;
+      expect(b.checkpoint.intervalS).toBeLessThan(a.checkpoint.intervalS);
+      expect(b.restartS).toBeGreaterThan(a.restartS); // NCCL init grows with the ranks
+    }
+    // The idle GPUs of each plan are spares beside the reserved ones.
+    for (const s of segs) expect(s.spareNodes).toBe(input.reliability.spareNodes + Math.floor((s.capacityGpus - s.gpusUsed) / 8));
+  });
+
   it('has 100,000 H100 online by day 122, then 200,000 GPUs with 50,000 H200', () => {
     const first100k = r.timeline.find((p) => online(p, 'h100-sxm') >= 100_000);
     expect(first100k?.day).toBeLessThanOrEqual(122);

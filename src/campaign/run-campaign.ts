@@ -4,13 +4,13 @@ import { campaignCost } from '../energy/campaign-cost.js';
 import { energyOverTimeline } from '../energy/energy-over-timeline.js';
 import { peakGpusByType } from '../energy/peak-gpus-by-type.js';
 import type { CampaignInput } from './campaign-input.js';
-import type { CampaignResult, JobOutcome, TrainingSummary } from './campaign-result.js';
+import type { CampaignResult, JobOutcome, JobSegment, TrainingSummary } from './campaign-result.js';
 import { fixedDegreePlanner } from './fixed-degree-planner.js';
 import type { GpuSpec } from '../catalog/gpu.js';
 import type { EfficiencyModel } from '../model/efficiency.js';
 import { searchPlanner } from './search-planner.js';
 import { mixedPlanner } from './mixed-planner.js';
-import { scheduleJob, type CapacityDay, type JobSchedule } from './job-schedule.js';
+import { scheduleJob, type CapacityDay, type JobSchedule, type PlanSegment } from './job-schedule.js';
 import { campaignMilestones } from './milestones.js';
 import type { Planner } from './planner.js';
 import { slowestGpu } from './slowest-gpu.js';
@@ -95,6 +95,7 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
       endDay: endOfHorizon,
       seed,
       stream: i,
+      paramsTotal: schedule.model?.paramsTotal ?? 0,
     }),
   );
   const modelIndex = oneJob ? 0 : Math.max(0, jobTypes.findIndex((types) => types[0] === t.primaryGpu));
@@ -157,7 +158,7 @@ function truncate(steps: readonly CapacityStep[], endDay: number): CapacityStep[
 
 function outcome(
   job: TrainedJob | undefined,
-  allSegments: JobOutcome['segments'],
+  allSegments: readonly PlanSegment[],
   types: readonly string[],
   trainsModel: boolean,
   input: CampaignInput,
@@ -165,7 +166,14 @@ function outcome(
 ): JobOutcome {
   const gpu = types.join('+');
   const stop = job?.doneDay ?? endOfHorizon;
-  const segments = allSegments.filter((s) => s.day < stop);
+  const segments: JobSegment[] = [];
+  allSegments.forEach((s, i) => {
+    const c = job?.segments[i];
+    if (s.day >= stop || !c) return;
+    const seg: JobSegment = { ...s, checkpoint: c.checkpoint, restartS: c.restartS, spareNodes: c.spareNodes, mtbfS: c.mtbfS };
+    if (c.restart) seg.restart = c.restart;
+    segments.push(seg);
+  });
   const byCause: Record<string, number> = {};
   input.reliability.causes.forEach((c, i) => {
     const n = job?.run.byCause[i] ?? 0;
@@ -192,7 +200,7 @@ function outcome(
     interruptionsByCause: byCause,
     replans: Math.max(0, segments.length - 1),
     checkpoints: job?.run.checkpoints ?? 0,
-    checkpointIntervalS: job?.checkpointIntervalS ?? 0,
+    checkpointIntervalS: segments[segments.length - 1]?.checkpoint.intervalS ?? job?.checkpointIntervalS ?? 0,
     gpuHours: {
       total: hours(g?.total ?? 0),
       productive: hours(g?.productive ?? 0),

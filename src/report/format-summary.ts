@@ -45,7 +45,24 @@ export function formatCampaignSummary(r: CampaignResult, ctx: SummaryContext = {
       .join(', ');
     const hoursPer = t.trainingDays > 0 && t.interruptions > 0 ? (t.trainingDays * 24) / t.interruptions : 0;
     lines.push(`  interruptions          ${int(t.interruptions)}${hoursPer > 0 ? ` (one every ${fixed(hoursPer * 60, 0)} min)` : ''}${top ? `; top: ${top}` : ''}`);
-    lines.push(`  checkpoints            ${int(job.checkpoints)}, every ${fixed(job.checkpointIntervalS / 60, 1)} min of compute`);
+    const last = job.segments[job.segments.length - 1];
+    const ck = last?.checkpoint;
+    lines.push(
+      `  checkpoints            ${int(job.checkpoints)}, every ${fixed(job.checkpointIntervalS / 60, 1)} min of compute at the final plan` +
+        (ck && ck.storage !== 'fixed'
+          ? ` (${fixed(ck.bytes / 1e12, 1)} TB, blocks ${fixed(ck.blockingS, 1)} s; ${fixed(ck.writeGBps, 0)} of ${fixed(ck.storageGBps, 0)} GB/s on ${ck.storage})`
+          : ''),
+    );
+    if (last) {
+      const b = last.restart;
+      lines.push(
+        `  restart                ${fixed((last.restartS + (ck?.restoreS ?? 0)) / 60, 1)} min after detection at ${int(last.gpusUsed)} GPUs` +
+          (b
+            ? ` (${b.policy}: ${b.policy === 'elastic' ? `stall ${fixed(b.stallS, 0)} s` : `scheduler ${fixed(b.schedulerS, 0)} s, processes ${fixed(b.processStartS, 0)} s, NCCL init ${fixed(b.ncclInitS, 0)} s`}, warm-up ${fixed(b.warmupS, 0)} s, restore ${fixed(ck?.restoreS ?? 0, 0)} s)`
+            : ' (fixed)') +
+          `; ${int(last.spareNodes)} spare nodes`,
+      );
+    }
   }
   for (const other of r.jobs.filter((j) => !j.trainsModel)) {
     lines.push(`  separate job           ${other.gpu}: ${tokens(other.tokens)} tokens, ETTR ${pct(other.ettr)}, MFU ${pct(other.mfu)}`);

@@ -17,7 +17,7 @@ export function readReliability(ctx: ReadContext, doc: SourceDocument | undefine
     job: { gpus: gpusPerNode, days: 1, stepTimeS: 1 },
     reliability: value ?? DEFAULT_RELIABILITY,
   };
-  const parsed = parseScenario(doc, synthetic);
+  const parsed = parseScenario(doc, synthetic, { deferCheckpoint: true });
   if (!parsed.ok) {
     ctx.issues.push(...parsed.issues);
     return undefined;
@@ -37,6 +37,9 @@ export function readReliability(ctx: ReadContext, doc: SourceDocument | undefine
     preset: s.preset ?? 'custom',
   };
   if (s.intervalPolicy === 'fixed') out.intervalS = c.intervalS;
+  if (s.checkpointSpec) out.checkpointSpec = s.checkpointSpec;
+  if (s.restart) out.restart = s.restart;
+  if (s.job.repairCrews !== undefined) out.repairCrews = s.job.repairCrews;
   if (s.job.burnIn) out.burnIn = { days: s.job.burnIn.untilS / 86400, rateMultiplier: s.job.burnIn.rateMultiplier };
   return out;
 }

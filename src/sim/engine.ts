@@ -1,6 +1,6 @@
 import { ratePerGpuHour } from './causes.js';
 import { EventHeap } from './heap.js';
-import type { GpuTime, JobModel, ReplicationResult } from './job.js';
+import type { CheckpointCosts, GpuTime, JobModel, ReplicationResult } from './job.js';
 import { Rng, deriveSeed } from './rng.js';
 
 /*
@@ -53,10 +53,20 @@ export class JobEngine {
   private phaseVersion = 0;
   private rateMultiplier = 1;
 
-  // Size and speed (change only with the capacity schedule).
+  // Size, speed and their costs (change only with the capacity schedule).
   private jobNodes = 0;
   private stepTimeS = 1;
   private totalReplicas = 1;
+  private ck: CheckpointCosts = { intervalS: 1, writeS: 0, blockS: 0, restoreS: 0 };
+  private restartS = 0;
+
+  // Repair crews: repairs in progress, and the FIFO of failed units waiting for a crew.
+  private repairsActive = 0;
+  private queueNodes: number[] = [];
+  private queueCause: number[] = [];
+  private queueT: number[] = [];
+  private queueHead = 0;
+  private maxRepairQueueS = 0;
 
   // Node pool.
   private heldNodes = 0;
@@ -193,6 +203,14 @@ export class JobEngine {
     this.jobNodes = job.jobNodes;
     this.stepTimeS = job.stepTimeS;
     this.totalReplicas = Math.max(1, Math.floor(job.jobNodes / job.replicaNodes));
+    this.ck = job.checkpoint;
+    this.restartS = job.restartS;
+    this.repairsActive = 0;
+    this.queueNodes.length = 0;
+    this.queueCause.length = 0;
+    this.queueT.length = 0;
+    this.queueHead = 0;
+    this.maxRepairQueueS = 0;
     this.heldNodes = job.jobNodes;
     this.spares = job.spareNodes;
     this.nodesInRepair = 0;
@@ -304,7 +322,7 @@ export class JobEngine {
     this.sdcSafeSteps = this.committedSteps;
     this.sdcSafeGpuS = this.committedGpuS;
     if (this.phase !== RUNNING) return;
-    const { intervalS, blockS } = this.job.checkpoint;
+    const { intervalS, blockS } = this.ck;
     const e = this.t - this.segT0;
     const cycle = intervalS + blockS;
     const n = Math.floor(e / cycle);
@@ -324,8 +342,13 @@ export class JobEngine {
       this.heldNodes -= down;
       this.nodesInRepair += down;
       if (this.nodesInRepair > this.peakNodesInRepair) this.peakNodesInRepair = this.nodesInRepair;
-      const repairS = (this.rngs[c] as Rng).exponential(this.causeRepairMeanS[c] as number);
-      this.heap.push(this.t + repairS, EV_REPAIR, down);
+      const crews = this.job.repairCrews;
+      if (crews === undefined || this.repairsActive < crews) this.startRepair(c, down);
+      else {
+        this.queueNodes.push(down);
+        this.queueCause.push(c);
+        this.queueT.push(this.t);
+      }
       const take = Math.min(this.spares, this.jobNodes - this.heldNodes);
       this.spares -= take;
       this.heldNodes += take;
@@ -333,7 +356,20 @@ export class JobEngine {
     if (this.heldNodes !== before) this.rescaleCauses();
   }
 
+  private startRepair(c: number, nodes: number): void {
+    this.repairsActive++;
+    const repairS = (this.rngs[c] as Rng).exponential(this.causeRepairMeanS[c] as number);
+    this.heap.push(this.t + repairS, EV_REPAIR, nodes);
+  }
+
   private onRepair(nodes: number): void {
+    this.repairsActive--;
+    if (this.queueHead < this.queueNodes.length) {
+      const i = this.queueHead++;
+      const waitedS = this.t - (this.queueT[i] as number);
+      if (waitedS > this.maxRepairQueueS) this.maxRepairQueueS = waitedS;
+      this.startRepair(this.queueCause[i] as number, this.queueNodes[i] as number);
+    }
     this.nodesInRepair -= nodes;
     const give = Math.max(0, Math.min(nodes, this.jobNodes - this.heldNodes));
     this.heldNodes += give;
@@ -347,7 +383,7 @@ export class JobEngine {
       this.endSegment(true);
       this.checkpoints++;
       this.reconfigurations++;
-      this.tryRestart(this.job.checkpoint.writeS);
+      this.tryRestart(this.ck.writeS);
     }
   }
 
@@ -365,13 +401,15 @@ export class JobEngine {
     ratePerS *= this.rateMultiplier * this.heldNodes * job.gpusPerNode;
     const untilNextFailureS = ratePerS > 0 ? 1 / ratePerS : Infinity;
     const gain = ((replicas - this.activeReplicas) / this.totalReplicas) * untilNextFailureS;
-    return gain > job.checkpoint.writeS + job.restartS + job.checkpoint.restoreS;
+    return gain > this.ck.writeS + this.restartS + this.ck.restoreS;
   }
 
   private onCapacity(index: number): void {
     const change = this.job.capacity?.[index];
     if (!change) return;
     const wasRunning = this.phase === RUNNING;
+    // The final checkpoint of the old plan is written at the old size's cost.
+    const finalWriteS = this.ck.writeS;
     if (wasRunning) {
       this.endSegment(true);
       this.checkpoints++;
@@ -380,6 +418,9 @@ export class JobEngine {
       this.closePhase();
       this.phaseStartT = this.t;
     }
+    if (change.checkpoint) this.ck = change.checkpoint;
+    if (change.restartS !== undefined) this.restartS = change.restartS;
+    if (change.spareNodes !== undefined) this.spares = Math.max(0, change.spareNodes - this.nodesInRepair);
     const before = this.heldNodes;
     if (change.jobNodes > this.jobNodes) this.heldNodes += change.jobNodes - this.jobNodes;
     this.jobNodes = change.jobNodes;
@@ -387,7 +428,7 @@ export class JobEngine {
     this.stepTimeS = change.stepTimeS;
     this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.job.replicaNodes));
     if (this.heldNodes !== before) this.rescaleCauses();
-    if (wasRunning) this.tryRestart(this.job.checkpoint.writeS);
+    if (wasRunning) this.tryRestart(finalWriteS);
     else if (this.phase === RESTARTING || this.phase === WAITING) {
       this.closePhase();
       this.tryRestart(0);
@@ -443,7 +484,7 @@ export class JobEngine {
       return;
     }
     this.activeReplicas = replicas;
-    this.enterPhase(RESTARTING, extraS + job.restartS + job.checkpoint.restoreS);
+    this.enterPhase(RESTARTING, extraS + this.restartS + this.ck.restoreS);
   }
 
   private startRunning(): void {
@@ -464,7 +505,7 @@ export class JobEngine {
 
   /** Compute time done `e` seconds into a segment (the rest was blocked on checkpoints). */
   private computeAt(e: number): number {
-    const { intervalS, blockS } = this.job.checkpoint;
+    const { intervalS, blockS } = this.ck;
     const cycle = intervalS + blockS;
     const n = Math.floor(e / cycle);
     const rem = e - n * cycle;
@@ -473,14 +514,14 @@ export class JobEngine {
 
   /** Checkpoints committed `e` seconds into a segment. */
   private commitsAt(e: number): number {
-    const { intervalS, blockS, writeS } = this.job.checkpoint;
+    const { intervalS, blockS, writeS } = this.ck;
     const k = Math.floor((e + blockS - writeS) / (intervalS + blockS));
     return k > 0 ? k : 0;
   }
 
   /** Inverse of computeAt: the elapsed time at which `computeS` of training is done. */
   private elapsedForCompute(computeS: number): number {
-    const { intervalS, blockS } = this.job.checkpoint;
+    const { intervalS, blockS } = this.ck;
     const n = Math.floor(computeS / intervalS);
     const rem = computeS - n * intervalS;
     if (rem === 0 && n > 0) return n * (intervalS + blockS) - blockS;
@@ -499,7 +540,7 @@ export class JobEngine {
     const run = this.segRunGpus;
     const nominal = this.jobNodes * job.gpusPerNode;
     const commits = this.commitsAt(e);
-    const keptS = keepAll ? computeS : commits * job.checkpoint.intervalS;
+    const keptS = keepAll ? computeS : commits * this.ck.intervalS;
     this.checkpoints += commits;
     this.checkpointGpuS += (e - computeS) * run;
     this.degradedGpuS += e * (nominal - run);
@@ -556,6 +597,7 @@ export class JobEngine {
       byCause: Array.from(this.byCause),
       checkpoints: this.checkpoints,
       spareShortfalls: this.spareShortfalls,
+      maxRepairQueueS: this.maxRepairQueueS,
       peakNodesInRepair: this.peakNodesInRepair,
       reconfigurations: this.reconfigurations,
       progressSteps: this.progress,

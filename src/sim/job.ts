@@ -24,6 +24,12 @@ export interface CapacityChange {
   jobNodes: number;
   /** Step time at that size. */
   stepTimeS: number;
+  /** Checkpoint costs at that size (default: unchanged). */
+  checkpoint?: CheckpointCosts;
+  /** Restart time at that size (default: unchanged). */
+  restartS?: number;
+  /** Healthy idle nodes beside the job from now on, repairs included (default: unchanged). */
+  spareNodes?: number;
 }
 
 export interface JobModel {
@@ -43,6 +49,8 @@ export interface JobModel {
   checkpoint: CheckpointCosts;
   /** Healthy nodes kept aside that replace failed ones at once. */
   spareNodes: number;
+  /** Repairs that can run at once (technicians, RMA slots); the rest queue. Default: unlimited. */
+  repairCrews?: number;
   /** Without a spare: true continues on fewer replicas; false waits for a repair. */
   elastic: boolean;
   /** An elastic job never runs on fewer replicas than this. */
@@ -72,7 +80,9 @@ export interface ReplicationResult {
   checkpoints: number;
   /** Times the job had to wait for a repair or shrink because no spare was left. */
   spareShortfalls: number;
-  /** Most nodes out for repair at once. */
+  /** Longest wait of a failed node for a free repair crew, seconds (0 with unlimited crews). */
+  maxRepairQueueS: number;
+  /** Most nodes out for repair at once (queued or in repair). */
   peakNodesInRepair: number;
   /** Planned reconfigurations (regrowth after elastic shrinking, capacity changes). */
   reconfigurations: number;

@@ -19,6 +19,17 @@ import { CAUSE_SCOPES, totalRatePerHour, type CauseScope, type CauseUnit, type F
 import { INTERVAL_POLICIES, intervalForPolicy, type IntervalPolicy } from './checkpoint.js';
 import type { JobModel } from './job.js';
 import { PRESET_NAMES, presetCauses, type PresetName } from './presets.js';
+import { RESTART_DEFAULTS, RESTART_POLICIES, restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
+import {
+  CHECKPOINT_BYTES_PER_PARAM,
+  STORAGE_PRESETS,
+  STORAGE_PRESET_NAMES,
+  STORAGE_TIERS,
+  planCheckpoint,
+  type CheckpointPlan,
+  type StorageCheckpointSpec,
+  type StorageSystem,
+} from './storage.js';
 
 /**
  * Reads a `colossus simulate` scenario (YAML/JSON) into a resolved job model, collecting every
@@ -31,7 +42,16 @@ import { PRESET_NAMES, presetCauses, type PresetName } from './presets.js';
  * estimate-shaped spec `{ model, training, parallel, system }` built from `job` and `cluster`, and
  * reports its own issues into `ctx` (under `path`, which is `['job']`).
  */
-export type ResolveStepTimeS = (jobSpec: unknown, ctx: ReadContext, path: Path) => number | undefined;
+export type ResolveStepTimeS = (jobSpec: unknown, ctx: ReadContext, path: Path) => number | ResolvedJob | undefined;
+
+/** What the performance model tells the simulator about a job given as model/training/parallel. */
+export interface ResolvedJob {
+  stepTimeS: number;
+  /** Parameters of the model (sizes its checkpoint). */
+  paramsTotal?: number;
+  /** Global batch × sequence length (turns `job.tokens` into steps). */
+  tokensPerStep?: number;
+}
 
 export interface ScenarioOptions {
   resolveStepTimeS?: ResolveStepTimeS;
@@ -39,6 +59,11 @@ export interface ScenarioOptions {
   seed?: number;
   /** Overrides the scenario's `replications`. */
   replications?: number;
+  /**
+   * The job is a placeholder (a campaign sizes it per plan): a storage-based checkpoint without
+   * `bytes` is kept as a spec in `checkpointSpec` instead of being an error.
+   */
+  deferCheckpoint?: boolean;
 }
 
 export interface SimScenario {
@@ -54,6 +79,20 @@ export interface SimScenario {
   seed: number;
   replications: number;
   job: JobModel;
+  /** When a storage system decides the checkpoint's cost: the spec, and its plan for this job. */
+  checkpointSpec?: StorageCheckpointSpec;
+  checkpointPlan?: CheckpointPlan;
+  /** When the restart is modelled (`reliability.restart`), its parameters and breakdown for this job. */
+  restart?: RestartParams;
+  restartBreakdown?: RestartBreakdown;
+  /** `job.tokens` / `job.steps`: what the job must reach (`job.targetSteps` is the same as steps). */
+  target?: { steps: number; tokens?: number; tokensPerStep?: number };
+  /** True when `job.days` was not given: the horizon is a cap long enough to reach the target. */
+  openHorizon: boolean;
+  /** Spare nodes that came from the cluster's idle GPUs (cluster.gpus − job.gpus) by default. */
+  sparesFromIdle: boolean;
+  /** Problems with the scenario that are not errors (printed, and in `--json`). */
+  warnings: string[];
 }
 
 export type ScenarioResult = { ok: true; scenario: SimScenario } | { ok: false; issues: Issue[] };
@@ -65,6 +104,9 @@ const JOB_KEYS = [
   'days',
   'stepTimeS',
   'targetSteps',
+  'steps',
+  'tokens',
+  'tokensPerStep',
   'replicaNodes',
   'elastic',
   'minReplicas',
@@ -72,9 +114,11 @@ const JOB_KEYS = [
   'training',
   'parallel',
 ] as const;
-const RELIABILITY_KEYS = ['preset', 'causes', 'overrides', 'rateMultiplier', 'restartS', 'checkpoint', 'spareNodes', 'burnIn'] as const;
+const RELIABILITY_KEYS = ['preset', 'causes', 'overrides', 'rateMultiplier', 'restartS', 'restart', 'checkpoint', 'spareNodes', 'repairCrews', 'burnIn'] as const;
+const RESTART_KEYS = ['policy', 'schedulerS', 'processStartS', 'ncclBaseS', 'ncclPerRankS', 'warmupSteps', 'elasticStallS'] as const;
+const STORAGE_KEYS = ['preset', 'tier', 'writeGBps', 'readGBps', 'nodeGBps', 'capacityTB', 'source'] as const;
 const OVERRIDE_KEYS = ['rateMultiplier', 'scope', 'detectS', 'repairHours', 'silent'] as const;
-const CHECKPOINT_KEYS = ['intervalS', 'writeS', 'restoreS', 'async', 'blockS'] as const;
+const CHECKPOINT_KEYS = ['intervalS', 'writeS', 'restoreS', 'async', 'blockS', 'storage', 'bytes', 'bytesPerParam', 'keep'] as const;
 const CAUSE_KEYS = ['name', 'perGpuHour', 'perNodeHour', 'perSwitchHour', 'scope', 'detectS', 'repairHours', 'silent', 'source'] as const;
 const BURN_IN_KEYS = ['days', 'rateMultiplier'] as const;
 
@@ -131,7 +175,10 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   let jobGpus: number | undefined;
   let days: number | undefined;
   let stepTimeS: number | undefined;
+  let resolved: ResolvedJob | undefined;
   let targetSteps: number | undefined;
+  let targetTokens: number | undefined;
+  let tokensPerStep: number | undefined;
   let replicaNodes = 1;
   let elastic = false;
   let minReplicas = 1;
@@ -149,8 +196,15 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
       report(ctx, ['job', 'gpus'], 'is larger than the cluster', { expected: `<= cluster.gpus (${clusterGpus})`, received: String(jobGpus) });
       jobGpus = undefined;
     }
-    days = readNumber(ctx, job, 'days', ['job'], { required: true, above: 0, max: 3650 });
     targetSteps = readNumber(ctx, job, 'targetSteps', ['job'], { above: 0 });
+    const steps = readNumber(ctx, job, 'steps', ['job'], { above: 0 });
+    targetTokens = readNumber(ctx, job, 'tokens', ['job'], { above: 0, max: 1e18 });
+    tokensPerStep = readNumber(ctx, job, 'tokensPerStep', ['job'], { above: 0 });
+    const given = [['targetSteps', targetSteps], ['steps', steps], ['tokens', targetTokens]].filter((x) => x[1] !== undefined);
+    if (given.length > 1)
+      report(ctx, ['job', String((given[1] as [string, number])[0])], 'gives a second target', { expected: 'one of job.steps, job.tokens (job.targetSteps is job.steps)' });
+    if (steps !== undefined) targetSteps = steps;
+    days = readNumber(ctx, job, 'days', ['job'], { required: given.length === 0, above: 0, max: 3650 });
     replicaNodes = readNumber(ctx, job, 'replicaNodes', ['job'], { integer: true, min: 1 }) ?? 1;
     elastic = readBoolean(ctx, job, 'elastic', ['job']) ?? false;
     minReplicas = readNumber(ctx, job, 'minReplicas', ['job'], { integer: true, min: 1 }) ?? 1;
@@ -167,7 +221,17 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
           received: String(minReplicas),
         });
     }
-    stepTimeS = readStepTime(ctx, job, cluster, jobGpus, gpusPerNode, options);
+    const st = readStepTime(ctx, job, cluster, jobGpus, gpusPerNode, options);
+    if (typeof st === 'number') stepTimeS = st;
+    else if (st) {
+      resolved = st;
+      stepTimeS = st.stepTimeS;
+      if (tokensPerStep === undefined && st.tokensPerStep !== undefined) tokensPerStep = st.tokensPerStep;
+    }
+    if (targetTokens !== undefined && tokensPerStep === undefined && stepTimeS !== undefined)
+      report(ctx, ['job', 'tokensPerStep'], 'is needed to turn job.tokens into steps', {
+        expected: 'job.tokensPerStep (global batch × sequence length), or job.model/training/parallel',
+      });
   }
 
   // reliability
@@ -175,7 +239,9 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   let causes: FailureCause[] = [];
   let preset: PresetName | undefined;
   let restartS: number = DEFAULTS.restartS;
-  let spareNodes = 0;
+  let restart: RestartParams | undefined;
+  let spareNodes: number | undefined;
+  let repairCrews: number | undefined;
   let burnIn: { days: number; rateMultiplier: number } | undefined;
   let ckpt: Record<string, unknown> = {};
   if (rel) {
@@ -198,7 +264,13 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     const multiplier = readNumber(ctx, rel, 'rateMultiplier', ['reliability'], { min: 0 }) ?? 1;
     if (multiplier !== 1) causes = causes.map((c) => ({ ...c, ratePerUnitHour: c.ratePerUnitHour * multiplier, source: `${c.source}; ×${multiplier} (rateMultiplier)` }));
     restartS = readNumber(ctx, rel, 'restartS', ['reliability'], { min: 0 }) ?? DEFAULTS.restartS;
-    spareNodes = readNumber(ctx, rel, 'spareNodes', ['reliability'], { integer: true, min: 0 }) ?? 0;
+    if (rel['restart'] !== undefined) {
+      if (rel['restartS'] !== undefined)
+        report(ctx, ['reliability', 'restart'], 'conflicts with reliability.restartS', { expected: 'either a fixed restartS or a restart model, not both' });
+      restart = readRestart(ctx, rel['restart'], ['reliability', 'restart']);
+    }
+    spareNodes = readNumber(ctx, rel, 'spareNodes', ['reliability'], { integer: true, min: 0 });
+    repairCrews = readNumber(ctx, rel, 'repairCrews', ['reliability'], { integer: true, min: 1 });
     ckpt = readObject(ctx, rel['checkpoint'], ['reliability', 'checkpoint'], false) ?? {};
     checkKeys(ctx, ckpt, CHECKPOINT_KEYS, ['reliability', 'checkpoint']);
     const bi = readObject(ctx, rel['burnIn'], ['reliability', 'burnIn'], false);
@@ -210,11 +282,14 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     }
   }
   const ckptPath = ['reliability', 'checkpoint'];
-  const writeS = readNumber(ctx, ckpt, 'writeS', ckptPath, { min: 0 }) ?? DEFAULTS.writeS;
-  const restoreS = readNumber(ctx, ckpt, 'restoreS', ckptPath, { min: 0 }) ?? DEFAULTS.restoreS;
   const asyncCheckpoint = readBoolean(ctx, ckpt, 'async', ckptPath) ?? false;
+  const storageSpec = readStorageCheckpoint(ctx, ckpt, ckptPath, asyncCheckpoint);
+  let writeS = readNumber(ctx, ckpt, 'writeS', ckptPath, { min: 0 }) ?? DEFAULTS.writeS;
+  let restoreS = readNumber(ctx, ckpt, 'restoreS', ckptPath, { min: 0 }) ?? DEFAULTS.restoreS;
   let blockS = writeS;
-  if (asyncCheckpoint) {
+  if (storageSpec) {
+    // The storage decides every cost: no fixed write/restore/block time beside it.
+  } else if (asyncCheckpoint) {
     blockS = readNumber(ctx, ckpt, 'blockS', ckptPath, { min: 0 }) ?? Math.min(DEFAULTS.asyncBlockS, writeS);
     if (blockS > writeS) report(ctx, [...ckptPath, 'blockS'], 'is longer than the write', { expected: `<= writeS (${writeS})`, received: String(blockS) });
   } else if (ckpt['blockS'] !== undefined) {
@@ -240,14 +315,55 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   const replications =
     options.replications ?? readNumber(ctx, root, 'replications', [], { integer: true, min: 1, max: 100_000 }) ?? DEFAULTS.replications;
 
+  if (storageSpec && storageSpec.bytes === undefined && resolved?.paramsTotal === undefined && !options.deferCheckpoint && stepTimeS !== undefined)
+    report(ctx, [...ckptPath, 'bytes'], 'is needed to size the checkpoint', {
+      expected: 'checkpoint.bytes, or job.model/training/parallel (bytes = parameters × bytesPerParam)',
+    });
+  if (targetSteps === undefined && targetTokens !== undefined && tokensPerStep !== undefined) targetSteps = targetTokens / tokensPerStep;
+  const openHorizon = days === undefined;
+  if (openHorizon && targetSteps !== undefined && stepTimeS !== undefined) {
+    // Long enough for the target at ETTR 10%, capped at ten years.
+    days = Math.min(3650, Math.max(1, (10 * targetSteps * stepTimeS) / 86400));
+  }
   if (ctx.issues.length > 0 || jobGpus === undefined || days === undefined || stepTimeS === undefined) return undefined;
 
   const jobNodes = jobGpus / gpusPerNode;
+  let checkpointPlan: CheckpointPlan | undefined;
+  if (storageSpec && (storageSpec.bytes !== undefined || resolved?.paramsTotal !== undefined)) {
+    checkpointPlan = planCheckpoint(storageSpec, jobNodes, gpusPerNode, resolved?.paramsTotal);
+    writeS = checkpointPlan.writeS;
+    blockS = checkpointPlan.blockingS;
+    restoreS = checkpointPlan.restoreS;
+    if (checkpointPlan.neededTB > checkpointPlan.capacityTB)
+      report(ctx, [...ckptPath, 'storage'], `cannot hold ${storageSpec.keep} checkpoints of ${fmtTB(checkpointPlan.bytes / 1e12)}`, {
+        expected: `capacity >= ${fmtTB(checkpointPlan.neededTB)}`,
+        received: fmtTB(checkpointPlan.capacityTB),
+      });
+  }
+  let breakdown: RestartBreakdown | undefined;
+  if (restart) {
+    breakdown = restartBreakdown(restart, jobGpus, stepTimeS);
+    restartS = breakdown.totalS;
+    if (restart.policy === 'elastic') elastic = true;
+  }
+  const idleNodes = clusterGpus !== undefined ? Math.floor((clusterGpus - jobGpus) / gpusPerNode) : 0;
+  const sparesFromIdle = spareNodes === undefined && idleNodes > 0;
+  const spares = spareNodes ?? idleNodes;
+  if (ctx.issues.length > 0) return undefined;
+
   const mtbfS = 3600 / totalRatePerHour(causes, jobNodes, gpusPerNode, nodesPerSwitch);
   let intervalS =
     fixedIntervalS ?? (Number.isFinite(mtbfS) ? intervalForPolicy(intervalPolicy as IntervalPolicy, blockS, mtbfS, restoreS) : days * 86400);
-  // An asynchronous write must be durable before the next one starts.
+  // An asynchronous write must be durable before the next one starts; a storage system cannot take
+  // checkpoints faster than it drains them.
   if (asyncCheckpoint) intervalS = Math.max(intervalS, writeS - blockS);
+  if (checkpointPlan && fixedIntervalS === undefined) intervalS = Math.max(intervalS, checkpointPlan.drainS);
+  if (checkpointPlan && fixedIntervalS !== undefined && fixedIntervalS < checkpointPlan.drainS * (1 - 1e-9))
+    report(ctx, [...ckptPath, 'intervalS'], 'is shorter than the storage needs to write one checkpoint', {
+      expected: `>= ${checkpointPlan.drainS.toFixed(1)} s (${fmtTB(checkpointPlan.bytes / 1e12)} at ${checkpointPlan.storageGBps.toFixed(0)} GB/s)`,
+      received: String(fixedIntervalS),
+    });
+  if (ctx.issues.length > 0) return undefined;
 
   const horizonS = days * 86400;
   const model: JobModel = {
@@ -259,21 +375,126 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     causes,
     restartS,
     checkpoint: { intervalS, writeS, blockS, restoreS },
-    spareNodes,
+    spareNodes: spares,
     elastic,
     minReplicas,
     nodesPerSwitch,
     progressSamples: Math.min(1000, Math.max(1, Math.ceil(days))),
   };
   if (targetSteps !== undefined) model.targetSteps = targetSteps;
+  if (repairCrews !== undefined) model.repairCrews = repairCrews;
   if (burnIn && burnIn.days > 0) model.burnIn = { untilS: burnIn.days * 86400, rateMultiplier: burnIn.rateMultiplier };
 
-  const scenario: SimScenario = { jobGpus, days, intervalPolicy, asyncCheckpoint, seed, replications, job: model };
+  const warnings: string[] = [];
+  const evicting = causes.filter((c) => c.scope !== 'job' && c.ratePerUnitHour > 0);
+  if (spares === 0 && !elastic && evicting.length > 0) {
+    const rate = totalRatePerHour(evicting, jobNodes, gpusPerNode, nodesPerSwitch);
+    const meanRepairH = evicting.reduce((a, c) => a + c.repairHours * totalRatePerHour([c], jobNodes, gpusPerNode, nodesPerSwitch), 0) / rate;
+    warnings.push(
+      `no spare nodes and not elastic: every node-evicting failure (${(rate * 24).toFixed(1)} a day) waits for a repair ` +
+        `(mean ${meanRepairH.toFixed(0)} h) before the job can restart; give reliability.spareNodes, cluster.gpus above job.gpus, or job.elastic`,
+    );
+  }
+
+  const scenario: SimScenario = {
+    jobGpus,
+    days,
+    intervalPolicy,
+    asyncCheckpoint,
+    seed,
+    replications,
+    job: model,
+    openHorizon,
+    sparesFromIdle,
+    warnings,
+  };
+  if (storageSpec) scenario.checkpointSpec = storageSpec;
+  if (checkpointPlan) scenario.checkpointPlan = checkpointPlan;
+  if (restart) scenario.restart = restart;
+  if (breakdown) scenario.restartBreakdown = breakdown;
+  if (targetSteps !== undefined) {
+    scenario.target = { steps: targetSteps };
+    if (targetTokens !== undefined) scenario.target.tokens = targetTokens;
+    if (tokensPerStep !== undefined) scenario.target.tokensPerStep = tokensPerStep;
+  }
   if (name !== undefined) scenario.name = name;
   if (gpu !== undefined) scenario.gpu = gpu;
   if (clusterGpus !== undefined) scenario.clusterGpus = clusterGpus;
   if (preset !== undefined) scenario.preset = preset;
   return scenario;
+}
+
+const fmtTB = (tb: number): string => (tb >= 1000 ? `${(tb / 1000).toFixed(2)} PB` : `${tb.toFixed(tb >= 10 ? 1 : 3)} TB`);
+
+/** `reliability.restart: { policy, schedulerS, processStartS, ncclBaseS, ncclPerRankS, warmupSteps, elasticStallS }`. */
+function readRestart(ctx: ReadContext, value: unknown, path: Path): RestartParams | undefined {
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, RESTART_KEYS, path);
+  const n = (k: keyof RestartParams): number => readNumber(ctx, o, k, path, { min: 0 }) ?? (RESTART_DEFAULTS[k] as number);
+  return {
+    policy: readEnum(ctx, o, 'policy', path, RESTART_POLICIES) ?? RESTART_DEFAULTS.policy,
+    schedulerS: n('schedulerS'),
+    processStartS: n('processStartS'),
+    ncclBaseS: n('ncclBaseS'),
+    ncclPerRankS: n('ncclPerRankS'),
+    warmupSteps: n('warmupSteps'),
+    elasticStallS: n('elasticStallS'),
+  };
+}
+
+/** `checkpoint.storage` (a preset name or `{ preset?, tier, writeGBps, readGBps, nodeGBps, capacityTB, source }`), `bytes`, `bytesPerParam`, `keep`. */
+function readStorageCheckpoint(ctx: ReadContext, ckpt: Record<string, unknown>, path: Path, async: boolean): StorageCheckpointSpec | undefined {
+  const raw = ckpt['storage'];
+  const stray = ['bytes', 'bytesPerParam', 'keep'].filter((k) => ckpt[k] !== undefined);
+  if (raw === undefined || raw === null) {
+    for (const k of stray) report(ctx, [...path, k], 'only applies with checkpoint.storage', { expected: 'checkpoint.storage, or no ' + k });
+    return undefined;
+  }
+  for (const k of ['writeS', 'restoreS', 'blockS'])
+    if (ckpt[k] !== undefined)
+      report(ctx, [...path, k], 'conflicts with checkpoint.storage', { expected: 'either fixed times or a storage system that derives them, not both' });
+  const at = [...path, 'storage'];
+  let storage: StorageSystem | undefined;
+  if (typeof raw === 'string') {
+    if ((STORAGE_PRESET_NAMES as string[]).includes(raw)) storage = { ...STORAGE_PRESETS[raw as keyof typeof STORAGE_PRESETS] };
+    else report(ctx, at, 'is not a storage preset', { expected: `one of ${STORAGE_PRESET_NAMES.join(', ')}, or an object`, received: JSON.stringify(raw) });
+  } else {
+    const o = readObject(ctx, raw, at);
+    if (o) {
+      checkKeys(ctx, o, STORAGE_KEYS, at);
+      const presetName = readEnum(ctx, o, 'preset', at, STORAGE_PRESET_NAMES);
+      const base: StorageSystem | undefined = presetName ? { ...STORAGE_PRESETS[presetName] } : undefined;
+      const req = base === undefined;
+      const tier = readEnum(ctx, o, 'tier', at, STORAGE_TIERS) ?? base?.tier ?? 'storage';
+      const writeGBps = readNumber(ctx, o, 'writeGBps', at, { required: req, above: 0 }) ?? base?.writeGBps;
+      const readGBps = readNumber(ctx, o, 'readGBps', at, { above: 0 }) ?? base?.readGBps ?? writeGBps;
+      const nodeGBps = readNumber(ctx, o, 'nodeGBps', at, { above: 0 }) ?? base?.nodeGBps ?? 50;
+      const capacityTB = readNumber(ctx, o, 'capacityTB', at, { required: req, above: 0 }) ?? base?.capacityTB;
+      const source = readString(ctx, o, 'source', at);
+      if (writeGBps !== undefined && readGBps !== undefined && capacityTB !== undefined) {
+        const changed = (['writeGBps', 'readGBps', 'nodeGBps', 'capacityTB', 'tier'] as const).filter((k) => o[k] !== undefined);
+        storage = {
+          name: base?.name ?? 'custom',
+          tier,
+          writeGBps,
+          readGBps,
+          nodeGBps,
+          capacityTB,
+          source:
+            source ??
+            (base ? (changed.length ? `${base.source}; overridden by the scenario: ${changed.join(', ')}` : base.source) : 'scenario (user-supplied)'),
+        };
+      }
+    }
+  }
+  const bytes = readNumber(ctx, ckpt, 'bytes', path, { above: 0 });
+  const bytesPerParam = readNumber(ctx, ckpt, 'bytesPerParam', path, { above: 0, max: 1000 }) ?? CHECKPOINT_BYTES_PER_PARAM;
+  const keep = readNumber(ctx, ckpt, 'keep', path, { integer: true, min: 1, max: 1000 }) ?? 2;
+  if (!storage) return undefined;
+  const spec: StorageCheckpointSpec = { storage, bytesPerParam, async, keep };
+  if (bytes !== undefined) spec.bytes = bytes;
+  return spec;
 }
 
 function readStepTime(
@@ -283,7 +504,7 @@ function readStepTime(
   jobGpus: number | undefined,
   gpusPerNode: number,
   options: ScenarioOptions,
-): number | undefined {
+): number | ResolvedJob | undefined {
   const hasModel = job['model'] !== undefined || job['training'] !== undefined || job['parallel'] !== undefined;
   if (job['stepTimeS'] !== undefined) {
     if (hasModel) {
@@ -307,12 +528,13 @@ function readStepTime(
   if (jobGpus !== undefined) system['gpus'] = jobGpus;
   const spec = { model: job['model'], training: job['training'], parallel: job['parallel'], system };
   const before = ctx.issues.length;
-  const s = options.resolveStepTimeS(spec, ctx, ['job']);
+  const r = options.resolveStepTimeS(spec, ctx, ['job']);
+  const s = typeof r === 'object' ? r.stepTimeS : r;
   if (s === undefined || !(s > 0) || !Number.isFinite(s)) {
     if (ctx.issues.length === before) report(ctx, ['job', 'model'], 'did not give a step time', { received: describeValue(s) });
     return undefined;
   }
-  return s;
+  return r;
 }
 
 /** `overrides: { <cause name>: { rateMultiplier, scope, detectS, repairHours, silent } }` on preset or custom causes. */
