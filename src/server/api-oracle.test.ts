@@ -177,7 +177,7 @@ matrix('HTTP API against the in-process core', createApp, (target) => {
     const { openStore } = await import('../store/index.js');
     const store = openStore(':memory:');
     const app = target({ startRun, store: () => store });
-    const ids = await Promise.all(['1', '2', '3'].map((s) => app.post(`/api/runs?seed=${s}`, '').then(async (r) => ((await r.json()) as { id: string }).id)));
+    const ids = await Promise.all(['1', '2', '3'].map((s) => app.post(`/api/runs?seed=${s}`, { bundled: true }).then(async (r) => ((await r.json()) as { id: string }).id)));
     store.close();
     expect(most).toBe(1);
     expect(order).toEqual(['1', '2', '3']);
