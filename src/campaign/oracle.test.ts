@@ -128,12 +128,12 @@ describe('trainJob applies each capacity change on its day (no failures: exact t
   it('10 s steps from day 10, 5 s steps from day 15: 5 × 8,640 steps by day 15, 17,280 more by day 16', () => {
     const schedule: JobSchedule = { startDay: 10, segments: [seg(10, 1024, 10), seg(15, 2048, 5)], plannerCalls: 2, model: null };
     const tokensPerStep = 1000;
-    const job = trainJob({ schedule, reliability, gpusPerNode: 8, tokensPerStep, tokens: 1e15, endDay: 30, seed: 1, stream: 0 });
+    const job = trainJob({ schedule, reliability, gpusPerNode: 8, tokensPerStep, tokens: 1e15, endDay: 30, seed: 1, stream: 0, paramsTotal: 1e9 });
     const byDay = job?.tokensByDay ?? [];
     // tokensByDay[i] is the progress at day startDay + i + 1: i = 4 is day 15, when the change happens.
     expect(byDay[3]).toBeCloseTo(4 * 8640 * tokensPerStep, 3);
     expect(byDay[4]).toBeCloseTo(5 * 8640 * tokensPerStep, 3);
     expect(byDay[5]).toBeCloseTo((5 * 8640 + 17_280) * tokensPerStep, 3);
-    expect(job?.model.capacity).toEqual([{ atS: 5 * 86400, jobNodes: 256, stepTimeS: 5 }]);
+    expect(job?.model.capacity).toMatchObject([{ atS: 5 * 86400, jobNodes: 256, stepTimeS: 5 }]);
   });
 });
