@@ -71,7 +71,32 @@ export function simulateBuildout(input: BuildoutInput): BuildoutResult {
   const installed = zero();
   const ready = zero();
   const pool = zero(); // delivered, not yet in a formed rack
-  const rackQueue: Rack[] = [];
+  // Racks waiting for a crew, in arrival order, run-length encoded (a run = `count` racks of one
+  // type and size), read from `queueHead`: linear in the number of racks, however many are queued.
+  const rackQueue: (Rack & { count: number })[] = [];
+  let queueHead = 0;
+  const queuedRacks: Record<string, number> = {};
+  const enqueue = (gpuType: string, gpus: number, count: number): void => {
+    const last = rackQueue[rackQueue.length - 1];
+    if (last && rackQueue.length > queueHead && last.gpuType === gpuType && last.gpus === gpus) last.count += count;
+    else rackQueue.push({ gpuType, gpus, count });
+    queuedRacks[gpuType] = (queuedRacks[gpuType] ?? 0) + count;
+  };
+  const dequeue = (): Rack | undefined => {
+    const run = rackQueue[queueHead];
+    if (!run) return undefined;
+    run.count -= 1;
+    queuedRacks[run.gpuType] = (queuedRacks[run.gpuType] ?? 0) - 1;
+    if (run.count === 0) {
+      queueHead += 1;
+      if (queueHead > 1024 && queueHead * 2 > rackQueue.length) {
+        rackQueue.splice(0, queueHead);
+        queueHead = 0;
+      }
+    }
+    return { gpuType: run.gpuType, gpus: run.gpus };
+  };
+  const queueEmpty = (): boolean => queueHead >= rackQueue.length;
   const openArrays: Record<string, OpenArray> = {};
   const pendingReady = new Map<number, Cohort[]>(); // day → cohorts becoming ready
   const pendingNetworked = new Map<number, number>(); // day → arrays networked
@@ -116,21 +141,22 @@ export function simulateBuildout(input: BuildoutInput): BuildoutResult {
       }
     }
     for (const gpuType of gpuTypes) {
-      while ((pool[gpuType] ?? 0) >= gpusPerRack) {
-        rackQueue.push({ gpuType, gpus: gpusPerRack });
-        add(pool, gpuType, -gpusPerRack);
+      const fullRacks = Math.floor((pool[gpuType] ?? 0) / gpusPerRack);
+      if (fullRacks > 0) {
+        enqueue(gpuType, gpusPerRack, fullRacks);
+        add(pool, gpuType, -fullRacks * gpusPerRack);
       }
       const rest = pool[gpuType] ?? 0;
       if (rest > 0 && idle(gpuType, day)) {
-        rackQueue.push({ gpuType, gpus: rest });
+        enqueue(gpuType, rest, 1);
         pool[gpuType] = 0;
       }
     }
 
     // 2. Install racks at the phase's rate; installed racks fill arrays.
     installCredit += phaseAt(input.installPhases, day)?.racksPerDay ?? 0;
-    while (installCredit >= 1 && rackQueue.length > 0) {
-      const rack = rackQueue.shift();
+    while (installCredit >= 1 && !queueEmpty()) {
+      const rack = dequeue();
       if (!rack) break;
       installCredit -= 1;
       racksInstalled += 1;
@@ -141,9 +167,9 @@ export function simulateBuildout(input: BuildoutInput): BuildoutResult {
       array.gpus += rack.gpus;
       if (array.racks >= input.racksPerArray) closeArray(rack.gpuType, day);
     }
-    if (rackQueue.length === 0) installCredit -= Math.floor(installCredit); // idle crews bank no racks
+    if (queueEmpty()) installCredit -= Math.floor(installCredit); // idle crews bank no racks
     for (const gpuType of gpuTypes) {
-      const waiting = (pool[gpuType] ?? 0) > 0 || rackQueue.some((r) => r.gpuType === gpuType);
+      const waiting = (pool[gpuType] ?? 0) > 0 || (queuedRacks[gpuType] ?? 0) > 0;
       if (!waiting && idle(gpuType, day)) closeArray(gpuType, day);
     }
 

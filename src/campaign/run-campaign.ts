@@ -1,5 +1,6 @@
 import { capacityTimeline, type CapacityStep } from '../buildout/capacity-timeline.js';
 import { simulateBuildout } from '../buildout/simulate-buildout.js';
+import { InputError } from '../core/issue.js';
 import { campaignCost } from '../energy/campaign-cost.js';
 import { energyOverTimeline } from '../energy/energy-over-timeline.js';
 import { peakGpusByType } from '../energy/peak-gpus-by-type.js';
@@ -58,6 +59,18 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
 
   progress('build-out');
   const buildout = simulateBuildout(input.buildout);
+  if (!buildout.days.some((d) => d.gpusOnlineTotal > 0)) {
+    // Nothing to train on: refuse, naming what keeps the fleet dark, rather than report a campaign of nothing.
+    const b = input.buildout;
+    const noCrews = b.installPhases.every((p) => p.racksPerDay <= 0);
+    const noPower = b.powerPhases.length > 0 && b.powerPhases.every((p) => p.gridMw <= 0);
+    const [path, why] = noCrews
+      ? ['installPhases', 'no phase installs any racks']
+      : noPower
+        ? ['powerPhases', 'no phase has any grid power']
+        : ['horizonDays', `the first GPUs are not delivered, installed, networked and burnt in within ${b.horizonDays} days`];
+    throw new InputError([{ path, message: `leaves no GPU online within the horizon: ${why}`, expected: 'a build-out that brings at least one rack online' }]);
+  }
 
   progress('planning');
   const basePlanner = options.planner ?? (t.degrees ? fixedDegreePlanner(t, t.degrees, options.effFor) : searchPlanner(t, options.effFor));

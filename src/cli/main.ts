@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, formatIssues } from '../core/index.js';
+import { StoreError } from '../store/store-error.js';
 import { CliError } from './errors.js';
 import { commands } from './commands/index.js';
 
@@ -27,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof InputError) {
       process.stderr.write(`error: invalid input\n${indent(formatIssues(err.issues))}\n`);
+      return 1;
+    }
+    if (err instanceof StoreError) {
+      process.stderr.write(`error: ${err.message}\n`);
       return 1;
     }
     if (err instanceof CliError) {

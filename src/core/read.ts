@@ -100,6 +100,8 @@ export interface NumberRule {
   above?: number;
   /** Inclusive upper bound. */
   max?: number;
+  /** Why the bounds are what they are (physical limit, cost), appended to `expected`. */
+  why?: string;
 }
 
 function ruleText(rule: NumberRule): string {
@@ -108,7 +110,8 @@ function ruleText(rule: NumberRule): string {
   if (rule.above !== undefined) parts.push(`> ${rule.above}`);
   if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
   if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
-  return parts.length ? `${kind} ${parts.join(' and ')}` : kind;
+  const text = parts.length ? `${kind} ${parts.join(' and ')}` : kind;
+  return rule.why ? `${text}: ${rule.why}` : text;
 }
 
 export function readNumber(

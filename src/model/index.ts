@@ -9,3 +9,4 @@ export * from './schedule/index.js';
 export * from './step/index.js';
 export * from './evaluate.js';
 export * from './estimate.js';
+export * from './estimate-invariants.js';

@@ -10,6 +10,6 @@ export function readEnergy(ctx: ReadContext, value: unknown, path: Path): Campai
   return {
     utilisation: readNumber(ctx, o, 'utilisation', path, { min: 0, max: 1 }) ?? defaultPowerUtilisation,
     usdPerKwh: readNumber(ctx, o, 'usdPerKwh', path, { min: 0, max: 10 }) ?? defaultUsdPerKwh,
-    amortizationYears: readNumber(ctx, o, 'amortizationYears', path, { above: 0, max: 50 }) ?? defaultAmortizationYears,
+    amortizationYears: readNumber(ctx, o, 'amortizationYears', path, { min: 0.1, max: 50, why: 'hardware is written off over one month to 50 years' }) ?? defaultAmortizationYears,
   };
 }

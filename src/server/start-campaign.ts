@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { campaignRunRecord, runCampaign, runSummary } from '../campaign/index.js';
-import { InputError, parseDocumentText } from '../core/index.js';
+import { InputError, checkedResult, parseDocumentText } from '../core/index.js';
 import { parseCampaignScenario } from '../scenario/index.js';
 import type { StartRunHandler } from './app-deps.js';
 
@@ -26,7 +26,7 @@ export function startCampaign(query: { seed?: string | undefined }): StartRunHan
     const source = bundled ? parseDocumentText(readFileSync(BUNDLED_CAMPAIGN_PATH, 'utf8'), 'scenarios/colossus.yaml') : doc;
     const parsed = parseCampaignScenario(source, bundled ? source?.value : value, seed !== undefined ? { seed } : {});
     if (!parsed.ok) throw new InputError(parsed.issues);
-    const result = runCampaign(parsed.input);
+    const result = checkedResult('campaign', runCampaign(parsed.input), [], 'the scenario\'s build-out, energy and training');
     const { id, createdAt } = store.saveRun(campaignRunRecord(result, parsed.input, bundled ? 'scenarios/colossus.yaml (bundled)' : 'POST /api/runs'));
     return Promise.resolve({ id, createdAt, summary: runSummary(result) });
   };

@@ -15,6 +15,7 @@ import {
   type ReadContext,
   type SourceDocument,
 } from '../core/index.js';
+import { SIM_BOUNDS } from './bounds.js';
 import { CAUSE_SCOPES, totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
 import { INTERVAL_POLICIES, intervalForPolicy, type IntervalPolicy } from './checkpoint.js';
 import type { JobModel } from './job.js';
@@ -165,7 +166,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   const cluster = readObject(ctx, root['cluster'], ['cluster'], false) ?? {};
   checkKeys(ctx, cluster, CLUSTER_KEYS, ['cluster']);
   const gpu = readString(ctx, cluster, 'gpu', ['cluster']);
-  const clusterGpus = readNumber(ctx, cluster, 'gpus', ['cluster'], { integer: true, min: 1 });
+  const clusterGpus = readNumber(ctx, cluster, 'gpus', ['cluster'], { integer: true, min: 1, max: SIM_BOUNDS.maxGpus, why: SIM_BOUNDS.maxGpusWhy });
   const gpusPerNode = readNumber(ctx, cluster, 'gpusPerNode', ['cluster'], { integer: true, min: 1, max: 1024 }) ?? DEFAULTS.gpusPerNode;
   const nodesPerSwitch =
     readNumber(ctx, cluster, 'nodesPerSwitch', ['cluster'], { integer: true, min: 1 }) ?? DEFAULTS.nodesPerSwitch;
@@ -184,7 +185,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   let minReplicas = 1;
   if (job) {
     checkKeys(ctx, job, JOB_KEYS, ['job']);
-    jobGpus = readNumber(ctx, job, 'gpus', ['job'], { required: true, integer: true, min: 1 });
+    jobGpus = readNumber(ctx, job, 'gpus', ['job'], { required: true, integer: true, min: 1, max: SIM_BOUNDS.maxGpus, why: SIM_BOUNDS.maxGpusWhy });
     if (jobGpus !== undefined && jobGpus % gpusPerNode !== 0) {
       report(ctx, ['job', 'gpus'], `must be a whole number of ${gpusPerNode}-GPU nodes`, {
         expected: `a multiple of cluster.gpusPerNode (${gpusPerNode})`,
@@ -196,15 +197,15 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
       report(ctx, ['job', 'gpus'], 'is larger than the cluster', { expected: `<= cluster.gpus (${clusterGpus})`, received: String(jobGpus) });
       jobGpus = undefined;
     }
-    targetSteps = readNumber(ctx, job, 'targetSteps', ['job'], { above: 0 });
-    const steps = readNumber(ctx, job, 'steps', ['job'], { above: 0 });
+    targetSteps = readNumber(ctx, job, 'targetSteps', ['job'], { above: 0, max: SIM_BOUNDS.maxTargetSteps, why: SIM_BOUNDS.targetStepsWhy });
+    const steps = readNumber(ctx, job, 'steps', ['job'], { above: 0, max: SIM_BOUNDS.maxTargetSteps, why: SIM_BOUNDS.targetStepsWhy });
     targetTokens = readNumber(ctx, job, 'tokens', ['job'], { above: 0, max: 1e18 });
-    tokensPerStep = readNumber(ctx, job, 'tokensPerStep', ['job'], { above: 0 });
+    tokensPerStep = readNumber(ctx, job, 'tokensPerStep', ['job'], { min: 1, why: 'a step trains at least one token' });
     const given = [['targetSteps', targetSteps], ['steps', steps], ['tokens', targetTokens]].filter((x) => x[1] !== undefined);
     if (given.length > 1)
       report(ctx, ['job', String((given[1] as [string, number])[0])], 'gives a second target', { expected: 'one of job.steps, job.tokens (job.targetSteps is job.steps)' });
     if (steps !== undefined) targetSteps = steps;
-    days = readNumber(ctx, job, 'days', ['job'], { required: given.length === 0, above: 0, max: 3650 });
+    days = readNumber(ctx, job, 'days', ['job'], { required: given.length === 0, min: SIM_BOUNDS.minDays, max: 3650, why: SIM_BOUNDS.daysWhy });
     replicaNodes = readNumber(ctx, job, 'replicaNodes', ['job'], { integer: true, min: 1 }) ?? 1;
     elastic = readBoolean(ctx, job, 'elastic', ['job']) ?? false;
     minReplicas = readNumber(ctx, job, 'minReplicas', ['job'], { integer: true, min: 1 }) ?? 1;
@@ -319,7 +320,12 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     report(ctx, [...ckptPath, 'bytes'], 'is needed to size the checkpoint', {
       expected: 'checkpoint.bytes, or job.model/training/parallel (bytes = parameters × bytesPerParam)',
     });
-  if (targetSteps === undefined && targetTokens !== undefined && tokensPerStep !== undefined) targetSteps = targetTokens / tokensPerStep;
+  if (targetSteps === undefined && targetTokens !== undefined && tokensPerStep !== undefined) {
+    targetSteps = targetTokens / tokensPerStep;
+    if (targetSteps > SIM_BOUNDS.maxTargetSteps) {
+      report(ctx, ['job', 'tokens'], 'needs more steps than the simulator takes', { expected: `at most ${SIM_BOUNDS.maxTargetSteps} steps: ${SIM_BOUNDS.targetStepsWhy}`, received: `${targetSteps.toExponential(2)} steps` });
+    }
+  }
   const openHorizon = days === undefined;
   if (openHorizon && targetSteps !== undefined && stepTimeS !== undefined) {
     // Long enough for the target at ETTR 10%, capped at ten years.
@@ -351,7 +357,17 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   const spares = spareNodes ?? idleNodes;
   if (ctx.issues.length > 0) return undefined;
 
-  const mtbfS = 3600 / totalRatePerHour(causes, jobNodes, gpusPerNode, nodesPerSwitch);
+  const ratePerHour = totalRatePerHour(causes, jobNodes, gpusPerNode, nodesPerSwitch);
+  // Work estimate before anything runs: the engine does a few operations per failure.
+  const expectedFailures = ratePerHour * days * 24 * replications;
+  if (!(expectedFailures <= SIM_BOUNDS.maxExpectedFailures)) {
+    report(ctx, ['replications'], 'asks for more simulated failures than one run takes', {
+      expected: `at most ${SIM_BOUNDS.maxExpectedFailures.toExponential(0)} expected failures (failures per hour x job.days x 24 x replications)`,
+      received: `${Number.isFinite(expectedFailures) ? expectedFailures.toExponential(2) : 'an unbounded number'} (${ratePerHour.toPrecision(3)} failures/h x ${days} days x ${replications})`,
+    });
+    return undefined;
+  }
+  const mtbfS = 3600 / ratePerHour;
   let intervalS =
     fixedIntervalS ?? (Number.isFinite(mtbfS) ? intervalForPolicy(intervalPolicy as IntervalPolicy, blockS, mtbfS, restoreS) : days * 86400);
   // An asynchronous write must be durable before the next one starts; a storage system cannot take
@@ -511,7 +527,7 @@ function readStepTime(
       report(ctx, ['job', 'stepTimeS'], 'conflicts with job.model/training/parallel', { expected: 'either stepTimeS or a model, not both' });
       return undefined;
     }
-    return readNumber(ctx, job, 'stepTimeS', ['job'], { required: true, above: 0 });
+    return readNumber(ctx, job, 'stepTimeS', ['job'], { required: true, min: SIM_BOUNDS.minStepTimeS, max: SIM_BOUNDS.maxStepTimeS, why: SIM_BOUNDS.stepTimeWhy });
   }
   if (!hasModel) {
     report(ctx, ['job', 'stepTimeS'], 'is required', { expected: 'a step time in seconds > 0, or job.model/training/parallel' });

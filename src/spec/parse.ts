@@ -190,7 +190,7 @@ function readGpu(ctx: ReadContext, value: unknown, path: Path): GpuSpec | undefi
   const baseId = readString(ctx, o, 'id', path);
   const base = baseId !== undefined ? findGpu(baseId) : undefined;
   const num = (k: string, required: boolean, integer = false) =>
-    readNumber(ctx, o, k, path, { required: required && !base, above: 0, integer, max: 1e9 });
+    readNumber(ctx, o, k, path, { required: required && !base, min: integer ? 1 : 1e-3, integer, max: 1e9, why: 'from 0.001 to 1e9 in the field\'s unit' });
   const bf16Tflops = num('bf16Tflops', true) ?? base?.bf16Tflops;
   const hbmGB = num('hbmGB', true) ?? base?.hbmGB;
   const hbmTBps = num('hbmTBps', true) ?? base?.hbmTBps;
@@ -204,6 +204,21 @@ function readGpu(ctx: ReadContext, value: unknown, path: Path): GpuSpec | undefi
   const achievableFp8Tflops = num('achievableFp8Tflops', false) ?? base?.achievableFp8Tflops;
   const priceUsd = num('priceUsd', false) ?? base?.priceUsd;
   if (bf16Tflops === undefined || hbmGB === undefined || hbmTBps === undefined || nvlinkGBps === undefined) return undefined;
+  // Sustained speed can never exceed the peak (an inherited achievable rate above an overridden peak gave MFU 359%).
+  const aboveBf16 = achievableBf16Tflops !== undefined && achievableBf16Tflops > bf16Tflops;
+  const fp8Peak = fp8Tflops ?? bf16Tflops * 2;
+  const aboveFp8 = achievableFp8Tflops !== undefined && achievableFp8Tflops > fp8Peak;
+  if (aboveBf16 || aboveFp8) {
+    const [field, rate, peak, peakField] = aboveBf16
+      ? ['achievableBf16Tflops', achievableBf16Tflops, bf16Tflops, 'bf16Tflops']
+      : ['achievableFp8Tflops', achievableFp8Tflops, fp8Peak, 'fp8Tflops'];
+    const inherited = o[field] === undefined && base !== undefined;
+    report(ctx, inherited ? [...path, peakField] : [...path, field], inherited ? `is below the ${field} inherited from ${base.id} (${rate})` : `is above the peak ${peakField} (${peak})`, {
+      expected: inherited ? `${peakField} >= ${rate}, or set ${field} too` : `${field} <= ${peakField}: sustained speed cannot exceed the peak`,
+      received: String(inherited ? peak : rate),
+    });
+    return undefined;
+  }
   const g: GpuSpec = {
     id: baseId ?? 'custom',
     name: readString(ctx, o, 'name', path) ?? base?.name ?? 'custom GPU',
@@ -241,7 +256,7 @@ function readSystem(ctx: ReadContext, value: unknown, path: Path): SystemConfig 
   }
   const gpusPerNode = readNumber(ctx, o, 'gpusPerNode', path, { integer: true, min: 1, max: 1024 });
   const nvlinkDomain = readNumber(ctx, o, 'nvlinkDomain', path, { integer: true, min: 1, max: 100_000 });
-  const scaleOut = readNumber(ctx, o, 'scaleOutGbpsPerGpu', path, { above: 0, max: 100_000 });
+  const scaleOut = readNumber(ctx, o, 'scaleOutGbpsPerGpu', path, { min: 0.1, max: 100_000, why: 'a training network has at least 0.1 Gb/s per GPU' });
   const oversubscription = readNumber(ctx, o, 'oversubscription', path, { min: 1, max: 64 });
   if (!gpu || gpus === undefined) return undefined;
   const system: SystemConfig = {

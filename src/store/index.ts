@@ -4,3 +4,4 @@ export * from './run-id.js';
 export * from './store-error.js';
 export * from './migrations.js';
 export * from './migrate.js';
+export * from './recovery.js';

@@ -1,4 +1,4 @@
-import { estimate, type Estimate } from '../model/index.js';
+import { estimate, estimateIssues, type Estimate } from '../model/index.js';
 import { costPerToken, ratesFor, search, type Rates } from '../search/index.js';
 import { parseSpecValue, type ParallelPlan, type Precision } from '../spec/index.js';
 import { pointAxes, pointId, pointSpecValue } from './expand.js';
@@ -29,6 +29,8 @@ export function runPoint(sweep: Sweep, point: number): SweepRow {
   const spec = parsed.spec;
   if (withPlan) {
     const e = estimate(spec);
+    const broken = estimateIssues(e);
+    if (broken.length > 0) return { ...head, ok: false, error: 'the point gives a result that is not physical', issues: broken };
     return answered(head, e, { gpusUsed: e.gpusUsed, spareGpus: spec.system.gpus - e.gpusUsed, precision: spec.training.precision, parallel: e.parallel }, ratesFor(spec.system.gpu, {}), null);
   }
   const opts = sweep.search.precisions

@@ -135,5 +135,6 @@ export function parseCases(text: string, file = 'cases.jsonl'): ValidationCase[]
     });
   });
   if (issues.length) throw new InputError(issues);
+  if (out.length === 0) throw new InputError([{ path: '', file, message: 'holds no validation cases', expected: 'one JSON case per line' }]);
   return out;
 }

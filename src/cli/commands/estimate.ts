@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, formatIssue, type Issue } from '../../core/index.js';
-import { estimate, type Estimate } from '../../model/index.js';
+import { estimate, estimateIssues, type Estimate } from '../../model/index.js';
 import { parseSpecValue, type Spec } from '../../spec/index.js';
 import { loadCalibration } from '../calibration-option.js';
 import { CliError } from '../errors.js';
@@ -36,7 +36,10 @@ Example:
         if (cal && !eff) {
           process.stderr.write(`note: ${Array.isArray(doc.value) ? `[${i}] ` : ''}${r.spec.system.gpu.id} is not the calibrated GPU (${cal.gpu.id}): model defaults used\n`);
         }
-        return { spec: r.spec, estimate: estimate(r.spec, eff) };
+        const e = estimate(r.spec, eff);
+        const broken = estimateIssues(e);
+        if (broken.length > 0) return { issues: broken.map((x) => ({ ...x, path: Array.isArray(doc.value) ? `[${i}].${x.path}` : x.path, ...(doc.file !== undefined ? { file: doc.file } : {}) })) };
+        return { spec: r.spec, estimate: e };
       });
       if (!Array.isArray(doc.value)) {
         const only = outcomes[0];

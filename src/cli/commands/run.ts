@@ -3,10 +3,10 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CAMPAIGN_STAGES, campaignRunRecord, runCampaign, type CampaignInput, type CampaignStage, type CampaignResult, type FleetMode } from '../../campaign/index.js';
-import { InputError } from '../../core/index.js';
+import { InputError, checkedResult } from '../../core/index.js';
 import { formatCampaignSummary, renderCampaignReport } from '../../report/index.js';
 import { parseCampaignScenarioOrThrow } from '../../scenario/index.js';
-import { defaultStorePath, openStore, StoreError, type RunStore } from '../../store/index.js';
+import { defaultStorePath, openStore, StoreError, writeRecoveryFile, type RunInput, type RunStore } from '../../store/index.js';
 import type { GpuSpec } from '../../catalog/index.js';
 import { loadCalibration } from '../calibration-option.js';
 import { CliError } from '../errors.js';
@@ -119,6 +119,7 @@ function runCommand(file: string | undefined, opts: RunOptions): void {
       ...(bar ? { onProgress: (stage: CampaignStage, i: number) => bar.stage(stage, i, CAMPAIGN_STAGES.length + 1) } : {}),
       ...(cal ? { effFor: (gpu: GpuSpec) => cal.effFor(gpu.id) } : {}),
     });
+    checkedResult('campaign', result, [], 'the scenario\'s build-out, energy and training');
     bar?.stage('saving', CAMPAIGN_STAGES.length, CAMPAIGN_STAGES.length + 1);
   } finally {
     bar?.clear();
@@ -126,16 +127,28 @@ function runCommand(file: string | undefined, opts: RunOptions): void {
   const dbPath = opts.db ?? defaultStorePath;
   const dbDir = dirname(resolve(dbPath));
   if (!existsSync(dbDir)) throw new CliError(`cannot open the run store ${dbPath}: no such directory ${dbDir}`);
-  const store = openRunStore(dbPath);
   let runId: string;
   let createdAt: string;
+  const record: RunInput = campaignRunRecord(result, input, scenarioFile === bundledScenarioPath ? 'scenarios/colossus.yaml (bundled)' : scenarioFile);
+  let store: RunStore | undefined;
   try {
-    ({ id: runId, createdAt } = store.saveRun(campaignRunRecord(result, input, scenarioFile === bundledScenarioPath ? 'scenarios/colossus.yaml (bundled)' : scenarioFile)));
+    store = openStore(dbPath);
+    ({ id: runId, createdAt } = store.saveRun(record));
   } catch (err) {
-    if (err instanceof StoreError) throw new CliError(err.message);
+    if (err instanceof StoreError) {
+      // The computed run is never thrown away: it goes to a file `colossus runs import` saves later.
+      let where: string;
+      try {
+        const file = writeRecoveryFile(dbPath, record, err.message);
+        where = `it was written to ${file}; save it later with: colossus runs import ${file} --db ${dbPath}`;
+      } catch (writeErr) {
+        where = `and no recovery file could be written either (${(writeErr as Error).message})`;
+      }
+      throw new CliError(`${err.message}\nthe run was computed but not saved: ${where}`);
+    }
     throw err;
   } finally {
-    store.close();
+    store?.close();
   }
   const reportPath = opts.report ?? defaultReportPath(dbPath);
   try {

@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CampaignResult } from '../../campaign/index.js';
 import { fixed, formatCampaignSummary, int, pct, renderCampaignReport, usd } from '../../report/index.js';
-import { defaultStorePath, type RunListing, type RunStore, type StoredRun } from '../../store/index.js';
+import { defaultStorePath, runFromRecovery, type DamagedRun, type RunListing, type RunStore, type StoredRun } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { table } from '../format.js';
 import { printJson } from '../io.js';
@@ -34,6 +34,87 @@ export function registerRuns(program: Command): void {
   db(runs.command('delete').description('delete a run').argument('<id>', 'run id')).action((id: string, opts: RunsOptions) => {
     deleteRun(id, opts);
   });
+  db(runs.command('check').description('read every run back and run SQLite\'s integrity check; exit 1 if anything is damaged')).action((opts: RunsOptions) => {
+    checkStore(opts);
+  });
+  db(runs.command('repair').description('move damaged runs out of the store into a JSON Lines file (nothing is deleted unread)')).action((opts: RunsOptions) => {
+    repairStore(opts);
+  });
+  db(runs.command('import').description('save a run that could not be saved earlier (the recovery file `colossus run` wrote)').argument('<file>', 'recovery file')).action(
+    (file: string, opts: RunsOptions) => {
+      importRun(file, opts);
+    },
+  );
+}
+
+function warnDamaged(damaged: readonly DamagedRun[], opts: RunsOptions): void {
+  if (damaged.length === 0) return;
+  const ids = [...new Set(damaged.map((d) => d.id))];
+  process.stderr.write(
+    `warning: ${ids.length} damaged run${ids.length === 1 ? '' : 's'} skipped (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}); see colossus runs check --db ${opts.db ?? defaultStorePath}\n`,
+  );
+}
+
+function checkStore(opts: RunsOptions): void {
+  const report = withStore(opts, (s) => s.check()) ?? { integrity: [], damaged: [], runs: 0 };
+  const ok = report.integrity.length === 0 && report.damaged.length === 0;
+  if (opts.json) printJson({ ok, ...report });
+  else {
+    process.stdout.write(`${report.runs} run${report.runs === 1 ? '' : 's'} in ${opts.db ?? defaultStorePath}: ${ok ? 'all readable, integrity ok' : 'damage found'}\n`);
+    for (const m of report.integrity) process.stdout.write(`  integrity: ${m}\n`);
+    for (const d of report.damaged) process.stdout.write(`  run ${d.id}, ${d.part}: ${d.problem}\n`);
+    if (!ok) process.stdout.write(`  (colossus runs repair --db ${opts.db ?? defaultStorePath} moves the damaged runs to a file)\n`);
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+function repairStore(opts: RunsOptions): void {
+  const path = opts.db ?? defaultStorePath;
+  const result =
+    withStore(opts, (s) => {
+      const { damaged } = s.check();
+      const ids = [...new Set(damaged.map((d) => d.id))];
+      if (ids.length === 0) return { ids, file: undefined };
+      // Keep what can still be read of each damaged run, with the reasons, before removing it.
+      const lines = ids.map((id) => {
+        let partial: unknown;
+        try {
+          partial = s.getRun(id);
+        } catch (err) {
+          partial = { error: (err as Error).message };
+        }
+        return JSON.stringify({ id, damaged: damaged.filter((d) => d.id === id), readable: partial ?? null });
+      });
+      const file = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+      writeFileSync(file, `${lines.join('\n')}\n`, { flag: 'wx' });
+      for (const id of ids) s.deleteRun(id);
+      return { ids, file };
+    }) ?? { ids: [], file: undefined };
+  if (opts.json) printJson({ moved: result.ids, file: result.file ?? null });
+  else if (result.ids.length === 0) process.stdout.write(`nothing to repair in ${path}\n`);
+  else process.stdout.write(`moved ${result.ids.length} damaged run${result.ids.length === 1 ? '' : 's'} (${result.ids.join(', ')}) to ${result.file}\n`);
+}
+
+function importRun(file: string, opts: RunsOptions): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(`cannot read the recovery file ${file}: ${(err as Error).message}`);
+  }
+  const parsed = runFromRecovery(value);
+  if (!parsed.ok) throw new CliError(`${file} ${parsed.problem}`);
+  const store = openRunStore(opts.db ?? defaultStorePath);
+  let saved: { id: string; createdAt: string };
+  try {
+    saved = store.saveRun(parsed.run);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  } finally {
+    store.close();
+  }
+  if (opts.json) printJson({ runId: saved.id, createdAt: saved.createdAt });
+  else process.stdout.write(`saved ${parsed.run.name} as run ${saved.id} in ${opts.db ?? defaultStorePath} (${file} can be deleted)\n`);
 }
 
 function withStore<T>(opts: RunsOptions, fn: (store: RunStore) => T): T | undefined {
@@ -50,6 +131,7 @@ function withStore<T>(opts: RunsOptions, fn: (store: RunStore) => T): T | undefi
 function getRun(store: RunStore | undefined, id: string): StoredRun {
   const run = store?.getRun(id);
   if (!run) throw new CliError(`no run ${id} in the store (see colossus runs list)`);
+  if (run.damaged) process.stderr.write(`warning: parts of run ${id} are damaged and left out: ${run.damaged.map((d) => d.part).join(', ')} (see colossus runs check)\n`);
   return run;
 }
 
@@ -58,7 +140,12 @@ const n = (v: unknown): number | undefined => (typeof v === 'number' ? v : undef
 const dayText = (v: unknown): string => (n(v) !== undefined ? `day ${fixed(n(v) ?? 0, 1)}` : '—');
 
 function listRuns(opts: RunsOptions): void {
-  const runs = withStore(opts, (s) => s.listRuns()) ?? [];
+  const runs =
+    withStore(opts, (s) => {
+      const list = s.listRuns();
+      warnDamaged(s.damaged(), opts);
+      return list;
+    }) ?? [];
   if (opts.json) {
     printJson(runs.map((r) => ({ runId: r.id, createdAt: r.createdAt, name: r.name, summary: r.summary })));
     return;

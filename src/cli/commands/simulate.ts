@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkedResult } from '../../core/index.js';
 import { printJson, readDocumentFile } from '../io.js';
 import { intOption } from '../options.js';
 import { resolveStepTimeS } from '../step-time.js';
@@ -54,7 +55,7 @@ async function simulateCommand(file: string, opts: SimulateOptions): Promise<voi
   try {
     bar?.label('simulating');
     const reps = await pool.run(scenario.job, scenario.seed, scenario.replications);
-    const result = summarizeReplications(scenario, reps);
+    const result = checkedResult('simulation', summarizeReplications(scenario, reps), [], 'job.stepTimeS, job.days, job.targetSteps and reliability');
     let optimization: CheckpointOptimization | undefined;
     if (opts.optimizeCheckpoint) {
       bar?.label('sweeping checkpoint intervals');

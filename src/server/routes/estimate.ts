@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { InputError, type Issue } from '../../core/index.js';
-import { estimate } from '../../model/index.js';
+import { estimate, estimateIssues, type Estimate } from '../../model/index.js';
 import { parseSpecValue } from '../../spec/index.js';
 import { HttpError } from '../http-error.js';
 import { readBody } from '../read-body.js';
@@ -17,7 +17,10 @@ export function estimateRoutes(maxSpecs: number): Hono {
     if (!Array.isArray(value)) {
       const r = parseSpecValue(value, doc);
       if (!r.ok) throw new InputError(r.issues);
-      return c.json(estimate(r.spec));
+      const e = estimate(r.spec);
+      const broken = estimateIssues(e);
+      if (broken.length > 0) throw new InputError(broken);
+      return c.json(e);
     }
     if (value.length === 0) throw new HttpError(400, 'the array of specs is empty', [{ path: '', message: 'is empty', expected: 'at least one spec' }]);
     if (value.length > maxSpecs) {
@@ -28,9 +31,11 @@ export function estimateRoutes(maxSpecs: number): Hono {
     const issues: Issue[] = [];
     const out = value.map((v: unknown, i) => {
       const r = parseSpecValue(v, doc, [i]);
-      if (r.ok) return estimate(r.spec);
-      issues.push(...r.issues);
-      return { error: { message: 'invalid spec', issues: r.issues } };
+      const e = r.ok ? estimate(r.spec) : undefined;
+      const bad = r.ok ? estimateIssues(e as Estimate).map((x) => ({ ...x, path: `[${i}].${x.path}` })) : r.issues;
+      if (bad.length === 0) return e as Estimate;
+      issues.push(...bad);
+      return { error: { message: r.ok ? 'the spec gives a result that is not physical' : 'invalid spec', issues: bad } };
     });
     if (out.every((o) => 'error' in o)) throw new InputError(issues);
     return c.json(out);

@@ -19,7 +19,13 @@ export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartR
     if (!store) throw new HttpError(503, 'no run store is configured on this server');
     return store();
   };
-  app.get('/runs', (c) => c.json({ runs: open().listRuns() }));
+  app.get('/runs', (c) => {
+    const s = open();
+    const runs = s.listRuns();
+    const damaged = s.damaged();
+    // Damaged rows are skipped and named, never a 500 for the whole list.
+    return c.json(damaged.length > 0 ? { runs, damaged } : { runs });
+  });
   app.get('/runs/:id', (c) => {
     const id = c.req.param('id');
     const run = open().getRun(id);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { InputError } from '../../core/index.js';
+import { InputError, checkedResult } from '../../core/index.js';
 import { parseScenario, summarizeReplications, type ReplicationRunner } from '../../sim/index.js';
 import { readBody } from '../read-body.js';
 import { resolveStepTimeS } from '../resolve-step-time.js';
@@ -18,7 +18,7 @@ export function simulateRoutes(runner: ReplicationRunner, maxReplications: numbe
       ]);
     }
     const reps = await runner(sc.job, sc.seed, sc.replications);
-    return c.json(summarizeReplications(sc, reps));
+    return c.json(checkedResult('simulation', summarizeReplications(sc, reps), [], 'job.stepTimeS, job.days, job.targetSteps and reliability'));
   });
   return app;
 }
