@@ -2,13 +2,14 @@ import { estimate } from '../model/index.js';
 import { search } from '../search/index.js';
 import { isRecord, report, type Path, type ReadContext } from '../core/index.js';
 import { parseSpecValue } from '../spec/index.js';
+import type { ResolvedJob } from '../sim/index.js';
 
 /**
  * Resolves a simulator job given as model/training/parallel (the estimate contract) to a step
- * time with the performance model. Without `parallel`, the best plan found by `search` is used.
+ * time (with the model's parameters and tokens per step) with the performance model. Without `parallel`, the best plan found by `search` is used.
  * Issues are reported at the job's fields, with file positions.
  */
-export function resolveStepTimeS(jobSpec: unknown, ctx: ReadContext, path: Path): number | undefined {
+export function resolveStepTimeS(jobSpec: unknown, ctx: ReadContext, path: Path): ResolvedJob | undefined {
   const planOptional = !isRecord(jobSpec) || jobSpec['parallel'] === undefined;
   const r = parseSpecValue(jobSpec, ctx.doc, path, { planOptional });
   if (!r.ok) {
@@ -23,12 +24,12 @@ export function resolveStepTimeS(jobSpec: unknown, ctx: ReadContext, path: Path)
       });
       return undefined;
     }
-    return e.stepTimeS;
+    return { stepTimeS: e.stepTimeS, paramsTotal: e.paramsTotal, tokensPerStep: e.tokensPerStep };
   }
   const best = search(r.spec, { top: 1 }).plans[0];
   if (!best) {
     report(ctx, [...path, 'model'], 'has no parallel plan that fits in memory on this cluster', { expected: 'more GPUs or a smaller model' });
     return undefined;
   }
-  return best.estimate.stepTimeS;
+  return { stepTimeS: best.estimate.stepTimeS, paramsTotal: best.estimate.paramsTotal, tokensPerStep: best.estimate.tokensPerStep };
 }

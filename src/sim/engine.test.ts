@@ -151,6 +151,28 @@ describe('spares, elasticity, silent corruption, targets', () => {
     expect(grown.reconfigurations).toBeGreaterThanOrEqual(1);
   });
 
+  it('finite repair crews: failed nodes queue for a crew, and fewer crews never help', () => {
+    const job = baseJob({ causes: hot, spareNodes: 6 });
+    const unlimited = runReplications(job, 5, 0, 8);
+    const one = runReplications({ ...job, repairCrews: 1 }, 5, 0, 8);
+    const sum = (rs: typeof one, f: (r: (typeof one)[number]) => number): number => rs.reduce((a, r) => a + f(r), 0);
+    expect(sum(unlimited, (r) => r.maxRepairQueueS)).toBe(0);
+    expect(sum(one, (r) => r.maxRepairQueueS)).toBeGreaterThan(0);
+    expect(sum(one, (r) => r.gpuS.waiting)).toBeGreaterThan(sum(unlimited, (r) => r.gpuS.waiting));
+    expect(sum(one, (r) => r.peakNodesInRepair)).toBeGreaterThanOrEqual(sum(unlimited, (r) => r.peakNodesInRepair));
+  });
+
+  it('a capacity change carries its own checkpoint, restart and spares', () => {
+    const change: CapacityChange = { atS: 10 * DAY, jobNodes: 256, stepTimeS: 5, checkpoint: { intervalS: 600, writeS: 5, blockS: 5, restoreS: 5 }, restartS: 1200 };
+    const r = simulateJob(baseJob({ causes: hot, capacity: [change] }), 3);
+    const flat = simulateJob(baseJob({ causes: hot, capacity: [{ atS: 10 * DAY, jobNodes: 256, stepTimeS: 5 }] }), 3);
+    expect(r.checkpoints).toBeGreaterThan(2 * flat.checkpoints); // 600 s instead of 1,800 s after day 10
+    expect(r.gpuS.restart).toBeGreaterThan(flat.gpuS.restart); // 1,200 s restarts instead of 600 s
+    const dry = simulateJob(baseJob({ causes: hot, capacity: [{ ...change, spareNodes: 0 }] }), 3);
+    expect(dry.gpuS.waiting).toBeGreaterThan(0); // no spares after the change
+    expect(r.gpuS.waiting).toBe(0);
+  });
+
   it('burn-in multiplies early failures', () => {
     const job = baseJob({ causes: [cause({ ratePerUnitHour: 1e-5 })], horizonS: 20 * DAY });
     const plain = runReplications(job, 8, 0, 20).reduce((a, r) => a + r.interruptions, 0);

@@ -12,3 +12,6 @@ export * from './stats.js';
 export * from './scenario.js';
 export * from './summary.js';
 export * from './optimize.js';
+export * from './spares.js';
+export * from './storage.js';
+export * from './restart.js';

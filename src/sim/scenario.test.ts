@@ -158,6 +158,93 @@ reliability:
     expect(bad[0]?.message).toMatch(/did you mean "faulty-gpu"/);
   });
 
+  it('job.tokens with tokens per step sets the target in steps and opens the horizon', () => {
+    const res = parse(`job: { gpus: 16384, tokens: 15.6e12, tokensPerStep: 16777216, stepTimeS: 6 }
+reliability: { preset: llama3, spareNodes: 64 }
+`);
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const s = res.scenario;
+    expect(s.target?.steps).toBeCloseTo(15.6e12 / 16777216, 6);
+    expect(s.job.targetSteps).toBeCloseTo(15.6e12 / 16777216, 6);
+    expect(s.openHorizon).toBe(true);
+    expect(s.days).toBeGreaterThan((s.job.targetSteps ?? 0) * 6 / 86400);
+    const issues = issuesOf(`job: { gpus: 64, tokens: 1e9, steps: 10, stepTimeS: 1 }
+reliability: { preset: llama3 }
+`);
+    expect(issues.map((i) => i.path)).toContain('job.tokens');
+    const noRate = issuesOf(`job: { gpus: 64, tokens: 1e9, stepTimeS: 1 }
+reliability: { preset: llama3 }
+`);
+    expect(noRate.map((i) => i.path)).toContain('job.tokensPerStep');
+    expect(issuesOf(`job: { gpus: 64, stepTimeS: 1 }
+reliability: { preset: llama3 }
+`).map((i) => i.path)).toContain('job.days');
+  });
+
+  it('idle cluster nodes are the default spares; no spares and a rigid job gives a warning', () => {
+    const idle = parse(`cluster: { gpus: 200000 }
+job: { gpus: 98304, days: 1, stepTimeS: 10 }
+reliability: { preset: llama3 }
+`);
+    expect(idle.ok && idle.scenario.job.spareNodes).toBe((200000 - 98304) / 8);
+    expect(idle.ok && idle.scenario.sparesFromIdle).toBe(true);
+    expect(idle.ok && idle.scenario.warnings).toEqual([]);
+    const none = parse(`cluster: { gpus: 200000 }
+job: { gpus: 98304, days: 1, stepTimeS: 10 }
+reliability: { preset: llama3, spareNodes: 0 }
+`);
+    expect(none.ok && none.scenario.warnings.join()).toMatch(/no spare nodes.*waits for a repair/);
+  });
+
+  it('a storage system derives the checkpoint\'s costs; fixed times beside it are refused', () => {
+    const res = parse(`job: { gpus: 16384, days: 10, stepTimeS: 6 }
+reliability:
+  preset: llama3
+  spareNodes: 64
+  checkpoint: { storage: tectonic-llama3, bytes: 5.67e12 }
+`);
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const p = res.scenario.checkpointPlan;
+    expect(p?.storageGBps).toBe(2000);
+    expect(res.scenario.job.checkpoint.blockS).toBeCloseTo(5.67e12 / 2e12, 9);
+    expect(res.scenario.job.checkpoint.intervalS).toBeGreaterThanOrEqual(p?.drainS ?? Infinity);
+    const bad = issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability:
+  preset: llama3
+  checkpoint: { storage: { writeGBps: 1 }, writeS: 3 }
+`);
+    expect(bad.map((i) => i.path)).toEqual(expect.arrayContaining(['reliability.checkpoint.writeS', 'reliability.checkpoint.storage.capacityTB']));
+    expect(issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability: { preset: llama3, checkpoint: { storage: nfs } }
+`)[0]?.expected).toMatch(/tectonic-llama3/);
+    expect(issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability: { preset: llama3, checkpoint: { storage: tectonic-llama3 } }
+`)[0]?.path).toBe(
+      'reliability.checkpoint.bytes',
+    );
+    const tooSmall = issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability: { preset: llama3, checkpoint: { storage: { writeGBps: 100, capacityTB: 1 }, bytes: 1e12 } }
+`);
+    expect(tooSmall[0]?.message).toMatch(/cannot hold 2 checkpoints/);
+  });
+
+  it('a modelled restart grows with the job; it cannot be given beside restartS', () => {
+    const at = (gpus: number) => {
+      const r = parse(`job: { gpus: ${gpus}, days: 1, stepTimeS: 10 }
+reliability: { preset: llama3, restart: { policy: full } }
+`);
+      return r.ok ? r.scenario.job.restartS : NaN;
+    };
+    expect(at(98304)).toBeGreaterThan(at(16384));
+    expect(issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability: { preset: llama3, restartS: 5, restart: { policy: full } }
+`)[0]?.path).toBe(
+      'reliability.restart',
+    );
+  });
+
   it('parseScenarioOrThrow throws an InputError', () => {
     expect(() => parseScenarioOrThrow(parseDocumentText('job: 3\n', 'x.yaml'))).toThrow(InputError);
   });
@@ -171,7 +258,8 @@ describe('bundled scenarios/sim-*.yaml', () => {
     expect(files.length).toBeGreaterThanOrEqual(1);
     for (const f of files) {
       const doc = parseDocumentText(readFileSync(new URL(f, dir), 'utf8'), f);
-      const res = parseScenario(doc, doc.value);
+      // A stand-in for the performance model (the CLI injects the real one).
+      const res = parseScenario(doc, doc.value, { resolveStepTimeS: () => ({ stepTimeS: 6, paramsTotal: 4.05e11, tokensPerStep: 2048 * 8192 }) });
       expect(res.ok ? [] : res.issues, f).toEqual([]);
     }
   });

@@ -2,6 +2,7 @@ import { ratePerGpuHour, totalRatePerHour } from './causes.js';
 import { availabilityOptimalIntervalS, dalyIntervalS, youngIntervalS } from './checkpoint.js';
 import { firstOrderEttr, optimumEttr } from './closed-form.js';
 import type { GpuTime, JobModel, ReplicationResult } from './job.js';
+import type { RestartBreakdown } from './restart.js';
 import type { SimScenario } from './scenario.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -34,10 +35,48 @@ export interface SimulationResult {
     youngS: number;
     dalyS: number;
     availabilityOptimalS: number;
+    /** With a storage system: what one checkpoint weighs and how fast it goes. */
+    storage?: {
+      name: string;
+      source: string;
+      bytes: number;
+      bytesPerGpu: number;
+      /** The write bandwidth the job reaches (min of storage and nodes × NIC share), GB/s. */
+      storageGBps: number;
+      /** Average write rate: bytes ÷ interval (≤ storageGBps). */
+      writeGBps: number;
+      drainS: number;
+    };
   };
+  /** With `reliability.restart`: the restart's parts at this job's size. */
+  restart?: RestartBreakdown;
+  /** With `job.tokens` / `job.steps`: wall-clock days to reach it over the replications. */
+  target?: {
+    steps: number;
+    tokens?: number;
+    /** Fraction of replications that reached it within the horizon. */
+    reached: number;
+    horizonDays: number;
+    /** Days to reach it (replications that did not count as the horizon). */
+    days: Summary;
+    /** Days without failures (steps × step time). */
+    idealDays: number;
+  };
+  /** Problems with the scenario that are not errors. */
+  warnings: string[];
   closedForm: { ettr: number; optimumEttr: number; mtbfHours: number; restartOverheadS: number };
   gpuHours: GpuTime;
-  spares: { spareNodes: number; shortfalls: number; peakNodesInRepair: number; reconfigurations: number };
+  spares: {
+    spareNodes: number;
+    /** True when the spares are the cluster's idle nodes (no `spareNodes` given). */
+    fromIdle: boolean;
+    repairCrews: number | null;
+    shortfalls: number;
+    peakNodesInRepair: number;
+    /** Longest wait for a repair crew, hours (mean over replications). */
+    maxRepairQueueHours: number;
+    reconfigurations: number;
+  };
   /** Mean steps done at the end of each day (or each horizon/samples). */
   progress: { day: number; steps: number }[];
   percentiles: Record<'ettr' | 'interruptions' | 'productiveDays' | 'lostWorkHours' | 'downtimeHours' | 'peakNodesInRepair', Summary>;
@@ -51,6 +90,8 @@ export interface ScenarioEcho {
   jobNodes: number;
   gpusPerNode: number;
   days: number;
+  /** True when the scenario gave a target and no `job.days`: `days` is only a cap. */
+  openHorizon: boolean;
   stepTimeS: number;
   preset?: string;
   restartS: number;
@@ -115,6 +156,7 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
     jobNodes: job.jobNodes,
     gpusPerNode: job.gpusPerNode,
     days: sc.days,
+    openHorizon: sc.openHorizon,
     stepTimeS: job.stepTimeS,
     restartS: job.restartS,
     spareNodes: job.spareNodes,
@@ -138,6 +180,32 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
     const s = summarize(xs);
     return { mean: sig(s.mean), p10: sig(s.p10), p50: sig(s.p50), p90: sig(s.p90), min: sig(s.min), max: sig(s.max) };
   };
+  const plan = sc.checkpointPlan;
+  const checkpointStorage =
+    plan && sc.checkpointSpec
+      ? {
+          name: sc.checkpointSpec.storage.name,
+          source: sc.checkpointSpec.storage.source,
+          bytes: sig(plan.bytes),
+          bytesPerGpu: sig(plan.bytesPerGpu),
+          storageGBps: sig(plan.storageGBps),
+          writeGBps: sig(Math.min(plan.storageGBps, plan.bytes / intervalS / 1e9)),
+          drainS: sig(plan.drainS),
+        }
+      : undefined;
+  let target: SimulationResult['target'];
+  if (sc.target) {
+    const goal = sc.target.steps * (1 - 1e-9);
+    const reached = results.filter((r) => r.steps >= goal).length;
+    target = {
+      steps: sig(sc.target.steps),
+      reached: sig(reached / Math.max(1, n)),
+      horizonDays: sig(job.horizonS / 86400),
+      days: pct(perRep((r) => r.wallS / 86400)),
+      idealDays: sig((sc.target.steps * job.stepTimeS) / 86400),
+    };
+    if (sc.target.tokens !== undefined) target.tokens = sc.target.tokens;
+  }
 
   return {
     scenario: echo,
@@ -173,7 +241,11 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
       youngS: sig(youngIntervalS(blockS, mtbfS)),
       dalyS: sig(dalyIntervalS(blockS, mtbfS)),
       availabilityOptimalS: sig(availabilityOptimalIntervalS(blockS, mtbfS, restoreS)),
+      ...(checkpointStorage ? { storage: checkpointStorage } : {}),
     },
+    ...(sc.restartBreakdown ? { restart: sc.restartBreakdown } : {}),
+    ...(target ? { target } : {}),
+    warnings: [...sc.warnings, ...(target && target.reached < 1 ? [`${((1 - target.reached) * 100).toFixed(0)}% of replications did not reach the target within the ${target.horizonDays.toFixed(0)}-day horizon (their days count as the horizon)`] : [])],
     closedForm: {
       ettr: sig(firstOrderEttr({ mtbfS, restartOverheadS: overheadS, intervalS, blockS })),
       optimumEttr: sig(optimumEttr(blockS, overheadS, mtbfS)),
@@ -192,7 +264,10 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
     },
     spares: {
       spareNodes: job.spareNodes,
+      fromIdle: sc.sparesFromIdle,
+      repairCrews: job.repairCrews ?? null,
       shortfalls: sig(m(perRep((r) => r.spareShortfalls))),
+      maxRepairQueueHours: sig(m(perRep((r) => r.maxRepairQueueS)) / 3600),
       peakNodesInRepair: sig(m(peak)),
       reconfigurations: sig(m(perRep((r) => r.reconfigurations))),
     },

@@ -35,6 +35,35 @@ describe('colossus simulate (end to end)', () => {
     if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   });
 
+  it('answers "Llama 3 405B, 15.6T tokens, 16,384 H100, llama3 preset" in one command, with ETTR vs spare nodes', () => {
+    const file = join(root, 'scenarios', 'sim-llama3-405b-tokens.yaml');
+    const a = cli('simulate', file, '--json', '--replications', '4', '--optimize-spares');
+    expect(a.code, a.stderr).toBe(0);
+    const r = JSON.parse(a.stdout) as {
+      target: { tokens: number; reached: number; idealDays: number; days: { p10: number; p50: number; p90: number } };
+      checkpoint: { storage: { bytes: number; storageGBps: number; writeGBps: number } };
+      restart: { ncclInitS: number; totalS: number };
+      spareOptimization: { points: { spareNodes: number; ettr: number }[]; recommended: { spareNodes: number } };
+      warnings: string[];
+    };
+    expect(r.target.tokens).toBe(15.6e12);
+    expect(r.target.reached).toBe(1);
+    expect(r.target.days.p10).toBeLessThanOrEqual(r.target.days.p50);
+    expect(r.target.days.p50).toBeLessThanOrEqual(r.target.days.p90);
+    expect(r.target.days.p50).toBeGreaterThan(r.target.idealDays);
+    expect(r.checkpoint.storage.bytes).toBeGreaterThan(5e12); // 405B × 14 B
+    expect(r.checkpoint.storage.writeGBps).toBeLessThanOrEqual(r.checkpoint.storage.storageGBps);
+    expect(r.restart.ncclInitS).toBeGreaterThan(60);
+    const pts = r.spareOptimization.points;
+    expect(pts[0]?.spareNodes).toBe(0);
+    expect(pts[0]?.ettr ?? 1).toBeLessThan(pts[pts.length - 1]?.ettr ?? 0);
+    const text = cli('simulate', file, '--replications', '2', '--optimize-spares');
+    expect(text.stdout).toMatch(/time to train .* days p50 to 15\.6T tokens/);
+    expect(text.stdout).toMatch(/ETTR vs spare nodes/);
+    const dry = scenario('dry.yaml', 'cluster: { gpus: 16384 }\njob: { gpus: 16384, days: 2, stepTimeS: 10 }\nreliability: { preset: llama3 }\n');
+    expect(cli('simulate', dry).stdout).toMatch(/warning: no spare nodes/);
+  });
+
   it('prints the JSON result; same seed → byte-identical, another seed → different', () => {
     const file = scenario('small.yaml', small);
     const a = cli('simulate', file, '--json');
