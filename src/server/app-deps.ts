@@ -2,6 +2,7 @@ import type { SourceDocument } from '../core/index.js';
 import type { ReplicationRunner } from '../sim/index.js';
 import type { RunStore } from '../store/index.js';
 import type { AccessPolicy } from './request-guard.js';
+import type { WorkPool } from './work-pool.js';
 
 /** A request body as read: the value, and the document when it came as YAML (for line numbers). */
 export interface BodyInput {
@@ -41,6 +42,8 @@ export interface AppDeps {
   search?: SearchFactory | null;
   /** Campaign runs. Default: `src/campaign` in this thread, one at a time; `null` turns `POST /api/runs` off (501). */
   startRun?: StartRunFactory | null;
+  /** Worker threads for the POST routes (estimate, search, simulate, runs); absent: this thread. */
+  pool?: WorkPool;
   /** Allowed origins and the optional token (default: loopback only, no token). */
   access?: AccessPolicy;
   /** Where unexpected errors are logged (never sent to the client). Default: console.error. */

@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.js';
 import { runsRoutes } from './routes/runs.js';
 import { searchRoutes } from './routes/search.js';
 import { simulateRoutes } from './routes/simulate.js';
+import { pooledRoutes } from './routes/pooled.js';
 import { validationRoutes } from './routes/validation.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -57,7 +58,9 @@ export function createApp(deps: AppDeps = {}): Hono {
       },
     }),
   );
-  api.route('/', healthRoutes({ search: search !== null, runs: deps.store !== undefined, startRun: startRun !== null, dashboard: webDir !== null }));
+  const pool = deps.pool;
+  api.route('/', healthRoutes({ search: search !== null, runs: deps.store !== undefined, startRun: startRun !== null, dashboard: webDir !== null, workers: pool?.usesWorkers === true }, pool ? () => pool.stats() : undefined));
+  if (pool) api.route('/', pooledRoutes(pool, logError));
   api.route('/', catalogRoutes());
   api.route('/', estimateRoutes(deps.maxSpecs ?? 1000));
   api.route('/', searchRoutes(search));

@@ -4,3 +4,5 @@ export * from './error-body.js';
 export * from './http-error.js';
 export * from './start-server.js';
 export * from './request-guard.js';
+export * from './work-pool.js';
+export * from './work.js';

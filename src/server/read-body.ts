@@ -20,12 +20,16 @@ export function mediaType(c: Context): string | undefined {
  */
 export async function readBody(c: Context): Promise<{ value: unknown; doc: SourceDocument | undefined }> {
   const type = mediaType(c);
+  return parseBodyText(type, await c.req.text());
+}
+
+/** `readBody` once the text is in hand (also what a worker thread runs on a forwarded body). */
+export function parseBodyText(type: string | undefined, text: string): { value: unknown; doc: SourceDocument | undefined } {
   if (type === undefined || !(BODY_TYPES as readonly string[]).includes(type)) {
     throw new HttpError(415, type === undefined ? 'the request has no content type' : `unsupported content type ${JSON.stringify(type)}`, [
       { path: '', message: 'has an unsupported content type', expected: 'application/json or application/yaml', received: type === undefined ? 'none' : JSON.stringify(type) },
     ]);
   }
-  const text = await c.req.text();
   if (text.trim() === '') throw new HttpError(400, 'the request body is empty', [{ path: '', message: 'the body is empty', expected: 'a JSON or YAML document' }]);
   if (type !== 'application/json') {
     const doc = parseDocumentText(text, 'request body');

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { campaignRunRecord, runCampaign, runSummary } from '../campaign/index.js';
 import { InputError, checkedResult, parseDocumentText } from '../core/index.js';
 import { parseCampaignScenario } from '../scenario/index.js';
-import type { StartRunHandler } from './app-deps.js';
+import type { RunInput } from '../store/index.js';
+import type { BodyInput, StartRunHandler } from './app-deps.js';
 
 /** The bundled Colossus scenario: what `POST /api/runs` plays for the body `{"bundled": true}`. */
 export const BUNDLED_CAMPAIGN_PATH = fileURLToPath(new URL('../../scenarios/colossus.yaml', import.meta.url));
@@ -14,20 +15,26 @@ export const BUNDLED_CAMPAIGN_PATH = fileURLToPath(new URL('../../scenarios/colo
  * and result blob), so that the dashboard and `colossus runs` read both alike. Runs in this thread.
  */
 export function startCampaign(query: { seed?: string | undefined }): StartRunHandler {
-  return ({ value, doc }, store) => {
-    let seed: number | undefined;
-    if (query.seed !== undefined) {
-      seed = Number(query.seed);
-      if (!/^\d+$/.test(query.seed) || !Number.isSafeInteger(seed)) {
-        throw new InputError([{ path: '?seed', message: 'is not a valid seed', expected: 'an integer >= 0', received: JSON.stringify(query.seed) }]);
-      }
-    }
-    const bundled = value === undefined;
-    const source = bundled ? parseDocumentText(readFileSync(BUNDLED_CAMPAIGN_PATH, 'utf8'), 'scenarios/colossus.yaml') : doc;
-    const parsed = parseCampaignScenario(source, bundled ? source?.value : value, seed !== undefined ? { seed } : {});
-    if (!parsed.ok) throw new InputError(parsed.issues);
-    const result = checkedResult('campaign', runCampaign(parsed.input), [], 'the scenario\'s build-out, energy and training');
-    const { id, createdAt } = store.saveRun(campaignRunRecord(result, parsed.input, bundled ? 'scenarios/colossus.yaml (bundled)' : 'POST /api/runs'));
-    return Promise.resolve({ id, createdAt, summary: runSummary(result) });
+  return (input, store) => {
+    const { record, summary } = computeCampaign(query, input);
+    const { id, createdAt } = store.saveRun(record);
+    return Promise.resolve({ id, createdAt, summary });
   };
+}
+
+/** The part of `startCampaign` that computes (pure, no store): the run record to save and its summary. */
+export function computeCampaign(query: { seed?: string | undefined }, { value, doc }: BodyInput): { record: RunInput; summary: unknown } {
+  let seed: number | undefined;
+  if (query.seed !== undefined) {
+    seed = Number(query.seed);
+    if (!/^\d+$/.test(query.seed) || !Number.isSafeInteger(seed)) {
+      throw new InputError([{ path: '?seed', message: 'is not a valid seed', expected: 'an integer >= 0', received: JSON.stringify(query.seed) }]);
+    }
+  }
+  const bundled = value === undefined;
+  const source = bundled ? parseDocumentText(readFileSync(BUNDLED_CAMPAIGN_PATH, 'utf8'), 'scenarios/colossus.yaml') : doc;
+  const parsed = parseCampaignScenario(source, bundled ? source?.value : value, seed !== undefined ? { seed } : {});
+  if (!parsed.ok) throw new InputError(parsed.issues);
+  const result = checkedResult('campaign', runCampaign(parsed.input), [], 'the scenario\'s build-out, energy and training');
+  return { record: campaignRunRecord(result, parsed.input, bundled ? 'scenarios/colossus.yaml (bundled)' : 'POST /api/runs'), summary: runSummary(result) };
 }

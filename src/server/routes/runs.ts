@@ -4,11 +4,7 @@ import type { StartRunFactory } from '../app-deps.js';
 import { oneAtATime } from '../one-at-a-time.js';
 import { HttpError } from '../http-error.js';
 import { readBody } from '../read-body.js';
-
-/** True for the body `{"bundled": true}`: play the bundled Colossus scenario. */
-export function isBundledRequest(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && (value as { bundled?: unknown }).bundled === true;
-}
+import { isBundledRequest } from '../work.js';
 
 /** `GET /api/runs`, `GET /api/runs/:id`, `POST /api/runs[?seed=N]` (a campaign scenario; `{"bundled": true}` = the bundled one): the stored campaign runs. */
 export function runsRoutes(store: (() => RunStore) | undefined, startRun: StartRunFactory | null): Hono {
