@@ -42,7 +42,7 @@ export function evaluateReplicas(spec: Spec, plan: ParallelPlan, memoryMargin = 
     const key = i * 1e6 + m;
     const hit = memo.get(key);
     if (hit) return hit;
-    stepPhase(ph.L, pp, plan.vpp, D, plan.zeroStage, m, st);
+    stepPhase(ph.L, pp, plan.vpp, D, plan.zeroStage, m, st, plan.schedule);
     const r = { t: st.stepTimeS, bytes: st.totalBytes };
     memo.set(key, r);
     return r;

@@ -13,7 +13,7 @@ import type { EfficiencyModel } from './efficiency.js';
 import { defaultEfficiency, layerPhase } from './layer/layer-phase.js';
 import type { Estimate } from './result.js';
 import { assembleEstimate } from './step/assemble.js';
-import { newStepParts, stepPhase } from './step/step-phase.js';
+import { defaultSchedule, newStepParts, stepPhase } from './step/step-phase.js';
 
 /** Micro-batches per pipeline per step of a resolved plan. */
 export function microBatchesOf(globalBatch: number, dp: number, microBatch: number): number {
@@ -34,5 +34,5 @@ export function evaluate(spec: ResolvedSpec, effIn?: EfficiencyModel): Estimate 
   const L = layerPhase(spec, spec.parallel, eff);
   const p = spec.parallel;
   const mb = microBatchesOf(spec.training.globalBatch, p.dp, p.microBatch);
-  return assembleEstimate(L, p, stepPhase(L, p.pp, p.vpp, p.dp, p.zeroStage, mb, newStepParts()));
+  return assembleEstimate(L, p, stepPhase(L, p.pp, p.vpp, p.dp, p.zeroStage, mb, newStepParts(), p.schedule ?? defaultSchedule(p.vpp)));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findModel } from '../catalog/index.js';
 import type { ModelConfig, ParallelPlan } from '../spec/types.js';
 import { layerActivationBytes, stateBytesPerParam } from './memory.js';
-import { inFlightMicroBatches } from './schedule/index.js';
+import { dualPipe, interleaved, oneFOneB } from './schedule/index.js';
 
 const gpt3: ModelConfig = { name: 'gpt3', layers: 96, hidden: 12288, heads: 96, kvHeads: 96, headDim: 128, ffnHidden: 49152, gatedMlp: false, vocab: 51200 };
 const plan = (over: Partial<ParallelPlan>): ParallelPlan => ({
@@ -73,10 +73,12 @@ describe('activation memory (Korthikanti et al. 2022, §4)', () => {
   });
 
   it('1F1B keeps pp micro-batches in flight on the first stage; interleaving adds (p−1)/(p·v)', () => {
-    expect(inFlightMicroBatches(8, 1, 64)).toBe(8);
-    expect(inFlightMicroBatches(8, 1, 4)).toBe(4);
-    expect(inFlightMicroBatches(8, 3, 64)).toBeCloseTo(8 * (1 + 7 / 24), 10);
-    expect(inFlightMicroBatches(1, 1, 64)).toBe(1);
+    expect(oneFOneB.peakChunks(8, 1, 64, 0)).toBe(8);
+    expect(oneFOneB.peakChunks(8, 1, 4, 0)).toBe(4);
+    expect(oneFOneB.peakChunks(8, 1, 64, 7)).toBe(1);
+    expect(interleaved.peakChunks(8, 3, 64, 0) / interleaved.chunksPerStage(3)).toBeCloseTo(8 * (1 + 7 / 24), 10);
+    // DualPipe: pp + 1 stage-activations on every device (DeepSeek-V3 report, Table 2).
+    expect(dualPipe.peakChunks(8, 1, 32, 3)).toBe(9);
   });
 });
 

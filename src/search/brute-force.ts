@@ -1,4 +1,4 @@
-import { evaluate, usableHbmBytes } from '../model/index.js';
+import { evaluate, scheduleProblem, usableHbmBytes } from '../model/index.js';
 import type { ParallelPlan, Recompute, Spec } from '../spec/types.js';
 import { ratesFor, score } from './objective.js';
 import { searchSpace } from './space.js';
@@ -25,12 +25,14 @@ export function bruteForceBest(spec: Spec, opts: SearchOptions = {}): { plan: Pa
             for (const recompute of space.recomputes as Recompute[])
               for (const pp of space.pps)
                 for (const vpp of space.vppsFor(pp))
+                  for (const schedule of space.schedulesFor(pp, vpp))
                   for (const dp of space.dpsFor(tp * cp * pp))
                     for (const zeroStage of space.zeroStages) {
                       if (tp === 1 && sequenceParallel) continue;
                       if (tp * cp * pp * dp > G || pp > spec.model.layers) continue;
                       if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || (spec.model.moe?.experts ?? 1) % ep !== 0) continue;
-                      const plan: ParallelPlan = { tp, pp, dp, cp, ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: zeroStage >= 1, zeroStage, tpCommOverlap: space.tpCommOverlap, ...space.epFacts };
+                      if (scheduleProblem(schedule, pp, vpp, B / dp / microBatch, spec.model.layers)) continue;
+                      const plan: ParallelPlan = { tp, pp, dp, cp, ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: zeroStage >= 1, zeroStage, tpCommOverlap: space.tpCommOverlap, ...space.epFacts, schedule };
                       count++;
                       const e = evaluate({ model: spec.model, system: spec.system, training: spec.training, parallel: plan });
                       if (e.memory.totalGiB * 2 ** 30 > memLimit) continue;

@@ -1,9 +1,14 @@
-import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase } from '../model/index.js';
-import type { ParallelPlan, Precision, Recompute, Spec } from '../spec/types.js';
+import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, scheduleOf, scheduleProblem, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase, type PipelineSchedule } from '../model/index.js';
+import type { ParallelPlan, Precision, Recompute, ScheduleId, Spec } from '../spec/types.js';
 import { explain } from './explain.js';
 import { costPerToken, isJobObjective, ratesFor, score } from './objective.js';
 import { searchSpace } from './space.js';
 import type { RankedPlan, SearchOptions, SearchResult } from './types.js';
+
+/** Each schedule's own admissible bound on the pipelined compute (pp 1: m micro-batches, no pipeline). */
+function lowerBoundOf(sched: PipelineSchedule, pp: number, vpp: number, microBatches: number, layersS: number, layersComputeS: number): number {
+  return pp === 1 ? microBatches * layersS : sched.lowerBoundS(pp, vpp, microBatches, layersS, layersComputeS);
+}
 
 /** One kept plan: the few numbers that identify it (the full estimate is rebuilt at the end). */
 interface Kept {
@@ -40,6 +45,18 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
   const memLimit = usableHbmBytes(system.gpu) * (1 - margin);
   const tokensPerStep = B * training.seqLen;
   const experts = m.moe?.experts ?? 1;
+  const hidesComm = space.schedules.includes('dualpipe');
+  // The (vpp, schedule) pairs of each pipeline degree, built once.
+  const shapes = new Map<number, { vpp: number; id: ScheduleId; sched: PipelineSchedule }[]>();
+  const shapesFor = (pp: number) => {
+    let v = shapes.get(pp);
+    if (!v) {
+      v = [];
+      for (const vpp of space.vppsFor(pp)) for (const id of space.schedulesFor(pp, vpp)) v.push({ vpp, id, sched: scheduleOf(id) });
+      shapes.set(pp, v);
+    }
+    return v;
+  };
 
   const kept: Kept[] = [];
   let threshold = -Infinity; // score of the K-th best so far
@@ -53,7 +70,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
   const st = newStepParts();
   const scoreOf = (stepTimeS: number, gpusUsed: number) => score(objective, tokensPerStep / stepTimeS, gpusUsed, rates, training.tokens);
 
-  const keep = (s: number, L: LayerPhase, precision: Precision, pp: number, vpp: number, dp: number, zero: 0 | 1 | 2 | 3, gpusUsed: number): void => {
+  const keep = (s: number, L: LayerPhase, precision: Precision, pp: number, vpp: number, dp: number, zero: 0 | 1 | 2 | 3, gpusUsed: number, schedule: ScheduleId): void => {
     // Ties (same score, same GPUs, same memory) keep the first, simplest plan found.
     for (const k of kept) if (k.gpusUsed === gpusUsed && Math.abs(k.score - s) <= 1e-12 * s && Math.abs(k.totalBytes - st.totalBytes) < 1) return;
     const lp = L.lp;
@@ -65,7 +82,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
       precision,
       plan: {
         tp: lp.tp, pp, dp, cp: lp.cp, ep: lp.ep, vpp, microBatch: lp.microBatch, sequenceParallel: lp.sequenceParallel,
-        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...space.epFacts,
+        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...space.epFacts, schedule,
       },
     });
     kept.sort((a, b) => b.score - a.score || a.gpusUsed - b.gpusUsed);
@@ -88,10 +105,12 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
               for (const recompute of space.recomputes as Recompute[]) {
                 const L = layerPhase(base, { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap, ...space.epFacts }, eff);
                 const layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
-                // Outer bound: with every GPU busy and no communication, bubble or optimizer,
-                // the step still takes B/(mb·dp·pp) micro-batches of layersTotalS/pp each.
+                const layersComputeS = L.nDense * (L.dense.fwdS + L.dense.bwdS) + L.nMoe * (L.moe.fwdS + L.moe.bwdS);
+                // Outer bound: with every GPU busy and no bubble or optimizer, the step still
+                // takes B/(mb·dp·pp) micro-batches of layersTotalS/pp each (DualPipe may hide
+                // the communication: only the compute then).
                 if (prune && kept.length === top) {
-                  const stepLb = (B * layersTotalS * tp * cp) / (microBatch * G);
+                  const stepLb = (B * (hidesComm ? layersComputeS : layersTotalS) * tp * cp) / (microBatch * G);
                   const ub = jobObjective ? scoreOf(stepLb, G) : scoreOf((B * layersTotalS) / microBatch, tp * cp);
                   if (ub <= bound) {
                     pruned++;
@@ -102,11 +121,12 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                   if (pp > m.layers || tp * cp * pp > G) continue;
                   const dps = space.dpsFor(tp * cp * pp);
                   if (dps.length === 0) continue;
-                  for (const vpp of space.vppsFor(pp)) {
+                  for (const shape of shapesFor(pp)) {
+                    const { vpp, id: scheduleId, sched } = shape;
                     // The bound is monotone in dp: check its best end before the dp loop.
                     if (prune && kept.length === top) {
                       const dpBest = jobObjective ? (dps[dps.length - 1] as number) : (dps[0] as number);
-                      const lb = ((B / (dpBest * microBatch) + (pp - 1) / vpp) * layersTotalS) / pp;
+                      const lb = lowerBoundOf(sched, pp, vpp, B / (dpBest * microBatch), layersTotalS, layersComputeS);
                       if (scoreOf(lb, tp * cp * pp * dpBest) <= bound) {
                         const n = dps.length * space.zeroStages.length;
                         considered += n;
@@ -119,8 +139,10 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                       if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || experts % ep !== 0) continue;
                       const gpusUsed = tp * cp * pp * dp;
                       const microBatches = B / (dp * microBatch);
+                      // Only plans the schedule's framework runs (Megatron's interleaving rule, DualPipe's shape).
+                      if (pp > 1 && scheduleProblem(scheduleId, pp, vpp, microBatches, m.layers)) continue;
                       if (prune && kept.length === top) {
-                        const stepLb = ((microBatches + (pp - 1) / vpp) * layersTotalS) / pp;
+                        const stepLb = lowerBoundOf(sched, pp, vpp, microBatches, layersTotalS, layersComputeS);
                         if (scoreOf(stepLb, gpusUsed) <= bound) {
                           considered += space.zeroStages.length;
                           pruned += space.zeroStages.length;
@@ -130,11 +152,11 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                       for (const zero of space.zeroStages) {
                         considered++;
                         evaluated++;
-                        stepPhase(L, pp, vpp, dp, zero, microBatches, st);
+                        stepPhase(L, pp, vpp, dp, zero, microBatches, st, scheduleId);
                         if (st.totalBytes > memLimit) continue;
                         const s = scoreOf(st.stepTimeS, gpusUsed);
                         if (rankScore !== undefined && s > rankScore * (1 + 1e-12)) plansAbove++;
-                        if (kept.length < top || s > threshold) keep(s, L, precision, pp, vpp, dp, zero, gpusUsed);
+                        if (kept.length < top || s > threshold) keep(s, L, precision, pp, vpp, dp, zero, gpusUsed, scheduleId);
                       }
                     }
                   }
@@ -150,7 +172,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
   const plans: RankedPlan[] = kept.map((k) => {
     const tr = k.precision === training.precision ? training : { ...training, precision: k.precision };
     const L = layerPhase({ model: m, system, training: tr }, k.plan, eff);
-    const estimate = assembleEstimate(L, k.plan, stepPhase(L, k.plan.pp, k.plan.vpp, k.plan.dp, k.plan.zeroStage, B / (k.plan.dp * k.plan.microBatch), newStepParts()));
+    const estimate = assembleEstimate(L, k.plan, stepPhase(L, k.plan.pp, k.plan.vpp, k.plan.dp, k.plan.zeroStage, B / (k.plan.dp * k.plan.microBatch), newStepParts(), k.plan.schedule));
     return {
       parallel: k.plan,
       precision: k.precision,

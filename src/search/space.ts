@@ -1,5 +1,6 @@
 import { epFactsOf, type EpFacts } from '../spec/ep-facts.js';
-import type { Spec, Precision, Recompute } from '../spec/types.js';
+import { DEFAULT_SCHEDULES, schedulesFor, vppCandidates } from '../model/estimate.js';
+import type { Spec, Precision, Recompute, ScheduleId } from '../spec/types.js';
 
 /** Candidate values per dimension of the plan space, after the spec's fixed fields. */
 export interface Space {
@@ -15,8 +16,12 @@ export interface Space {
   /** Expert-parallel software facts the spec fixed (dispatcher, a2a overlap); not searched. */
   epFacts: EpFacts;
   pps: number[];
+  /** Schedules the spec allows (`parallel.schedule`; default Megatron-LM's 1f1b and interleaved). */
+  schedules: readonly ScheduleId[];
   /** Virtual stages for a pipeline degree. */
   vppsFor(pp: number): number[];
+  /** The allowed schedules that run pp with vpp (pp 1: 1f1b, no pipeline). */
+  schedulesFor(pp: number, vpp: number): ScheduleId[];
   /** Data-parallel degrees for a model-parallel size (tp·pp·cp), within the GPU budget. */
   dpsFor(modelParallel: number): number[];
 }
@@ -52,6 +57,7 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     for (let p = 2; p <= Math.min(m.layers, MAX_PP); p *= 2) ppSet.add(p);
   }
   const pps = [...ppSet].sort((a, b) => a - b);
+  const schedules = fixed.schedules ?? DEFAULT_SCHEDULES;
   const batchDivisors = divisors(B);
   return {
     precisions: precisions ?? [training.precision],
@@ -67,12 +73,17 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     tpCommOverlap: fixed.tpCommOverlap ?? true,
     epFacts: epFactsOf(fixed),
     pps,
+    schedules,
     vppsFor(pp) {
       if (fixed.vpp !== undefined) return [fixed.vpp];
-      if (pp === 1) return [1];
       // Interleaving splits the busiest device's ceil(L/pp) layers into vpp chunks (uneven
-      // stages, as in Llama 3's schedule, have lighter first and last chunks).
-      return divisors(Math.ceil(m.layers / pp), MAX_VPP);
+      // stages, as in Llama 3's schedule, have lighter first and last chunks), at least one
+      // layer per virtual stage.
+      return vppCandidates(m.layers, pp, MAX_VPP);
+    },
+    schedulesFor(pp, vpp) {
+      if (pp === 1) return vpp === 1 && schedules.includes('1f1b') ? ['1f1b'] : [];
+      return schedulesFor(schedules, vpp);
     },
     dpsFor(modelParallel) {
       if (fixed.dp) return fixed.dp * modelParallel <= G ? [fixed.dp] : [];

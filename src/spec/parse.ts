@@ -16,7 +16,8 @@ import {
   type ReadContext,
   type SourceDocument,
 } from '../core/index.js';
-import type { EpDispatch, GpuPool, MlaConfig, ModelConfig, MoeConfig, PartialPlan, Recompute, Spec, SystemConfig, TrainingConfig } from './types.js';
+import { scheduleProblem } from '../model/schedule/registry.js';
+import type { EpDispatch, GpuPool, MlaConfig, ModelConfig, MoeConfig, PartialPlan, Recompute, ScheduleId, Spec, SystemConfig, TrainingConfig } from './types.js';
 
 const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'mla', 'source'];
 const MLA_KEYS = ['qLoraRank', 'kvLoraRank', 'qkRopeDim', 'vHeadDim'];
@@ -25,7 +26,8 @@ const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbps
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
 const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision'];
-const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap'];
+const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap', 'schedule'];
+const SCHEDULES: readonly ScheduleId[] = ['1f1b', 'interleaved', 'zero-bubble', 'dualpipe'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
 
 /** Sizes beyond these are refused as absurd (typos such as an extra zero), not estimated. */
@@ -335,6 +337,7 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   const epDispatch = readEnum<EpDispatch>(ctx, o, 'epDispatch', path, ['alltoall', 'deepep']);
   const epCommOverlap = readBoolean(ctx, o, 'epCommOverlap', path);
   const zeroStage = readNumber(ctx, o, 'zeroStage', path, { integer: true, min: 0, max: 3 }) as 0 | 1 | 2 | 3 | undefined;
+  const schedules = readSchedules(ctx, o, path);
   if (req && (tp === undefined || pp === undefined || dp === undefined)) return undefined;
   // 0 marks "free" degrees for plan search.
   const plan: PartialPlan = { tp: tp ?? 0, pp: pp ?? 0, dp: dp ?? 0, cp: cp ?? (opts.planOptional ? 0 : 1), ep: ep ?? (opts.planOptional ? 0 : 1) };
@@ -347,10 +350,27 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   if (tpCommOverlap !== undefined) plan.tpCommOverlap = tpCommOverlap;
   if (epDispatch !== undefined) plan.epDispatch = epDispatch;
   if (epCommOverlap !== undefined) plan.epCommOverlap = epCommOverlap;
+  if (schedules !== undefined) plan.schedules = schedules;
   if (distributedOptimizer === false && zeroStage !== undefined && zeroStage > 0) {
     report(ctx, [...path, 'zeroStage'], 'contradicts distributedOptimizer: false', { expected: '0 (or drop distributedOptimizer)', received: String(zeroStage) });
   }
   return plan;
+}
+
+/** `schedule`: one pipeline schedule, or a list of those the search may pick from. */
+function readSchedules(ctx: ReadContext, o: Record<string, unknown>, path: Path): ScheduleId[] | undefined {
+  const v = o['schedule'];
+  if (v === undefined || v === null) return undefined;
+  const items = Array.isArray(v) ? v : [v];
+  const out: ScheduleId[] = [];
+  items.forEach((x, i) => {
+    const at = Array.isArray(v) ? [...path, 'schedule', i] : [...path, 'schedule'];
+    if (typeof x !== 'string' || !(SCHEDULES as readonly string[]).includes(x)) {
+      report(ctx, at, 'is not a pipeline schedule', { expected: `one of ${SCHEDULES.join(', ')} (or a list of them)`, received: describeValue(x) });
+    } else if (!out.includes(x as ScheduleId)) out.push(x as ScheduleId);
+  });
+  if (Array.isArray(v) && v.length === 0) report(ctx, [...path, 'schedule'], 'is an empty list', { expected: `one or more of ${SCHEDULES.join(', ')}` });
+  return out.length ? out : undefined;
 }
 
 /** Cross-field rules: the degrees multiply to the GPU count, and each divides what it splits. */
@@ -375,6 +395,16 @@ function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseO
     report(ctx, [...par, 'vpp'], 'pp·vpp exceeds the number of layers', { expected: `<= ${Math.floor(m.layers / p.pp)}`, received: String(p.vpp) });
   }
   if (p.vpp !== undefined && p.vpp > 1 && p.pp === 1) report(ctx, [...par, 'vpp'], 'needs pipeline parallelism', { expected: '1 when pp is 1', received: String(p.vpp) });
+  // A fixed schedule with a fixed shape: the framework must be able to run it.
+  if (p.schedules?.length === 1 && p.pp > 1 && training.globalBatch % p.dp === 0) {
+    const id = p.schedules[0] as ScheduleId;
+    const vpp = p.vpp ?? (id === 'interleaved' ? undefined : 1);
+    const mbs = p.microBatch !== undefined ? [p.microBatch] : undefined;
+    if (vpp !== undefined && mbs) {
+      const problem = scheduleProblem(id, p.pp, vpp, training.globalBatch / p.dp / (mbs[0] as number), m.layers);
+      if (problem) report(ctx, [...par, 'schedule'], `${id} cannot run this plan: ${problem}`, { expected: 'a plan the schedule runs (or leave microBatch, vpp or schedule free)', received: id });
+    }
+  }
   if (training.seqLen % p.cp !== 0) report(ctx, [...par, 'cp'], 'must divide the sequence length', { expected: `a divisor of ${training.seqLen}`, received: String(p.cp) });
   if (m.moe) {
     if (m.moe.experts % p.ep !== 0) report(ctx, [...par, 'ep'], 'must divide the experts', { expected: `a divisor of ${m.moe.experts}`, received: String(p.ep) });

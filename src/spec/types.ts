@@ -131,7 +131,16 @@ export interface ParallelPlan {
    * `overlap_moe_expert_parallel_comm`, 1F1B forward/backward pairing). Default false.
    */
   epCommOverlap?: boolean;
+  /**
+   * Pipeline schedule: `1f1b`, `interleaved` (vpp > 1; Megatron needs the micro-batches per
+   * pipeline to be a multiple of pp), `zero-bubble` (ZB-H1) or `dualpipe` (DeepSeek-V3: even
+   * pp, ≥ 2·pp micro-batches, two stages per device). Absent: interleaved when vpp > 1, else 1f1b.
+   */
+  schedule?: ScheduleId;
 }
+
+/** The pipeline schedules a plan can name. */
+export type ScheduleId = '1f1b' | 'interleaved' | 'zero-bubble' | 'dualpipe';
 
 export type EpDispatch = 'alltoall' | 'deepep';
 
@@ -139,7 +148,11 @@ export type EpDispatch = 'alltoall' | 'deepep';
 export type TunableKnob = 'vpp' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'distributedOptimizer' | 'zeroStage' | 'tpCommOverlap';
 
 /** A plan as written: degrees required, knobs optional. */
-export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep' | 'epDispatch' | 'epCommOverlap'> & Partial<Pick<ParallelPlan, TunableKnob>>;
+export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep' | 'epDispatch' | 'epCommOverlap'> &
+  Partial<Pick<ParallelPlan, TunableKnob>> & {
+    /** Schedules the plan may run: one (fixed) or several (searched). Absent: Megatron-LM's, 1f1b and interleaved. */
+    schedules?: ScheduleId[];
+  };
 
 /** A validated spec: catalog ids resolved, defaults applied (except the plan's free knobs). */
 export interface Spec {

@@ -10,6 +10,7 @@ export interface LayerComm {
   cpOverlappedS: number;
   epS: number;
   epOverlappedS: number;
+  epRawS: number;
 }
 
 /** Communication of one layer and what of it its own compute hides. */
@@ -46,12 +47,13 @@ export function layerComm(c: LayerCtx, comp: LayerCompute): LayerComm {
   const epBwdS = 2 * epPassS;
   // The communication kernels run on SMs taken from the compute they hide behind, which slows
   // by that share while they run.
-  let epS = epFwdS + epBwdS;
+  const epRawS = epFwdS + epBwdS;
+  let epS = epRawS;
   let epOverlappedS = 0;
   if (p.epCommOverlap && epS > 0) {
     const exposed = Math.max(0, epFwdS - comp.bwdS) + Math.max(0, epBwdS - comp.fwdS);
     epOverlappedS = epS - exposed;
     epS = exposed + epOverlappedS * c.commSmShare;
   }
-  return { tpS, cpExposedS, cpOverlappedS, epS, epOverlappedS };
+  return { tpS, cpExposedS, cpOverlappedS, epS, epOverlappedS, epRawS };
 }

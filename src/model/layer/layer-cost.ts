@@ -23,6 +23,8 @@ export interface LayerCost {
   /** Expert-parallel dispatch/combine on the critical path, and the part hidden by epCommOverlap. */
   epS: number;
   epOverlappedS: number;
+  /** All expert-parallel dispatch/combine of the layer, hidden or not (what DualPipe overlaps). */
+  epRawS: number;
 }
 
 /** Everything a layer's cost depends on, fixed for one layer phase. */
@@ -141,6 +143,6 @@ export function layerCost(c: LayerCtx, moeLayer: boolean): LayerCost {
   const comm = layerComm(c, comp);
   return {
     fwdS: comp.fwdS, bwdS: comp.bwdS, bwdWeightS: comp.bwdWeightS, hwFlops: comp.hwFlops, kernelS: comp.kernelS,
-    tpS: comm.tpS, cpExposedS: comm.cpExposedS, cpOverlappedS: comm.cpOverlappedS, epS: comm.epS, epOverlappedS: comm.epOverlappedS,
+    tpS: comm.tpS, cpExposedS: comm.cpExposedS, cpOverlappedS: comm.cpOverlappedS, epS: comm.epS, epOverlappedS: comm.epOverlappedS, epRawS: comm.epRawS,
   };
 }

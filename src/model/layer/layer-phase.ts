@@ -56,6 +56,11 @@ export interface LayerPhase {
   denseMlpParams: number;
   moeDenseParams: number;
   moeExpertParams: number;
+  /** Shares of a layer's compute in its forward and in its weight-gradient GEMMs (the rest: input gradients, recomputation). */
+  fwdShare: number;
+  weightShare: number;
+  /** Share of the SMs overlapped EP communication kernels take from the compute they hide behind. */
+  commSmShare: number;
 }
 
 export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, eff: EfficiencyModel): LayerPhase {
@@ -88,6 +93,8 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const headS = clock.fwdS + clock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? clock.fwdS : 0);
   const actOpts = { fp8, unfusedAttention: unfused };
   const mo = m.moe;
+  const typical = mo && moeLayerCount(m) >= denseLayerCount(m) ? moe : dense;
+  const typicalS = typical.fwdS + typical.bwdS;
   return {
     spec, lp, eff, net, fp8, unfused, gemmPeak, hbmBps, tokens, spDiv, tpHidden, dense, moe,
     denseLayerS: one(dense),
@@ -104,6 +111,9 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
     denseMlpParams: denseMlpParams(m),
     moeDenseParams: mo ? m.hidden * mo.experts + mo.sharedExperts * expertParams(m) : 0,
     moeExpertParams: mo ? mo.experts * expertParams(m) : 0,
+    fwdShare: typicalS > 0 ? typical.fwdS / typicalS : 1 / 3,
+    weightShare: typicalS > 0 ? typical.bwdWeightS / typicalS : 1 / 3,
+    commSmShare,
   };
 }
 

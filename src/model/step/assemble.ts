@@ -18,12 +18,15 @@ export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts):
   const epExp = critDense * dense.epS + st.critMoe * moe.epS;
   const kernelS = critDense * dense.kernelS + st.critMoe * moe.kernelS;
   const computeS = Math.max(0, st.criticalS - tpExp - cpExp - epExp - kernelS);
-  const exposed: CommByKind = { tp: mb * tpExp, cp: mb * cpExp, ep: mb * epExp, pp: mb * st.ppPerMbS, dp: st.dpExposedS, zero: mb * st.zeroPerMbS };
+  // What the schedule hides (DualPipe's overlapped pairs) comes off exposed EP, then PP.
+  const hiddenEp = Math.min(mb * epExp, st.scheduleHiddenS);
+  const hiddenPp = Math.min(mb * st.ppPerMbS, st.scheduleHiddenS - hiddenEp);
+  const exposed: CommByKind = { tp: mb * tpExp, cp: mb * cpExp, ep: mb * epExp - hiddenEp, pp: mb * st.ppPerMbS - hiddenPp, dp: st.dpExposedS, zero: mb * st.zeroPerMbS };
   const overlapped: CommByKind = {
     tp: mb * tpRaw * tpHidden,
     cp: mb * (critDense * dense.cpOverlappedS + st.critMoe * moe.cpOverlappedS),
-    ep: mb * (critDense * dense.epOverlappedS + st.critMoe * moe.epOverlappedS),
-    pp: 0,
+    ep: mb * (critDense * dense.epOverlappedS + st.critMoe * moe.epOverlappedS) + hiddenEp,
+    pp: hiddenPp,
     dp: st.dpCommS - st.dpExposedS,
     zero: mb * st.zeroHiddenPerMbS,
   };

@@ -1,9 +1,9 @@
 import { FRAGMENTATION, GIB, WORKSPACE_GIB } from '../constants.js';
 import type { LayerPhase } from '../layer/layer-phase.js';
-import { stateBytesPerParam } from '../memory.js';
+import type { ScheduleOut } from '../schedule/schedule.js';
 import type { StageLoad } from './stages.js';
 
-/** Memory on the heaviest device, bytes. */
+/** Memory on the device that needs the most, bytes. */
 export interface StepMemory {
   weightsBytes: number;
   gradBytes: number;
@@ -11,40 +11,58 @@ export interface StepMemory {
   activationBytes: number;
   workspaceBytes: number;
   totalBytes: number;
-  /** Layers (and MoE layers) of the stage whose activations are counted. */
-  critLayers: number;
+  /** That device, its layers (both stages' under DualPipe) and the micro-batches it holds. */
+  heavyDevice: number;
+  memLayers: number;
+  inFlight: number;
 }
 
 /**
- * Weights, gradients and optimizer state (ZeRO-sharded), activations of `inFlight`
- * micro-batches and workspace on the heaviest device.
+ * Per device: its own weights, gradients and optimizer state (ZeRO-sharded; under DualPipe
+ * both of its stages), the activations of the micro-batches its schedule keeps in flight, the
+ * last stage's FP32 logits of one micro-batch, and workspace; the step needs the largest.
  */
-export function stepMemory(L: LayerPhase, st: StageLoad, dp: number, zeroStage: number, gradKeptBytes: number, inFlight: number, out: StepMemory): StepMemory {
+export function stepMemory(L: LayerPhase, st: StageLoad, dp: number, zeroStage: number, gradKeptBytes: number, sched: ScheduleOut, out: StepMemory): StepMemory {
   const m = L.spec.model;
   const { tp, cp, ep } = L.lp;
   const pp = st.pp;
-  const { heavyDense, heavyExpert } = st;
-  const stateParams = heavyDense + heavyExpert;
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
-  const s = stateBytesPerParam(zeroStage, denseShards, gradKeptBytes);
-  const sE = stateBytesPerParam(zeroStage, expertShards, gradKeptBytes);
-  const weightsBytes = heavyDense * s.weights + heavyExpert * sE.weights + (L.fp8 ? stateParams : 0); // + FP8 weight copies
-  const gradBytes = heavyDense * s.gradients + heavyExpert * sE.gradients;
-  const optimBytes = heavyDense * s.optimizer + heavyExpert * sE.optimizer;
-  const critLayers = pp === 1 ? m.layers : st.layersPerStage;
-  const stageMoe = Math.max(0, critLayers - Math.min(L.nDense, critLayers));
-  const perMbAct = (critLayers - stageMoe) * L.actDense + stageMoe * L.actMoe + (2 * L.tokens * m.hidden) / L.spDiv;
-  const activationBytes = perMbAct * inFlight + L.actRecomputeLayer;
-  const logitsBytes = pp === 1 ? ((L.tokens * m.vocab) / tp) * 6 : 0;
-  const zero3GatherBytes = zeroStage >= 3 ? (4 * stateParams) / Math.max(1, m.layers / pp) : 0; // two layers gathered
-  const workspaceBytes = WORKSPACE_GIB * GIB + FRAGMENTATION * activationBytes + logitsBytes + zero3GatherBytes;
-  out.weightsBytes = weightsBytes;
-  out.gradBytes = gradBytes;
-  out.optimBytes = optimBytes;
-  out.activationBytes = activationBytes;
-  out.workspaceBytes = workspaceBytes;
-  out.totalBytes = weightsBytes + gradBytes + optimBytes + activationBytes + workspaceBytes;
-  out.critLayers = critLayers;
+  // Bytes per parameter (stateBytesPerParam's rule, inline: this runs for every device of every plan).
+  const ds = Math.max(1, denseShards);
+  const es = Math.max(1, expertShards);
+  const s = { weights: zeroStage >= 3 ? 2 / ds : 2, gradients: zeroStage >= 2 ? gradKeptBytes / ds : gradKeptBytes, optimizer: zeroStage >= 1 ? 12 / ds : 12 };
+  const sE = { weights: zeroStage >= 3 ? 2 / es : 2, gradients: zeroStage >= 2 ? gradKeptBytes / es : gradKeptBytes, optimizer: zeroStage >= 1 ? 12 / es : 12 };
+  const logitsBytes = ((L.tokens * m.vocab) / tp) * 6;
+  const inputBytes = (2 * L.tokens * m.hidden) / L.spDiv; // the stage's received input, kept for its backward
+  let best = -1;
+  for (let d = 0; d < pp; d++) {
+    const dense = st.denseParams[d] as number;
+    const expert = st.expertParams[d] as number;
+    const stateParams = dense + expert;
+    const n = st.layers[d] as number;
+    const dn = st.denseLayers[d] as number;
+    const weightsBytes = dense * s.weights + expert * sE.weights + (L.fp8 ? stateParams : 0); // + FP8 weight copies
+    const gradBytes = dense * s.gradients + expert * sE.gradients;
+    const optimBytes = dense * s.optimizer + expert * sE.optimizer;
+    const stages = st.twoStages ? 2 : 1;
+    const perMbAct = (dn * L.actDense + (n - dn) * L.actMoe) / stages + inputBytes;
+    const activationBytes = perMbAct * stages * (sched.inFlight[d] as number) + L.actRecomputeLayer;
+    const holdsHead = d === pp - 1 || (st.twoStages && d === 0);
+    const zero3GatherBytes = zeroStage >= 3 ? (4 * stateParams) / Math.max(1, n) : 0; // two layers gathered
+    const workspaceBytes = WORKSPACE_GIB * GIB + FRAGMENTATION * activationBytes + (holdsHead ? logitsBytes : 0) + zero3GatherBytes;
+    const totalBytes = weightsBytes + gradBytes + optimBytes + activationBytes + workspaceBytes;
+    if (best >= 0 && totalBytes <= out.totalBytes) continue;
+    best = d;
+    out.weightsBytes = weightsBytes;
+    out.gradBytes = gradBytes;
+    out.optimBytes = optimBytes;
+    out.activationBytes = activationBytes;
+    out.workspaceBytes = workspaceBytes;
+    out.totalBytes = totalBytes;
+    out.heavyDevice = d;
+    out.memLayers = n;
+    out.inFlight = sched.inFlight[d] as number;
+  }
   return out;
 }
