@@ -24,7 +24,7 @@ const load = () => parseCampaignScenarioOrThrow(parseDocumentText(readFileSync(f
 
 describe('campaign figures against their definitions (bundled scenario, fixed degrees)', () => {
   const input = load();
-  const degrees = { tp: 8, pp: 32, cp: 1, ep: 8 };
+  const degrees = { tp: 8, pp: 32, cp: 4, ep: 8 }; // m ≥ pp at every capacity (a pipeline that fills)
   input.training.degrees = degrees;
   const planner = fixedDegreePlanner(input.training, degrees);
   const r = runCampaign(input, { planner });

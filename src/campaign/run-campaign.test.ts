@@ -81,7 +81,7 @@ describe('runCampaign on the bundled Colossus scenario (plan search)', () => {
 
 describe('runCampaign properties (fixed degrees, fast)', () => {
   const input = load('colossus.yaml');
-  input.training.degrees = { tp: 8, pp: 32, cp: 1, ep: 8 };
+  input.training.degrees = { tp: 8, pp: 32, cp: 4, ep: 8 }; // m ≥ pp at every capacity (a pipeline that fills)
   const planner = fixedDegreePlanner(input.training, input.training.degrees);
 
   it('is deterministic: same seed, same result; another seed, other failures', () => {

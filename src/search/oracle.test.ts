@@ -10,6 +10,8 @@
  * ⌈layers/pp⌉ (≤ 16; 1 without a pipeline); dp divides the global batch and fits the GPUs; micro-batch
  * ∈ {1, 2, 4, 8, 16} dividing the per-replica batch; sequence parallelism on or off (off without TP);
  * recomputation none, selective or full; ZeRO 1, 2 or 3 with the distributed optimizer; TP overlap on.
+ * Schedules (Megatron-LM's, the default): vpp 1 runs 1f1b; vpp > 1 runs interleaved, only with
+ * pp·vpp ≤ layers and micro-batches per pipeline a multiple of pp (Megatron's rule).
  * The specs are chosen so that the optimum needs micro-batches above 2 and a ZeRO stage above 1.
  */
 import { describe, expect, it } from 'vitest';
@@ -41,7 +43,7 @@ function oracle(spec: Spec): Scored[] {
   for (const tp of tps)
     for (const cp of cps)
       for (const pp of pps) {
-        const vpps = fixed.vpp !== undefined ? [fixed.vpp] : pp === 1 ? [1] : range(1, 16).filter((v) => divides(v, Math.ceil(m.layers / pp)));
+        const vpps = fixed.vpp !== undefined ? [fixed.vpp] : pp === 1 ? [1] : range(1, 16).filter((v) => divides(v, Math.ceil(m.layers / pp)) && (v === 1 || pp * v <= m.layers));
         const dps = pick(fixed.dp, range(1, t.globalBatch).filter((d) => divides(d, t.globalBatch))).filter((d) => tp * cp * pp * d <= sys.gpus);
         for (const vpp of vpps)
           for (const dp of dps)
@@ -50,9 +52,11 @@ function oracle(spec: Spec): Scored[] {
                 for (const recompute of ['none', 'selective', 'full'] as Recompute[])
                   for (const zeroStage of [1, 2, 3] as const) {
                     if (!divides(microBatch, t.globalBatch / dp)) continue;
+                    if (vpp > 1 && !divides(pp, t.globalBatch / dp / microBatch)) continue;
                     const plan: ParallelPlan = {
                       tp, pp, dp, cp, ep: 1, vpp, microBatch, sequenceParallel, recompute,
                       distributedOptimizer: true, zeroStage, tpCommOverlap: true, epDispatch: 'alltoall', epCommOverlap: false,
+                      schedule: vpp > 1 ? 'interleaved' : '1f1b',
                     };
                     const e = evaluate({ model: m, system: sys, training: t, parallel: plan });
                     const bytes = e.memory.totalGiB * 2 ** 30;
