@@ -34,7 +34,7 @@ describe('colossus run / runs (end to end)', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     first = JSON.parse(res.stdout) as RunJson;
-  });
+  }, 120_000); // one whole campaign (its seven plan searches) in a child process, on a loaded machine
 
   it('runs the bundled scenario with no argument: the contract fields, the done-when figures', () => {
     const r = first;
