@@ -28,8 +28,8 @@ export function mixedPlanner(training: CampaignTraining, single: Planner): Plann
       stepTimeS: mixed.stepTimeS,
       tokensPerSec: mixed.tokensPerSec,
       tokensPerSecPerGpu: mixed.tokensPerSecPerGpu,
-      modelTflopsPerGpu: (slowest.estimate.modelFlopsPerToken * mixed.tokensPerSecPerGpu) / 1e12,
-      mfu: (slowest.estimate.modelFlopsPerToken * mixed.tokensPerSecPerGpu) / (slowest.estimate.peakTflops * 1e12),
+      modelTflopsPerGpu: (slowest.estimate.modelFlopsPerTokenCausal * mixed.tokensPerSecPerGpu) / 1e12,
+      mfu: (slowest.estimate.modelFlopsPerTokenCausal * mixed.tokensPerSecPerGpu) / (slowest.estimate.peakTflops * 1e12),
       parallel: mixed.parallel,
       gpusUsed: mixed.gpusUsed,
     };

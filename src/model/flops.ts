@@ -112,9 +112,10 @@ export function paramCounts(m: ModelConfig): ParamCounts {
  * Model FLOPs per token (forward + backward), the PaLM/Megatron convention:
  * 6 · active matmul parameters + 6 · layers · seqLen · heads · (qkDim + vDim) (attention scores
  * and values, not halved for the causal mask; 12·…·headDim when both are headDim).
- * Recomputation is not counted (that is hardware FLOPs).
+ * Recomputation is not counted (that is hardware FLOPs). `causal`: attention halved for the
+ * causal mask (what a causal kernel computes; the convention of `Estimate.mfu`).
  */
-export function modelFlopsPerToken(m: ModelConfig, seqLen: number): number {
+export function modelFlopsPerToken(m: ModelConfig, seqLen: number, causal = false): number {
   const a = attentionShape(m);
-  return 6 * paramCounts(m).activeMatmul + 6 * m.layers * seqLen * m.heads * (a.qkDim + a.vDim);
+  return 6 * paramCounts(m).activeMatmul + (causal ? 3 : 6) * m.layers * seqLen * m.heads * (a.qkDim + a.vDim);
 }

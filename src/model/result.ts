@@ -1,4 +1,4 @@
-import type { ParallelPlan } from '../spec/types.js';
+import type { ParallelPlan, ScheduleId } from '../spec/types.js';
 
 /** Where the step time goes; the parts add up to `stepTimeS`. Seconds per optimizer step. */
 export interface StepBreakdown {
@@ -36,6 +36,21 @@ export interface MemoryBreakdown {
   usableGiB: number;
 }
 
+export interface PipelineSummary {
+  schedule: ScheduleId;
+  microBatches: number;
+  /** First forward to last backward, seconds. */
+  pipelineS: number;
+  bubbleS: number;
+  /** Communication the schedule hides (DualPipe's overlapped pairs), seconds per step. */
+  hiddenCommS: number;
+  /** Micro-batch activations held by the stage that needs the most memory, and that stage. */
+  inFlightMicroBatches: number;
+  peakMemoryStage: number;
+  /** With `--explain-pipeline` (or `explainPipeline`): the event timeline of one step. */
+  timeline?: { device: number; op: string; microBatch: number; stage: number; startS: number; endS: number }[];
+}
+
 export interface Estimate {
   stepTimeS: number;
   tokensPerStep: number;
@@ -43,20 +58,28 @@ export interface Estimate {
   tokensPerSecPerGpu: number;
   /**
    * Model FLOPs per GPU per second (TFLOP/s). Convention: 6·(active matmul parameters,
-   * LM head included, embedding lookup excluded) per token + 6·layers·seqLen·heads·(qkDim + vDim)
-   * for attention (12·layers·seqLen·heads·headDim without MLA; full, not halved for the causal
-   * mask: the PaLM/Megatron convention).
+   * LM head included, embedding lookup excluded) per token + 3·layers·seqLen·heads·(qkDim + vDim)
+   * for attention — halved for the causal mask, what a causal kernel computes, so that
+   * MFU ≤ HFU. `mfuFullAttention` is the PaLM/Megatron convention (attention not halved).
    */
   modelTflopsPerGpu: number;
   /** Hardware FLOPs (including recomputation) per GPU per second, TFLOP/s. */
   hardwareTflopsPerGpu: number;
-  /** Model FLOP utilisation against the dense peak of the training precision (`peakTflops`). */
+  /** Model FLOP utilisation (causal attention) against the dense peak of the training precision (`peakTflops`). */
   mfu: number;
+  /** The same against the BF16 dense peak (FP8 runs compare with BF16 runs on this one). */
+  mfuBf16: number;
+  /** MFU with attention not halved for the causal mask (PaLM/Megatron convention; can exceed HFU). */
+  mfuFullAttention: number;
   /** Hardware FLOP utilisation (recomputation counted) against the same peak. */
   hfu: number;
   peakTflops: number;
-  /** Model FLOPs per token (the convention above). */
+  /** Model FLOPs per token, PaLM/Megatron convention (attention not halved). */
   modelFlopsPerToken: number;
+  /** Model FLOPs per token with causal attention (the `mfu` convention). */
+  modelFlopsPerTokenCausal: number;
+  /** The pipeline schedule's view of the step: bubble, hidden communication, activations held. */
+  pipeline: PipelineSummary;
   memory: MemoryBreakdown;
   fits: boolean;
   breakdown: StepBreakdown;

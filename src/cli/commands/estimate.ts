@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, formatIssue, type Issue } from '../../core/index.js';
-import { estimate, estimateIssues, type Estimate } from '../../model/index.js';
+import { estimate, estimateIssues, explainPipeline, type Estimate } from '../../model/index.js';
 import { parseSpecValue, type Spec } from '../../spec/index.js';
 import { loadCalibration } from '../calibration-option.js';
 import { CliError } from '../errors.js';
@@ -15,6 +15,7 @@ export function registerEstimate(program: Command): void {
     .description('Step time, throughput, MFU and memory per GPU for a model, a system and a parallel plan')
     .argument('<spec>', 'spec file (YAML or JSON): one spec, or an array of specs; - reads standard input')
     .option('--json', 'print JSON (an array of results for an array of specs)')
+    .option('--explain-pipeline', 'play one step of the plan on the event-level pipeline reference: its timeline (in --json: estimate.pipeline.timeline) and step next to the closed form\'s')
     .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)')
     .addHelpText(
       'after',
@@ -25,7 +26,7 @@ zeroStage) are resolved to the fastest values that fit in memory; the result say
 Example:
   colossus estimate examples/llama3-405b.yaml --json`,
     )
-    .action((file: string, opts: { json?: boolean; calibration?: string }) => {
+    .action((file: string, opts: { json?: boolean; calibration?: string; explainPipeline?: boolean }) => {
       const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
       const doc = readDocumentFile(file);
       const values = Array.isArray(doc.value) ? doc.value : [doc.value];
@@ -37,6 +38,11 @@ Example:
           process.stderr.write(`note: ${Array.isArray(doc.value) ? `[${i}] ` : ''}${r.spec.system.gpu.id} is not the calibrated GPU (${cal.gpu.id}): model defaults used\n`);
         }
         const e = estimate(r.spec, eff);
+        if (opts.explainPipeline) {
+          const x = explainPipeline({ ...r.spec, parallel: e.parallel }, eff);
+          e.pipeline.timeline = x.timeline;
+          if (!opts.json) process.stderr.write(`${pipelineText(x)}\n`);
+        }
         const broken = estimateIssues(e);
         if (broken.length > 0) return { issues: broken.map((x) => ({ ...x, path: Array.isArray(doc.value) ? `[${i}].${x.path}` : x.path, ...(doc.file !== undefined ? { file: doc.file } : {}) })) };
         return { spec: r.spec, estimate: e };
@@ -124,4 +130,19 @@ export function renderEstimate(spec: Spec, e: Estimate): string {
     ),
   );
   return lines.join('\n');
+}
+
+/** A text Gantt of the reference timeline: one row per device (at most 16), F/B/W/X (overlapped F&B) over 100 columns. */
+function pipelineText(x: ReturnType<typeof explainPipeline>): string {
+  const cols = 100;
+  const T = x.referenceS;
+  const devices = Math.min(16, 1 + Math.max(...x.timeline.map((o) => o.device)));
+  const rows = Array.from({ length: devices }, () => Array<string>(cols).fill('.'));
+  for (const o of x.timeline) {
+    if (o.device >= devices) continue;
+    const ch = o.op === 'FB' ? 'X' : o.op;
+    for (let c = Math.floor((o.startS / T) * cols); c < Math.min(cols, Math.ceil((o.endS / T) * cols)); c++) (rows[o.device] as string[])[c] = ch;
+  }
+  const head = `pipeline (event reference): ${duration(x.referenceS)} per step (closed form ${duration(x.closedFormS)}); F forward, B backward, W weight gradients, X overlapped F&B, . idle`;
+  return [head, ...rows.map((r, d) => `  ${String(d).padStart(3)} ${r.join('')}`)].join('\n');
 }

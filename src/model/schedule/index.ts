@@ -5,3 +5,4 @@ export * from './zero-bubble.js';
 export * from './dualpipe.js';
 export * from './registry.js';
 export * from './reference-sim.js';
+export * from './explain.js';

@@ -32,7 +32,10 @@ export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts):
   };
   const tokensPerStep = training.globalBatch * training.seqLen;
   const flopsPerToken = modelFlopsPerToken(m, training.seqLen);
-  const modelFlopsPerGpu = (flopsPerToken * tokensPerStep) / gpusUsed;
+  const causalFlopsPerToken = modelFlopsPerToken(m, training.seqLen, true);
+  const modelFlopsPerGpu = (causalFlopsPerToken * tokensPerStep) / gpusUsed;
+  const fullAttnFlopsPerGpu = (flopsPerToken * tokensPerStep) / gpusUsed;
+  const bf16Peak = system.gpu.bf16Tflops * 1e12;
   const hwFlopsPerGpu = ((L.nDense * dense.hwFlops + L.nMoe * moe.hwFlops + L.headHw) / p.pp) * mb;
   const stepTimeS = st.stepTimeS;
   const usableGiB = system.gpu.hbmGB * USABLE_HBM_FRACTION;
@@ -45,9 +48,13 @@ export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts):
     modelTflopsPerGpu: modelFlopsPerGpu / stepTimeS / 1e12,
     hardwareTflopsPerGpu: hwFlopsPerGpu / stepTimeS / 1e12,
     mfu: modelFlopsPerGpu / stepTimeS / L.gemmPeak,
+    mfuBf16: modelFlopsPerGpu / stepTimeS / bf16Peak,
+    mfuFullAttention: fullAttnFlopsPerGpu / stepTimeS / L.gemmPeak,
     hfu: hwFlopsPerGpu / stepTimeS / L.gemmPeak,
     peakTflops: L.gemmPeak / 1e12,
     modelFlopsPerToken: flopsPerToken,
+    modelFlopsPerTokenCausal: causalFlopsPerToken,
+    pipeline: { schedule: st.schedule, microBatches: mb, pipelineS: st.pipelineS, bubbleS: st.bubbleS, hiddenCommS: st.scheduleHiddenS, inFlightMicroBatches: st.inFlight, peakMemoryStage: st.heavyDevice },
     memory: {
       weightsGiB: st.weightsBytes / GIB,
       gradientsGiB: st.gradBytes / GIB,
