@@ -3,6 +3,7 @@ import { epFactsOf } from '../spec/ep-facts.js';
 import type { ParallelPlan, Recompute, ResolvedSpec, ScheduleId, Spec } from '../spec/types.js';
 import type { EfficiencyModel } from './efficiency.js';
 import type { Estimate } from './result.js';
+import { resolveStack } from './stack/resolve.js';
 import { microBatchesOf, usableHbmBytes } from './evaluate.js';
 import { defaultEfficiency, layerPhase, type LayerPhase } from './layer/layer-phase.js';
 import { scheduleProblem } from './schedule/registry.js';
@@ -42,7 +43,7 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const recs = p.recompute !== undefined ? [p.recompute] : RECOMPUTES;
   const zero: 0 | 1 | 2 | 3 = p.zeroStage ?? (p.distributedOptimizer === false ? 0 : 1);
   const distOpt = p.distributedOptimizer ?? zero >= 1;
-  const tpCommOverlap = p.tpCommOverlap ?? true;
+  const tpCommOverlap = p.tpCommOverlap ?? resolveStack(training, spec.system.gpu).tpOverlapDefault;
   const ep = epFactsOf(p);
   const out: ParallelPlan[] = [];
   // vpp and schedule innermost: candidates that differ only in them share their per-layer costs.

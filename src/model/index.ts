@@ -10,3 +10,4 @@ export * from './step/index.js';
 export * from './evaluate.js';
 export * from './estimate.js';
 export * from './estimate-invariants.js';
+export * from './stack/index.js';

@@ -1,3 +1,4 @@
+import { resolveStack } from '../model/stack/resolve.js';
 import { epFactsOf, type EpFacts } from '../spec/ep-facts.js';
 import { DEFAULT_SCHEDULES, schedulesFor, vppCandidates } from '../model/estimate.js';
 import type { Spec, Precision, Recompute, ScheduleId } from '../spec/types.js';
@@ -70,7 +71,7 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     // ZeRO-0 (no distributed optimizer) moves the same bytes as ZeRO-1 and needs more memory: it
     // is dominated, so it is only searched when asked for.
     zeroStages: fixed.zeroStage !== undefined ? [fixed.zeroStage] : fixed.distributedOptimizer === false ? [0] : [1, 2, 3],
-    tpCommOverlap: fixed.tpCommOverlap ?? true,
+    tpCommOverlap: fixed.tpCommOverlap ?? resolveStack(training, system.gpu).tpOverlapDefault,
     epFacts: epFactsOf(fixed),
     pps,
     schedules,

@@ -17,6 +17,7 @@ import {
   type SourceDocument,
 } from '../core/index.js';
 import { scheduleProblem } from '../model/schedule/registry.js';
+import { DEFAULT_STACK, FP8_RECIPES, FP8_RECIPE_FACTS, gpuArch, stackRefs, stackVersion, STACK_IDS } from '../model/stack/index.js';
 import type { EpDispatch, GpuPool, MlaConfig, ModelConfig, MoeConfig, PartialPlan, Recompute, ScheduleId, Spec, SystemConfig, TrainingConfig } from './types.js';
 
 const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'mla', 'source'];
@@ -25,7 +26,7 @@ const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers'
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
-const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision'];
+const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision', 'stack', 'compile', 'fp8Recipe'];
 const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap', 'schedule'];
 const SCHEDULES: readonly ScheduleId[] = ['1f1b', 'interleaved', 'zero-bubble', 'dualpipe'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
@@ -309,8 +310,26 @@ function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingCon
   const tokens = readNumber(ctx, o, 'tokens', path, { above: 0, max: 1e18 });
   const attention = readEnum(ctx, o, 'attention', path, ['flash', 'unfused'] as const) ?? 'flash';
   const gradPrecision = readEnum(ctx, o, 'gradPrecision', path, ['fp32', 'bf16'] as const);
+  let stack = readString(ctx, o, 'stack', path) ?? DEFAULT_STACK;
+  const sv = stackVersion(stack);
+  if (!sv) {
+    const refs = [...STACK_IDS, ...stackRefs()];
+    const guess = closest(stack, refs);
+    report(ctx, [...path, 'stack'], `is not a known software stack${guess ? ` (did you mean "${guess}"?)` : ''}`, { expected: `one of ${refs.join(', ')}`, received: JSON.stringify(stack) });
+    stack = DEFAULT_STACK;
+  }
+  const compile = readBoolean(ctx, o, 'compile', path);
+  if (compile === true && sv && !sv.compile.supported) report(ctx, [...path, 'compile'], `${stack} does not run torch.compile`, { expected: 'false or absent', received: 'true' });
+  const fp8Recipe = readEnum(ctx, o, 'fp8Recipe', path, FP8_RECIPES);
+  if (fp8Recipe !== undefined && sv && !sv.fp8.recipes.includes(fp8Recipe)) {
+    report(ctx, [...path, 'fp8Recipe'], `is not a recipe ${stack} runs`, { expected: sv.fp8.recipes.length ? `one of ${sv.fp8.recipes.join(', ')}` : 'absent (this stack has no FP8)', received: fp8Recipe });
+  }
+  // Without a stated kernel, the stack's own (unfused only on stacks that predate FlashAttention).
+  const attentionOut = o['attention'] === undefined && sv?.attention === 'unfused' ? 'unfused' : attention;
   if (seqLen === undefined || globalBatch === undefined) return undefined;
-  const t: TrainingConfig = { seqLen, globalBatch, precision, attention };
+  const t: TrainingConfig = { seqLen, globalBatch, precision, attention: attentionOut, stack };
+  if (compile !== undefined) t.compile = compile;
+  if (fp8Recipe !== undefined) t.fp8Recipe = fp8Recipe;
   if (tokens !== undefined) t.tokens = tokens;
   if (gradPrecision !== undefined) t.gradPrecision = gradPrecision;
   return t;
@@ -414,6 +433,9 @@ function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseO
         received: String(p.ep),
       });
     }
+  }
+  if (training.fp8Recipe !== undefined && training.precision === 'fp8' && !FP8_RECIPE_FACTS[training.fp8Recipe].archs.includes(gpuArch(system.gpu))) {
+    report(ctx, [...path, 'training', 'fp8Recipe'], `does not run on ${system.gpu.id}`, { expected: `a recipe for ${gpuArch(system.gpu)} GPUs (${FP8_RECIPES.filter((r) => FP8_RECIPE_FACTS[r].archs.includes(gpuArch(system.gpu))).join(', ') || 'none'})`, received: training.fp8Recipe });
   }
   if (training.globalBatch % p.dp !== 0) {
     report(ctx, [...path, 'training', 'globalBatch'], 'must be divisible by dp', { expected: `a multiple of ${p.dp}`, received: String(training.globalBatch) });

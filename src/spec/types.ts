@@ -94,7 +94,20 @@ export interface TrainingConfig {
    * (Megatron-Core `grad_reduce_in_fp32: false`, as its MoE benchmark recipes set).
    */
   gradPrecision?: GradPrecision;
+  /**
+   * The training software (`megatron-core`, the default; `nemo`, `torchtitan`, `deepspeed`,
+   * `composer`), optionally with a version (`deepspeed@2021`): which collectives it issues and
+   * when, what it overlaps, its attention kernel, FP8 recipe and host overhead
+   * (src/model/stack/, docs/model.md §9).
+   */
+  stack?: string;
+  /** torch.compile on or off (PyTorch-native stacks); unset: the stack's default. */
+  compile?: boolean;
+  /** FP8 scaling recipe; unset: the stack's default for the GPU. */
+  fp8Recipe?: Fp8RecipeName;
 }
+
+export type Fp8RecipeName = 'delayed' | 'tensorwise' | 'rowwise' | 'blockwise' | 'mxfp8';
 
 export type GradPrecision = 'fp32' | 'bf16';
 

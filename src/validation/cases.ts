@@ -20,25 +20,44 @@ export interface ValidationCase {
 }
 
 /**
- * Facts about the software a source's runs used that the published specs do not state, applied
- * to every case of that source (never to one case alone). FlashAttention was published in May
- * 2022 (Dao et al., arXiv 2205.14135) and reached Megatron-LM in 2023: runs before it
- * materialised the attention scores.
+ * The software stack each source's runs used, where the published specs do not state it,
+ * applied to every case of that source (never to one case alone); a case's own `stack` field
+ * (a table's stack, e.g. the DeepSpeed ZeRO-3 rows of Narayanan et al. Table 2) wins. Each names
+ * a stack version of src/model/stack/, whose facts (attention kernel, TP overlap, ZeRO schedule)
+ * the model applies. FlashAttention was published in May 2022 (Dao et al., arXiv 2205.14135) and
+ * reached Megatron-LM in 2023: runs before it materialised the attention scores.
  */
-export const SOFTWARE_FACTS: Readonly<Record<string, { why: string }>> = {
-  Narayanan2021: { why: 'Megatron-LM 2021 (SC21): fused scale-mask-softmax, no FlashAttention, no TP comm overlap' },
-  Korthikanti2022: { why: 'arXiv 2205.05198 (May 2022): activation memory counts the 5·a·s/h score tensors; no TP comm overlap' },
-  BLOOM: { why: 'Megatron-DeepSpeed, trained Mar-Jul 2022, before FlashAttention and TP comm overlap' },
+export const SOFTWARE_FACTS: Readonly<Record<string, { stack: string; why: string }>> = {
+  Narayanan2021: { stack: 'megatron-core@2021', why: 'Megatron-LM 2021 (SC21): fused scale-mask-softmax, no FlashAttention, no TP comm overlap' },
+  Korthikanti2022: { stack: 'megatron-core@2021', why: 'arXiv 2205.05198 (May 2022): activation memory counts the 5·a·s/h score tensors; no TP comm overlap' },
+  BLOOM: { stack: 'deepspeed@2021', why: 'Megatron-DeepSpeed, trained Mar-Jul 2022, before FlashAttention and TP comm overlap' },
+  'NeMo-24.07': { stack: 'nemo', why: 'NVIDIA NeMo 24.07 performance summary (Megatron-Core underneath)' },
 };
 
-/** Pre-2023 stacks: unfused attention and no tensor-parallel communication overlap (userbuffers came with Transformer Engine in 2023). */
-function withSoftwareFacts(source: string, spec: unknown): unknown {
-  if (!SOFTWARE_FACTS[source] || !isRecord(spec) || !isRecord(spec['training']) || !isRecord(spec['parallel'])) return spec;
-  return {
-    ...spec,
-    training: { attention: 'unfused', ...spec['training'] },
-    parallel: { tpCommOverlap: false, ...spec['parallel'] },
-  };
+/** Stack options a case's `stack` field may carry, and where they go in the spec. */
+function stackRef(stack: Record<string, unknown>): string {
+  const name = String(stack['name']);
+  return typeof stack['version'] === 'string' ? `${name}@${stack['version']}` : name;
+}
+
+/**
+ * Apply the run's software to its spec: `training.stack` (and, unless `asPublished`, the
+ * version), `training.compile`, `training.fp8Recipe`, and async TP as `parallel.tpCommOverlap`.
+ * The spec's own fields win. `asPublished` keeps only the stack's name, as a user who knows
+ * their framework but not its era's defaults would write it.
+ */
+function withSoftwareFacts(source: string, caseStack: Record<string, unknown> | undefined, spec: unknown, asPublished: boolean): unknown {
+  if (!isRecord(spec) || !isRecord(spec['training']) || !isRecord(spec['parallel'])) return spec;
+  const ref = caseStack ? stackRef(caseStack) : SOFTWARE_FACTS[source]?.stack;
+  if (ref === undefined) return spec;
+  const training: Record<string, unknown> = { stack: asPublished ? ref.split('@')[0] : ref };
+  const parallel: Record<string, unknown> = {};
+  if (caseStack) {
+    if (typeof caseStack['compile'] === 'boolean') training['compile'] = caseStack['compile'];
+    if (typeof caseStack['fp8Recipe'] === 'string' && spec['training']['precision'] === 'fp8') training['fp8Recipe'] = caseStack['fp8Recipe'];
+    if (typeof caseStack['asyncTp'] === 'boolean') parallel['tpCommOverlap'] = caseStack['asyncTp'];
+  }
+  return { ...spec, training: { ...training, ...spec['training'] }, parallel: { ...parallel, ...spec['parallel'] } };
 }
 
 const MBR_PERF = 'https://github.com/NVIDIA-NeMo/Megatron-Bridge/tree/main/scripts/performance/configs';
@@ -102,7 +121,16 @@ function withRecipeFacts(id: string, spec: unknown): unknown {
 }
 
 /** Parse JSON Lines of validation cases (the format of data/validation/public-cases.jsonl). */
-export function parseCases(text: string, file = 'cases.jsonl'): ValidationCase[] {
+export interface ParseCasesOptions {
+  /**
+   * Specs as the sources publish them: the stack's name only, no recipe facts (settings the
+   * tables omit but their recipes state). Architecture facts are kept (they describe the model).
+   */
+  asPublished?: boolean;
+}
+
+export function parseCases(text: string, file = 'cases.jsonl', opts: ParseCasesOptions = {}): ValidationCase[] {
+  const asPublished = opts.asPublished ?? false;
   const out: ValidationCase[] = [];
   const issues: Issue[] = [];
   text.split('\n').forEach((line, i) => {
@@ -129,7 +157,7 @@ export function parseCases(text: string, file = 'cases.jsonl'): ValidationCase[]
       source: String(v['source'] ?? 'unknown'),
       table: String(v['table'] ?? ''),
       confidence: String(v['confidence'] ?? 'unknown'),
-      spec: withArchitectureFacts(v['id'], withRecipeFacts(v['id'], withSoftwareFacts(String(v['source'] ?? ''), v['spec']))),
+      spec: withArchitectureFacts(v['id'], (asPublished ? (x: unknown) => x : (x: unknown) => withRecipeFacts(v['id'] as string, x))(withSoftwareFacts(String(v['source'] ?? ''), isRecord(v['stack']) ? v['stack'] : undefined, v['spec'], asPublished))),
       measuredTokensPerSecPerGpu: measured,
       notes: String(v['notes'] ?? ''),
     });

@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../../spec/types.js';
 import type { EfficiencyModel } from '../efficiency.js';
+import type { AttentionKernelFactors } from '../stack/attention-kernels.js';
 import { attentionShape } from '../flops.js';
 import type { GemmClock } from './gemm-clock.js';
 import type { LayerPlan } from './layer-plan.js';
@@ -15,7 +16,8 @@ export interface AttentionCost {
  * Attention core: flash (causal blocks skipped, nothing s×s in HBM) or unfused. Uses (and
  * resets) `clock` for the unfused batched GEMMs.
  */
-export function attentionCost(m: ModelConfig, p: LayerPlan, s: number, unfused: boolean, eff: EfficiencyModel, clock: GemmClock, hbmBps: number, bf16Peak: number): AttentionCost {
+export function attentionCost(m: ModelConfig, p: LayerPlan, s: number, kernel: AttentionKernelFactors | null, eff: EfficiencyModel, clock: GemmClock, hbmBps: number, bf16Peak: number): AttentionCost {
+  const unfused = kernel === null;
   const { qkDim, vDim } = attentionShape(m);
   const scores = (p.microBatch * s * s * m.heads) / (p.cp * p.tp); // score elements per GPU
   if (unfused) {
@@ -30,8 +32,9 @@ export function attentionCost(m: ModelConfig, p: LayerPlan, s: number, unfused: 
     const softmaxFwdS = (6 * scores) / hbmBps;
     return { fwdFlops, fwdS: clock.fwdS + softmaxFwdS, bwdS: clock.bwdS + 2 * softmaxFwdS };
   }
-  const attnEff = eff.attentionFwd * (s / (s + eff.attentionHalfSeq));
+  // The stack's kernel on this GPU generation (relative to the reference), slower at head size 64.
+  const attnEff = eff.attentionFwd * kernel.fwd * (qkDim <= 64 ? kernel.smallHead : 1) * (s / (s + eff.attentionHalfSeq));
   const fwdFlops = 2 * scores * (qkDim + vDim) * 0.5;
   const fwdS = fwdFlops / (bf16Peak * attnEff);
-  return { fwdFlops, fwdS, bwdS: fwdS * eff.attentionBwdRatio };
+  return { fwdFlops, fwdS, bwdS: fwdS * eff.attentionBwdRatio * kernel.bwdRatio };
 }

@@ -31,7 +31,9 @@ export function layerComm(c: LayerCtx, comp: LayerCompute): LayerComm {
   if (p.cp > 1) {
     const kvBytes = (2 * tokens * (m.mla ? m.heads * (attn.qkDim + attn.vDim) : 2 * m.kvHeads * m.headDim)) / p.tp;
     const commS = (p.cp - 1) * sendRecvS(net, kvBytes, p.tp * p.cp > net.domain) * (3 + (p.recompute === 'full' ? 1 : 0));
-    cpExposedS = Math.max(0, commS - c.attn.fwdS - c.attn.bwdS);
+    // A ring hides each block's transfer behind attention; an all-gather before the kernel
+    // (and a reduce-scatter after its backward) hides nothing.
+    cpExposedS = c.stack.cpExchange === 'allgather' ? commS : Math.max(0, commS - c.attn.fwdS - c.attn.bwdS);
     cpOverlappedS = commS - cpExposedS;
   }
   // Expert parallelism: one dispatch or combine over the expert-parallel group (BF16 token

@@ -1,7 +1,7 @@
 import type { ModelConfig } from '../../spec/types.js';
 import type { Network } from '../collectives.js';
-import { ELEMENTWISE_KERNELS } from '../constants.js';
 import type { EfficiencyModel } from '../efficiency.js';
+import type { ResolvedStack } from '../stack/resolve.js';
 import { attentionShape } from '../flops.js';
 import type { AttentionCost } from './attention.js';
 import type { GemmClock } from './gemm-clock.js';
@@ -45,6 +45,8 @@ export interface LayerCtx {
   commSmShare: number;
   /** Group-limited routing of the MoE layers, if any. */
   routingGroups: { count: number; topK: number } | undefined;
+  /** The software stack's facts for this GPU. */
+  stack: ResolvedStack;
 }
 
 /** One layer's compute for one micro-batch: GEMMs, attention, element-wise kernels, recomputation. */
@@ -63,7 +65,9 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   const { m, p, clock, tokens, spDiv, eff } = c;
   const h = m.hidden;
   const mats = m.gatedMlp ? 3 : 2;
-  const castPerElem = c.fp8 ? 3 : 0; // read BF16, write FP8 before each FP8 GEMM
+  const st = c.stack;
+  const ew = st.elementwise;
+  const castPerElem = c.fp8 ? st.fp8CastBytes : 0; // quantise each FP8 GEMM input (the recipe's passes)
   const attn = attentionShape(m);
   clock.reset();
   // Attention projections (QKV and output; MLA's down- and up-projections). MLA's up-projections
@@ -86,9 +90,10 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   // Memory-bound bytes moved forward: 2 norms (2h each) and 2 residual adds (3h each), RoPE on
   // Q and K (MLA: on their RoPE parts only, plus the two latent norms), casts before the GEMMs,
   // the MLP activation function.
-  let elemBytes = (10 * tokens * h * 2) / spDiv;
-  if (m.mla) elemBytes += 2 * tokens * ((m.heads * m.mla.qkRopeDim) / p.tp + m.mla.qkRopeDim) * 2 + (2 * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank) * 2) / spDiv;
-  else elemBytes += (2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
+  // Eager PyTorch moves more bytes for the same work (EAGER_ELEMENTWISE).
+  let elemBytes = (ew.normResidual * 10 * tokens * h * 2) / spDiv;
+  if (m.mla) elemBytes += ew.rope * 2 * tokens * ((m.heads * m.mla.qkRopeDim) / p.tp + m.mla.qkRopeDim) * 2 + (ew.normResidual * 2 * tokens * (m.mla.qLoraRank + m.mla.kvLoraRank) * 2) / spDiv;
+  else elemBytes += (ew.rope * 2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
   elemBytes += castPerElem * tokens * castElems;
   const moe = moeLayer && m.moe !== undefined;
   if (moeLayer && m.moe) {
@@ -103,23 +108,36 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
       const fs = mo.sharedExperts * mo.ffnHidden;
       clock.fwdBwd(tokens, ((mats - 1) * fs) / p.tp, h, 1);
       clock.fwdBwd(tokens, h, fs / p.tp, 1);
-      elemBytes += (mats * tokens * fs * 2) / p.tp + (castPerElem * tokens * (h + fs)) / p.tp;
+      elemBytes += (ew.activation * mats * tokens * fs * 2) / p.tp + (castPerElem * tokens * (h + fs)) / p.tp;
     }
     // Activation, permute and un-permute of the routed copies, casts.
-    elemBytes += mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
+    elemBytes += ew.activation * mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
   } else {
     clock.fwdBwd(tokens, ((mats - 1) * m.ffnHidden) / p.tp, h, 1);
     clock.fwdBwd(tokens, h, m.ffnHidden / p.tp, 1);
-    elemBytes += (mats * tokens * m.ffnHidden * 2) / p.tp + (castPerElem * tokens * (h + m.ffnHidden)) / p.tp;
+    elemBytes += (ew.activation * mats * tokens * m.ffnHidden * 2) / p.tp + (castPerElem * tokens * (h + m.ffnHidden)) / p.tp;
   }
+  // Stacks that keep no FP8 weight copy cast the (gathered) BF16 weights every micro-batch:
+  // read 2 B, write the FP8 copy and its transpose (1 B each) per GEMM weight element.
+  if (c.fp8 && st.fp8WeightCastPerMicroBatch) elemBytes += 4 * (clock.flops / 3 / 2 / tokens);
   const elemFwdS = elemBytes / c.hbmBps;
-  const kernelFwdS = (clock.kernels / 3 + ELEMENTWISE_KERNELS) * eff.kernelS;
-  const fwdS = clock.fwdS + c.attn.fwdS + elemFwdS + kernelFwdS;
-  let bwdS = clock.bwdS + c.attn.bwdS + 2 * elemFwdS + 2 * kernelFwdS;
+  const fwdKernels = clock.kernels / 3 + ew.kernels;
+  const kernelFwdS = fwdKernels * eff.kernelS;
+  const gemmFwdS = clock.fwdS;
+  // The host launches every kernel; without CUDA graphs the GPU waits where the host falls
+  // behind (forward: one launch per kernel; backward: about two).
+  const hostFwdS = (fwdKernels + 1) * st.hostPerKernelS;
+  const fwdS = Math.max(clock.fwdS + c.attn.fwdS + elemFwdS + kernelFwdS, hostFwdS);
+  let bwdS = Math.max(clock.bwdS + c.attn.bwdS + 2 * elemFwdS + 2 * kernelFwdS, 2 * hostFwdS);
   let hw = clock.flops + 3 * c.attn.fwdFlops;
   if (p.recompute === 'full') {
     bwdS += fwdS;
     hw += clock.flops / 3 + c.attn.fwdFlops;
+  } else if (p.recompute === 'selective' && st.selective === 'op-sac') {
+    // torchtitan's per-op policy: every other matmul and every element-wise op is recomputed
+    // (attention outputs are kept).
+    bwdS += 0.5 * gemmFwdS + elemFwdS;
+    hw += clock.flops / 6;
   } else if (p.recompute === 'selective') {
     if (c.unfused) {
       // Megatron's original selective recomputation: the attention core.

@@ -5,6 +5,7 @@ import { COMM_SMS, DEFAULT_SM_COUNT } from '../constants.js';
 import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from '../efficiency.js';
 import { attentionParams, denseLayerCount, denseMlpParams, expertParams, moeLayerCount } from '../flops.js';
 import { layerActivationBytes } from '../memory.js';
+import { resolveStack, type ResolvedStack } from '../stack/resolve.js';
 import { attentionCost } from './attention.js';
 import { GemmClock } from './gemm-clock.js';
 import { layerCost, type LayerCost, type LayerCtx } from './layer-cost.js';
@@ -59,7 +60,9 @@ export interface LayerPhase {
   /** Shares of a layer's compute in its forward and in its weight-gradient GEMMs (the rest: input gradients, recomputation). */
   fwdShare: number;
   weightShare: number;
-  /** Share of the SMs overlapped EP communication kernels take from the compute they hide behind. */
+  /** The software stack's facts for this GPU. */
+  stack: ResolvedStack;
+  /** Share of the SMs overlapped communication kernels (EP, FSDP) take from the compute they hide behind. */
   commSmShare: number;
 }
 
@@ -80,9 +83,10 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const p = lp;
   const routingGroups = m.moe?.routingGroups !== undefined && m.moe.groupTopK !== undefined ? { count: m.moe.routingGroups, topK: m.moe.groupTopK } : undefined;
   const commSmShare = COMM_SMS / (gpu.smCount ?? DEFAULT_SM_COUNT);
-  const unfused = training.attention === 'unfused';
-  const attn = attentionCost(m, p, s, unfused, eff, clock, hbmBps, gpu.bf16Tflops * 1e12);
-  const ctx: LayerCtx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused, attn, commSmShare, routingGroups };
+  const stack = resolveStack(training, gpu);
+  const unfused = stack.attention === null;
+  const attn = attentionCost(m, p, s, stack.attention, eff, clock, hbmBps, gpu.bf16Tflops * 1e12);
+  const ctx: LayerCtx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused, attn, commSmShare, routingGroups, stack };
   const dense = layerCost(ctx, false);
   const moe = m.moe ? layerCost(ctx, true) : dense;
   const one = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
@@ -96,6 +100,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const typical = mo && moeLayerCount(m) >= denseLayerCount(m) ? moe : dense;
   const typicalS = typical.fwdS + typical.bwdS;
   return {
+    stack,
     spec, lp, eff, net, fp8, unfused, gemmPeak, hbmBps, tokens, spDiv, tpHidden, dense, moe,
     denseLayerS: one(dense),
     moeLayerS: one(moe),

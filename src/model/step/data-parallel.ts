@@ -2,6 +2,7 @@ import type { TrainingConfig } from '../../spec/types.js';
 import { allReduceS, reduceScatterS, type Network } from '../collectives.js';
 import type { EfficiencyModel } from '../efficiency.js';
 import { gradientBytes } from '../memory.js';
+import type { ShardedDataParallel } from '../stack/stack.js';
 
 /** Data-parallel and ZeRO communication of one plan (seconds) and the gradient bytes it keeps. */
 export interface DataParallelCost {
@@ -26,6 +27,7 @@ export function newDataParallelCost(): DataParallelCost {
 export function dataParallelCost(
   net: Network, eff: EfficiencyModel, training: TrainingConfig, tp: number, ep: number, dp: number, cp: number, zeroStage: number,
   heavyDense: number, heavyExpert: number, criticalS: number, out: DataParallelCost,
+  sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0,
 ): DataParallelCost {
   const stateParams = heavyDense + heavyExpert;
   const denseShards = dp * cp;
@@ -39,11 +41,30 @@ export function dataParallelCost(
     // ZeRO-3 gathers weights for forward and again for backward and reduce-scatters gradients
     // every micro-batch, as one flat ring over the data-parallel ranks: beyond one NVLink
     // domain every GPU's share crosses its own NIC (Narayanan et al. 2021, Table 2).
-    const flatStride = denseShards * tp > net.domain ? net.domain : tp;
-    const perMb = 3 * reduceScatterS(net, stateParams * 2, denseShards, flatStride);
-    zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
-    zeroPerMbS = perMb - zeroHiddenPerMbS;
+    const flatStride = denseShards * tp > net.domain && (sharded?.flatRing ?? true) ? net.domain : tp;
+    const passS = reduceScatterS(net, stateParams * 2, denseShards, flatStride);
     dpCommS = 0;
+    if (sharded && pp > 1 && sharded.keepGatheredWithPipeline) {
+      // Gathered once per step, gradients reduced on the last micro-batch (torchtitan with PP).
+      dpCommS = 2 * passS;
+    } else if (sharded && sharded.overlap === 'layer') {
+      // Per micro-batch: a gather for the forward, another for the backward if resharded, a
+      // reduce-scatter unless deferred to the step. Each layer's collectives run behind the
+      // neighbouring layer's compute: exposed are what the compute cannot cover, the first
+      // gather and the last reduce-scatter (one layer's share each), and the slowdown of the
+      // compute they overlap by the SMs they hold.
+      const passes = (sharded.reshardAfterForward ? 2 : 1) + (sharded.reduceScatterPerMicroBatch ? 1 : 0);
+      if (!sharded.reduceScatterPerMicroBatch) dpCommS = passS;
+      const perMb = passes * passS;
+      const edgeS = (2 * passS) / Math.max(1, stageLayers);
+      const exposed = Math.min(perMb, Math.max(0, perMb - criticalS) + edgeS);
+      zeroHiddenPerMbS = perMb - exposed;
+      zeroPerMbS = exposed + Math.min(perMb, criticalS) * commSmShare;
+    } else {
+      const perMb = 3 * passS;
+      zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
+      zeroPerMbS = perMb - zeroHiddenPerMbS;
+    }
   } else if (zeroStage === 2) {
     // ZeRO-2 reduce-scatters gradients every micro-batch, behind its backward.
     const perMb = reduceScatterS(net, stateParams * gradWireBytes, denseShards, tp);

@@ -42,7 +42,9 @@ export function stepMemory(L: LayerPhase, st: StageLoad, dp: number, zeroStage: 
     const stateParams = dense + expert;
     const n = st.layers[d] as number;
     const dn = st.denseLayers[d] as number;
-    const weightsBytes = dense * s.weights + expert * sE.weights + (L.fp8 ? stateParams : 0); // + FP8 weight copies
+    // torchtitan keeps a stage's weights gathered under pipeline parallelism (no resharding).
+    const keptGathered = zeroStage >= 3 && pp > 1 && L.stack.sharded.keepGatheredWithPipeline ? dense * (2 - s.weights) + expert * (2 - sE.weights) : 0;
+    const weightsBytes = dense * s.weights + expert * sE.weights + keptGathered + (L.fp8 ? stateParams : 0); // + FP8 weight copies
     const gradBytes = dense * s.gradients + expert * sE.gradients;
     const optimBytes = dense * s.optimizer + expert * sE.optimizer;
     const stages = st.twoStages ? 2 : 1;

@@ -75,7 +75,7 @@ export function stepPhase(
   const criticalS = st.criticalS - ppPerMbS;
   const { heavyDense, heavyExpert } = st;
 
-  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, out.dpc);
+  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, out.dpc, L.stack.sharded, pp, st.layersPerStage, L.commSmShare);
   // Bucketed gradient reduction overlaps the last micro-batch's backward (one model chunk).
   const dpExposedS = Math.max(0, dpc.dpCommS - (eff.dpOverlap * criticalS * 2) / 3 / vpp);
   const denseShards = dp * cp;

@@ -1,0 +1,41 @@
+import { TE_HOST_PER_OP_S, type SoftwareStack, type StackVersion } from './stack.js';
+
+const MCORE = 'https://github.com/NVIDIA/Megatron-LM (megatron/core, Transformer Engine integration)';
+const TE = 'https://github.com/NVIDIA/TransformerEngine (fused attention via cuDNN, userbuffers TP overlap, FP8 recipes)';
+
+/** Megatron-Core's custom FSDP / torch FSDP2 path (`use_torch_fsdp2`, `data_parallel_sharding_strategy`). */
+const MCORE_FSDP = { name: 'Megatron-FSDP / torch FSDP2', reshardAfterForward: true, keepGatheredWithPipeline: false, reduceScatterPerMicroBatch: true, overlap: 'layer', flatRing: false } as const;
+
+export const MCORE_2024: StackVersion = {
+  version: '2024',
+  summary: 'Megatron-Core with Transformer Engine: cuDNN fused attention, userbuffers TP overlap, fused element-wise kernels, distributed optimizer',
+  sources: [MCORE, TE],
+  attention: 'cudnn-fused',
+  tpOverlap: 'userbuffers',
+  tpOverlapDefault: true,
+  sharded: MCORE_FSDP,
+  elementwise: 'fused',
+  compile: { supported: false, default: false },
+  selective: 'megatron',
+  fp8: { default: 'delayed', recipes: ['delayed', 'tensorwise', 'blockwise', 'mxfp8'] },
+  fp8WeightCastPerMicroBatch: false,
+  cpExchange: 'ring',
+  hostPerKernelS: TE_HOST_PER_OP_S,
+};
+
+/**
+ * Megatron-LM before FlashAttention and Transformer Engine (SC21 paper code, May 2022
+ * selective-recomputation code): fused scale-mask-softmax over materialised scores, no TP overlap.
+ */
+export const MEGATRON_LM_2021: StackVersion = {
+  ...MCORE_2024,
+  version: '2021',
+  summary: 'Megatron-LM 2021–22: unfused attention (fused scale-mask-softmax), no TP communication overlap, no FP8',
+  sources: ['Narayanan et al. 2021 (SC21, arXiv 2104.04473); Korthikanti et al. 2022 (arXiv 2205.05198); FlashAttention (arXiv 2205.14135) reached Megatron-LM in 2023'],
+  attention: 'unfused',
+  tpOverlap: 'none',
+  tpOverlapDefault: false,
+  fp8: { default: 'delayed', recipes: [] },
+};
+
+export const MEGATRON_CORE: SoftwareStack = { id: 'megatron-core', name: 'Megatron-Core (Megatron-LM, Megatron-Bridge)', versions: [MCORE_2024, MEGATRON_LM_2021] };

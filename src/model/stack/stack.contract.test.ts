@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpecValue } from '../../spec/index.js';
+import type { Spec } from '../../spec/types.js';
+import { estimate, withPlan } from '../estimate.js';
+import { evaluate } from '../evaluate.js';
+import { FP8_RECIPE_FACTS } from './fp8-recipes.js';
+import { STACKS, stackRefs, stackVersion } from './registry.js';
+import { FP8_RECIPES, STACK_IDS } from './stack.js';
+
+function spec(training: Record<string, unknown>, parallel: Record<string, unknown> = {}, gpus = 64): Spec {
+  const r = parseSpecValue({
+    model: 'llama3-8b',
+    system: { gpu: 'h100-sxm', gpus },
+    training: { seqLen: 8192, globalBatch: 256, precision: 'bf16', ...training },
+    parallel: { tp: 1, pp: 1, dp: gpus, cp: 1, ep: 1, microBatch: 1, recompute: 'selective', zeroStage: 3, ...parallel },
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.spec;
+}
+
+/** Every stack version, behind the one interface, honours the same contract. */
+describe.each(stackRefs())('software stack %s', (ref) => {
+  const v = stackVersion(ref);
+  if (!v) throw new Error(ref);
+
+  it('documents its facts with sources and sane values', () => {
+    expect(v.sources.length).toBeGreaterThan(0);
+    expect(v.summary.length).toBeGreaterThan(10);
+    expect(v.hostPerKernelS).toBeGreaterThan(0);
+    expect(v.hostPerKernelS).toBeLessThan(1e-3);
+    for (const r of v.fp8.recipes) expect(FP8_RECIPES).toContain(r);
+  });
+
+  it('changes how fast a plan runs, never what it computes', () => {
+    const base = estimate(spec({}));
+    const e = estimate(spec({ stack: ref }));
+    expect(Number.isFinite(e.stepTimeS) && e.stepTimeS > 0).toBe(true);
+    expect(e.modelFlopsPerToken).toBe(base.modelFlopsPerToken);
+    expect(e.paramsTotal).toBe(base.paramsTotal);
+    expect(e.hfu).toBeLessThan(1);
+    expect(e.memory.totalGiB).toBeGreaterThan(0);
+  });
+
+  it('issues the sharded data-parallel collectives its facts say, when they say', () => {
+    const s = spec({ stack: ref }, { microBatch: 1 });
+    const one = evaluate(withPlan(s, { ...estimate(s).parallel }));
+    const mb = one.microBatchesPerStep;
+    expect(mb).toBe(4);
+    const perMb = (one.breakdown.exposedCommS.zero + one.overlappedCommS.zero) / mb;
+    // With pipeline parallelism a stack that keeps weights gathered moves nothing per micro-batch.
+    const pp = spec({ stack: ref }, { pp: 2, dp: 32, microBatch: 1 });
+    const ppEst = evaluate(withPlan(pp, { ...estimate(pp).parallel }));
+    if (v.sharded.keepGatheredWithPipeline) expect(ppEst.breakdown.exposedCommS.zero + ppEst.overlappedCommS.zero).toBe(0);
+    else expect(ppEst.breakdown.exposedCommS.zero + ppEst.overlappedCommS.zero).toBeGreaterThan(0);
+    // A stack that reshards after forward gathers twice per micro-batch: more traffic than the
+    // same plan's ZeRO-2 (one reduce-scatter per micro-batch).
+    const z2 = evaluate(withPlan(s, { ...estimate(s).parallel, zeroStage: 2 }));
+    const z2PerMb = (z2.breakdown.exposedCommS.zero + z2.overlappedCommS.zero) / mb;
+    expect(perMb).toBeGreaterThan(z2PerMb * (v.sharded.reshardAfterForward ? 2 : 1));
+  });
+
+  it('torch.compile, where it runs, never slows a plan', () => {
+    if (!v.compile.supported) return;
+    const eager = estimate(spec({ stack: ref, compile: false }));
+    const compiled = estimate(spec({ stack: ref, compile: true }));
+    expect(compiled.stepTimeS).toBeLessThanOrEqual(eager.stepTimeS);
+  });
+
+  it('runs each FP8 recipe it lists on the GPUs that support it, and refuses the others', () => {
+    for (const r of v.fp8.recipes) {
+      const ok = FP8_RECIPE_FACTS[r].archs.includes('hopper');
+      const parsed = parseSpecValue({
+        model: 'llama3-8b', system: { gpu: 'h100-sxm', gpus: 8 },
+        training: { seqLen: 8192, globalBatch: 8, precision: 'fp8', stack: ref, fp8Recipe: r },
+        parallel: { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1 },
+      });
+      expect(parsed.ok, `${ref} ${r}`).toBe(ok);
+    }
+    const other = FP8_RECIPES.find((r) => !v.fp8.recipes.includes(r));
+    if (other) {
+      const parsed = parseSpecValue({ model: 'llama3-8b', system: { gpu: 'b200', gpus: 8 }, training: { seqLen: 8192, globalBatch: 8, precision: 'fp8', stack: ref, fp8Recipe: other }, parallel: { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1 } });
+      expect(parsed.ok).toBe(false);
+    }
+  });
+});
+
+describe('stack registry', () => {
+  it('has every stack the issue names, each with a default (newest) version', () => {
+    expect([...STACK_IDS].sort()).toEqual(['composer', 'deepspeed', 'megatron-core', 'nemo', 'torchtitan']);
+    for (const id of STACK_IDS) {
+      expect(STACKS[id].versions.length).toBeGreaterThan(0);
+      expect(stackVersion(id)).toBe(STACKS[id].versions[0]);
+      expect(new Set(STACKS[id].versions.map((x) => x.version)).size).toBe(STACKS[id].versions.length);
+    }
+  });
+
+  it('refuses an unknown stack with the field and a suggestion', () => {
+    const r = parseSpecValue({ model: 'llama3-8b', system: { gpu: 'h100-sxm', gpus: 8 }, training: { seqLen: 8192, globalBatch: 8, stack: 'torchtitn' }, parallel: { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1 } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]?.message).toMatch(/did you mean "torchtitan/);
+  });
+
+  it('takes TP overlap and the attention kernel from the stack unless the spec says otherwise', () => {
+    const legacy = spec({ stack: 'megatron-core@2021' }, { tp: 8, dp: 8, zeroStage: 1 });
+    expect(legacy.training.attention).toBe('unfused');
+    expect(estimate(legacy).parallel.tpCommOverlap).toBe(false);
+    expect(estimate(spec({ stack: 'megatron-core' }, { tp: 8, dp: 8, zeroStage: 1 })).parallel.tpCommOverlap).toBe(true);
+    expect(estimate(spec({ stack: 'torchtitan' }, { tp: 8, dp: 8, zeroStage: 1 })).parallel.tpCommOverlap).toBe(false);
+    expect(spec({ stack: 'megatron-core@2021', attention: 'flash' }).training.attention).toBe('flash');
+  });
+});
