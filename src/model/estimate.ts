@@ -3,6 +3,7 @@ import { epFactsOf } from '../spec/ep-facts.js';
 import type { ParallelPlan, Recompute, ResolvedSpec, ScheduleId, Spec } from '../spec/types.js';
 import type { EfficiencyModel } from './efficiency.js';
 import type { Estimate } from './result.js';
+import { bandDrivers, bandFor } from './bands/bands.js';
 import { resolveStack } from './stack/resolve.js';
 import { microBatchesOf, usableHbmBytes } from './evaluate.js';
 import { defaultEfficiency, layerPhase, type LayerPhase } from './layer/layer-phase.js';
@@ -88,7 +89,10 @@ export function estimate(spec: Spec, eff?: EfficiencyModel): Estimate {
   const chosen = best ?? smallest;
   if (!chosen) throw new Error('no candidate plan (unreachable: candidates is not empty)');
   const p = chosen.plan;
-  return assembleEstimate(chosen.L, p, stepPhase(chosen.L, p.pp, p.vpp, p.dp, p.zeroStage, microBatchesOf(spec.training.globalBatch, p.dp, p.microBatch), newStepParts(), p.schedule));
+  const est = assembleEstimate(chosen.L, p, stepPhase(chosen.L, p.pp, p.vpp, p.dp, p.zeroStage, microBatchesOf(spec.training.globalBatch, p.dp, p.microBatch), newStepParts(), p.schedule));
+  const band = bandFor(est.tokensPerSecPerGpu, bandDrivers(spec));
+  if (band) est.tokensPerSecPerGpuBand = band;
+  return est;
 }
 
 /** Why no candidate of the spec's plan can run, as an issue on `parallel.schedule`. */

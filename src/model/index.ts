@@ -11,3 +11,4 @@ export * from './evaluate.js';
 export * from './estimate.js';
 export * from './estimate-invariants.js';
 export * from './stack/index.js';
+export * from './bands/index.js';

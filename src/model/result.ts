@@ -57,6 +57,12 @@ export interface Estimate {
   tokensPerSec: number;
   tokensPerSecPerGpu: number;
   /**
+   * How far to trust `tokensPerSecPerGpu`: an 80% split-conformal interval from the validation
+   * residuals of published runs like this one (stack family, GPU generation, dense/MoE,
+   * sequence length; src/model/bands). Set by `estimate`.
+   */
+  tokensPerSecPerGpuBand?: { low: number; high: number; coverage: number; group: string; cases: number };
+  /**
    * Model FLOPs per GPU per second (TFLOP/s). Convention: 6·(active matmul parameters,
    * LM head included, embedding lookup excluded) per token + 3·layers·seqLen·heads·(qkDim + vDim)
    * for attention — halved for the causal mask, what a causal kernel computes, so that

@@ -1,2 +1,3 @@
 export * from './cases.js';
 export * from './harness.js';
+export * from './loso.js';

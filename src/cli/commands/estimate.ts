@@ -72,7 +72,7 @@ Example:
 export function renderEstimate(spec: Spec, e: Estimate): string {
   const p = e.parallel;
   const lines: string[] = [];
-  lines.push(`${spec.model.name} on ${num(spec.system.gpus)} × ${spec.system.gpu.name} (${spec.training.precision}, seq ${num(spec.training.seqLen)}, batch ${num(spec.training.globalBatch)})`);
+  lines.push(`${spec.model.name} on ${num(spec.system.gpus)} × ${spec.system.gpu.name} (${spec.training.precision}, seq ${num(spec.training.seqLen)}, batch ${num(spec.training.globalBatch)}, ${spec.training.stack ?? 'megatron-core'})`);
   lines.push(
     `plan: tp ${p.tp} · pp ${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''} · cp ${p.cp} · dp ${p.dp}${p.ep > 1 ? ` · ep ${p.ep}${p.epDispatch === 'deepep' ? ' (DeepEP)' : ''}${p.epCommOverlap ? ' (a2a overlapped)' : ''}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, SP ${p.sequenceParallel ? 'on' : 'off'}, ZeRO ${p.zeroStage}`,
   );
@@ -83,6 +83,7 @@ export function renderEstimate(spec: Spec, e: Estimate): string {
       [
         ['step time', duration(e.stepTimeS)],
         ['tokens/s per GPU', num(e.tokensPerSecPerGpu, 1)],
+        ...(e.tokensPerSecPerGpuBand ? [[`  ${pct(e.tokensPerSecPerGpuBand.coverage)} band`, `${num(e.tokensPerSecPerGpuBand.low, 0)} – ${num(e.tokensPerSecPerGpuBand.high, 0)} (${e.tokensPerSecPerGpuBand.cases} published ${e.tokensPerSecPerGpuBand.group} runs)`]] : []),
         ['tokens/s (job)', num(e.tokensPerSec, 0)],
         ['model TFLOP/s per GPU', num(e.modelTflopsPerGpu, 1)],
         [`MFU (of ${num(e.peakTflops, 0)} TFLOP/s)`, pct(e.mfu)],

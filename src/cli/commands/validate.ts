@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
-import { parseCases, runValidation, type ErrorStats } from '../../validation/index.js';
+import { leaveOneSourceOut, parseCases, runValidation, type ErrorStats } from '../../validation/index.js';
 import { loadCalibration } from '../calibration-option.js';
 import { num, pct, table } from '../format.js';
 import { printJson } from '../io.js';
@@ -19,8 +19,10 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print JSON: every case with predicted and measured tokens/s/GPU, and the error statistics')
     .option('--cases <files...>', 'validation cases (JSON Lines, the format of data/validation/public-cases.jsonl); several files are read as one set')
     .option('--all', 'the bundled public cases and the other-stack cases (data/validation/stack-cases.jsonl) together')
+    .option('--as-published', 'the specs as the sources publish them: the stack name only, no recipe facts')
+    .option('--loso', 'also hold out one source at a time: refit the fitted constants and the error bands without it, report its error and the bands\' coverage')
     .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)')
-    .action((opts: { json?: boolean; cases?: string[]; all?: boolean; calibration?: string }) => {
+    .action((opts: { json?: boolean; cases?: string[]; all?: boolean; asPublished?: boolean; loso?: boolean; calibration?: string }) => {
       const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
       const files = [...(opts.all ? [BUNDLED_CASES, BUNDLED_STACK_CASES] : []), ...(opts.cases ?? [])];
       if (files.length === 0) files.push(BUNDLED_CASES);
@@ -31,12 +33,14 @@ export function registerValidate(program: Command): void {
         } catch {
           throw new InputError([{ path: '', file, message: 'cannot read the validation cases' }]);
         }
-        return parseCases(text, file);
+        return parseCases(text, file, { asPublished: opts.asPublished ?? false });
       });
       const report = runValidation(cases, cal?.effFor);
+      const loso = opts.loso ? leaveOneSourceOut(cases) : undefined;
       const calibrated = cal ? report.rows.filter((r) => r.gpu === cal.gpu.id).length : 0;
       if (opts.json) {
-        printJson(cal ? { ...report, calibration: { profile: cal.file, device: cal.profile.device.name, date: cal.profile.date, gpu: cal.gpu.id, cases: calibrated, overrides: cal.fit.overrides } } : report);
+        const withLoso = loso ? { ...report, leaveOneSourceOut: loso } : report;
+        printJson(cal ? { ...withLoso, calibration: { profile: cal.file, device: cal.profile.device.name, date: cal.profile.date, gpu: cal.gpu.id, cases: calibrated, overrides: cal.fit.overrides } } : withLoso);
         return;
       }
       if (cal) {
@@ -65,6 +69,11 @@ export function registerValidate(program: Command): void {
         process.stdout.write(`\nper-GPU memory (cases that publish it)\n${table(['source', 'cases', 'MAPE', 'median', 'max', 'bias'], memRows)}\n`);
       } else {
         process.stdout.write('\nper-GPU memory: none of these cases publishes a measured figure (see --all)\n');
+      }
+      if (loso) {
+        const rows = Object.entries(loso.bySource).map(([k, s]) => [...statRow(k, s), pct(s.bandCoverage)]);
+        rows.push([...statRow('all held out', loso.heldOut), pct(loso.bandCoverage)]);
+        process.stdout.write(`\nleave one source out (constants and 80% bands refitted without the source)\n${table(['held-out source', 'cases', 'MAPE', 'median', 'max', 'bias', 'in band'], rows)}\n`);
       }
       if (report.failed > 0) process.stdout.write(`\n${report.failed} case(s) could not be estimated (invalid spec): see --json\n`);
     });

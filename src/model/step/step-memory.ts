@@ -44,7 +44,9 @@ export function stepMemory(L: LayerPhase, st: StageLoad, dp: number, zeroStage: 
     const dn = st.denseLayers[d] as number;
     // torchtitan keeps a stage's weights gathered under pipeline parallelism (no resharding).
     const keptGathered = zeroStage >= 3 && pp > 1 && L.stack.sharded.keepGatheredWithPipeline ? dense * (2 - s.weights) + expert * (2 - sE.weights) : 0;
-    const weightsBytes = dense * s.weights + expert * sE.weights + keptGathered + (L.fp8 ? stateParams : 0); // + FP8 weight copies
+    // FP8 weight copies: one byte per weight held, so sharded like the BF16 weights under ZeRO-3.
+    const fp8Copies = L.fp8 ? (dense * s.weights + expert * sE.weights) / 2 : 0;
+    const weightsBytes = dense * s.weights + expert * sE.weights + keptGathered + fp8Copies;
     const gradBytes = dense * s.gradients + expert * sE.gradients;
     const optimBytes = dense * s.optimizer + expert * sE.optimizer;
     const stages = st.twoStages ? 2 : 1;

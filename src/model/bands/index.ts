@@ -1,0 +1,2 @@
+export * from './bands.js';
+export * from './error-bands.js';
