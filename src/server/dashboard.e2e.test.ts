@@ -83,6 +83,8 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     const before = await metric('stepTimeS');
     const tokBefore = await metric('tokensPerSecPerGpu');
     expect(await page.locator('#dp').textContent()).toBe('128');
+    // The estimate's 80% error band is shown with it.
+    expect(await page.locator('[data-metric="tokensPerSecPerGpu"] .extra').textContent()).toMatch(/80\.0% band [\d,]+–[\d,]+ \(\d+ published runs\)/);
 
     await page.fill('#gpus', '8192');
     await expect.poll(() => metric('stepTimeS')).not.toBe(before);

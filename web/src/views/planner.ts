@@ -170,7 +170,12 @@ export function mountPlanner(root: HTMLElement): () => void {
     replace(
       metrics,
       metric('stepTimeS', 'Step time', duration(e.stepTimeS)),
-      metric('tokensPerSecPerGpu', 'Tokens/s per GPU', num(e.tokensPerSecPerGpu, 1), `${num(e.tokensPerSec / 1e6, 2)} M tokens/s job`),
+      metric(
+        'tokensPerSecPerGpu',
+        'Tokens/s per GPU',
+        num(e.tokensPerSecPerGpu, 1),
+        `${e.tokensPerSecPerGpuBand ? `${pct(e.tokensPerSecPerGpuBand.coverage)} band ${num(e.tokensPerSecPerGpuBand.low, 0)}–${num(e.tokensPerSecPerGpuBand.high, 0)} (${e.tokensPerSecPerGpuBand.cases} published runs) · ` : ''}${num(e.tokensPerSec / 1e6, 2)} M tokens/s job`,
+      ),
       metric('mfu', 'MFU', pct(e.mfu), `${num(e.modelTflopsPerGpu, 0)} of ${num(e.peakTflops, 0)} TFLOP/s`),
       metric('memory', 'Memory per GPU', `${e.memory.totalGiB.toFixed(1)} GiB`, e.fits ? `fits in ${e.memory.usableGiB.toFixed(0)} GiB` : `does NOT fit in ${e.memory.usableGiB.toFixed(0)} GiB`, !e.fits),
       e.timeToTrainDays !== undefined ? metric('timeToTrainDays', 'Time to train', `${num(e.timeToTrainDays, 1)} days`, 'no failures') : null,
