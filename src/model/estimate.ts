@@ -39,8 +39,8 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const perReplica = training.globalBatch / p.dp;
   const mbs = p.microBatch !== undefined ? [p.microBatch] : MICRO_BATCHES.filter((b) => perReplica % b === 0);
   const vpps = p.vpp !== undefined ? [p.vpp] : vppCandidates(m.layers, p.pp);
-  const allowed = p.schedules ?? DEFAULT_SCHEDULES;
-  const sps = p.sequenceParallel !== undefined ? [p.sequenceParallel] : p.tp > 1 ? [true] : [false];
+  const allowed = p.schedules ?? resolveStack(spec.training, spec.system.gpu).schedules;
+  const sps = p.sequenceParallel !== undefined ? [p.sequenceParallel] : p.tp > 1 && resolveStack(training, spec.system.gpu).sequenceParallel ? [true] : [false];
   const recs = p.recompute !== undefined ? [p.recompute] : RECOMPUTES;
   const zero: 0 | 1 | 2 | 3 = p.zeroStage ?? (p.distributedOptimizer === false ? 0 : 1);
   const distOpt = p.distributedOptimizer ?? zero >= 1;
@@ -98,7 +98,7 @@ export function estimate(spec: Spec, eff?: EfficiencyModel): Estimate {
 /** Why no candidate of the spec's plan can run, as an issue on `parallel.schedule`. */
 function unrunnable(spec: Spec): { path: string; message: string; expected: string; received: string } {
   const p = spec.parallel;
-  const allowed = p.schedules ?? DEFAULT_SCHEDULES;
+  const allowed = p.schedules ?? resolveStack(spec.training, spec.system.gpu).schedules;
   const mb = p.microBatch ?? 1;
   const m = spec.training.globalBatch / p.dp / mb;
   const vpp = p.vpp ?? 1;

@@ -1,6 +1,6 @@
 import { resolveStack } from '../model/stack/resolve.js';
 import { epFactsOf, type EpFacts } from '../spec/ep-facts.js';
-import { DEFAULT_SCHEDULES, schedulesFor, vppCandidates } from '../model/estimate.js';
+import { schedulesFor, vppCandidates } from '../model/estimate.js';
 import type { Spec, Precision, Recompute, ScheduleId } from '../spec/types.js';
 
 /** Candidate values per dimension of the plan space, after the spec's fixed fields. */
@@ -58,7 +58,7 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     for (let p = 2; p <= Math.min(m.layers, MAX_PP); p *= 2) ppSet.add(p);
   }
   const pps = [...ppSet].sort((a, b) => a - b);
-  const schedules = fixed.schedules ?? DEFAULT_SCHEDULES;
+  const schedules = fixed.schedules ?? resolveStack(training, system.gpu).schedules;
   const batchDivisors = divisors(B);
   return {
     precisions: precisions ?? [training.precision],

@@ -29,6 +29,8 @@ export const COMPOSER_2023: StackVersion = {
   selective: 'megatron',
   fp8: { default: 'delayed', recipes: ['delayed'] },
   fp8WeightCastPerMicroBatch: true,
+  sequenceParallel: false,
+  schedules: ['1f1b'],
   cpExchange: 'ring',
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,
 };

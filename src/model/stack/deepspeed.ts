@@ -23,6 +23,8 @@ export const DEEPSPEED_2021: StackVersion = {
   selective: 'megatron',
   fp8: { default: 'delayed', recipes: [] },
   fp8WeightCastPerMicroBatch: true,
+  sequenceParallel: false,
+  schedules: ['1f1b'],
   cpExchange: 'ring',
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,
 };

@@ -19,6 +19,8 @@ export const MCORE_2024: StackVersion = {
   selective: 'megatron',
   fp8: { default: 'delayed', recipes: ['delayed', 'tensorwise', 'blockwise', 'mxfp8'] },
   fp8WeightCastPerMicroBatch: false,
+  sequenceParallel: true,
+  schedules: ['1f1b', 'interleaved'],
   cpExchange: 'ring',
   hostPerKernelS: TE_HOST_PER_OP_S,
 };

@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../../catalog/gpu.js';
-import type { TrainingConfig } from '../../spec/types.js';
+import type { ScheduleId, TrainingConfig } from '../../spec/types.js';
 import { attentionKernelFactors, type AttentionKernelFactors } from './attention-kernels.js';
 import { FP8_RECIPE_FACTS } from './fp8-recipes.js';
 import { DEFAULT_STACK, stackVersion } from './registry.js';
@@ -34,6 +34,8 @@ export interface ResolvedStack {
   sharded: ShardedDataParallel;
   cpExchange: 'ring' | 'allgather';
   tpOverlapDefault: boolean;
+  schedules: readonly ScheduleId[];
+  sequenceParallel: boolean;
 }
 
 const cache = new WeakMap<TrainingConfig, WeakMap<GpuSpec, ResolvedStack>>();
@@ -70,5 +72,7 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     sharded: v.sharded,
     cpExchange: v.cpExchange,
     tpOverlapDefault: v.tpOverlapDefault,
+    schedules: v.schedules,
+    sequenceParallel: v.sequenceParallel,
   };
 }

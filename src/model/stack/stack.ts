@@ -1,4 +1,5 @@
 import type { GpuSpec } from '../../catalog/gpu.js';
+import type { ScheduleId } from '../../spec/types.js';
 
 /** The training software a run uses (`training.stack`). */
 export type StackId = 'megatron-core' | 'nemo' | 'torchtitan' | 'deepspeed' | 'composer';
@@ -96,6 +97,17 @@ export interface StackVersion {
    * gathered before the attention kernel, gradients reduce-scattered after it, not overlapped).
    */
   cpExchange: 'ring' | 'allgather';
+  /**
+   * The pipeline schedules the stack implements (what a plan that leaves `parallel.schedule`
+   * open may use): DeepSpeed's pipeline engine runs 1F1B only; Megatron (since Narayanan et al.
+   * 2021) and torchtitan also interleave.
+   */
+  schedules: readonly ScheduleId[];
+  /**
+   * Whether the stack has Megatron's sequence parallelism (Korthikanti et al., May 2022): the
+   * Megatron-DeepSpeed that trained BLOOM (Mar–Jul 2022) did not.
+   */
+  sequenceParallel: boolean;
 }
 
 /** A software stack: its versions, newest first (the first is the default). */

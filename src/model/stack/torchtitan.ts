@@ -30,6 +30,8 @@ export const TORCHTITAN_2024: StackVersion = {
   selective: 'op-sac',
   fp8: { default: 'tensorwise', recipes: ['tensorwise', 'rowwise', 'mxfp8'] },
   fp8WeightCastPerMicroBatch: true,
+  sequenceParallel: true,
+  schedules: ['1f1b', 'interleaved'],
   cpExchange: 'allgather',
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,
 };
