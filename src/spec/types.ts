@@ -1,4 +1,5 @@
 import type { GpuSpec } from '../catalog/gpu.js';
+import type { Fabric } from '../model/network/fabric.js';
 
 /** A transformer's shape: what the FLOP, memory and communication counts need. */
 export interface ModelConfig {
@@ -60,8 +61,17 @@ export interface SystemConfig {
   gpusPerNode: number;
   nvlinkDomain: number;
   scaleOutGbpsPerGpu: number;
-  /** Scale-out oversubscription above a pod (1 = non-blocking). */
+  /**
+   * Scale-out oversubscription above a pod (1 = non-blocking): shorthand for the top tier's of
+   * the generic fabric when `fabric` is absent, else it replaces the fabric's top tier's.
+   */
   oversubscription: number;
+  /**
+   * The scale-out fabric: switch tiers from the leaf up (catalog/fabrics.ts presets or
+   * explicit). Absent: a generic rail-optimised 3-tier fat-tree at `scaleOutGbpsPerGpu` with
+   * `oversubscription` above the pod.
+   */
+  fabric?: Fabric;
   /**
    * A mixed fleet: GPU pools on one scale-out fabric (e.g. 150,000 H100 + 50,000 H200). `gpu`
    * and `gpus` are then the slowest pool's GPU and the total, the homogeneous view.
