@@ -1,5 +1,6 @@
 import type { GpuSpec } from '../catalog/gpu.js';
 import type { Fabric } from '../model/network/fabric.js';
+import type { MoeBalancer } from '../model/variability/moe-imbalance.js';
 
 /** A transformer's shape: what the FLOP, memory and communication counts need. */
 export interface ModelConfig {
@@ -53,6 +54,13 @@ export interface MoeConfig {
    */
   routingGroups?: number;
   groupTopK?: number;
+  /**
+   * How the router balances expert load: `aux-loss` (the default), `loss-free` (DeepSeek-V3's
+   * bias updates) or `balanced` (forced even routing, as performance benchmarks set).
+   */
+  balancer?: MoeBalancer;
+  /** Tokens an expert takes at most, × the mean (GShard/Switch token dropping). Absent: dropless. */
+  capacityFactor?: number;
 }
 
 export interface SystemConfig {

@@ -2,11 +2,22 @@ import type { TrainingConfig } from '../../spec/types.js';
 import { allReduceS, reduceScatterS, type Network } from '../collectives.js';
 import type { EfficiencyModel } from '../efficiency.js';
 import { gradientBytes } from '../memory.js';
+import { ddpBuckets } from '../network/overlap.js';
 
 /** Data-parallel and ZeRO communication of one plan (seconds) and the gradient bytes it keeps. */
 export interface DataParallelCost {
-  /** Gradient reduction (and parameter gather) once per step. */
+  /** Gradient reduction (and parameter gather) once per step: `gradSyncS` + `paramGatherS`. */
   dpCommS: number;
+  /**
+   * Its two halves: the gradient reduce-scatter (all-reduce without the distributed optimizer),
+   * which overlaps the last micro-batch's backward, and the parameter all-gather, which
+   * overlaps the next step's first forward (Megatron-Core overlap-grad-reduce /
+   * overlap-param-gather).
+   */
+  gradSyncS: number;
+  paramGatherS: number;
+  /** Megatron-Core DDP buckets the step's gradients travel in (over all model chunks). */
+  buckets: number;
   /** ZeRO-2/3 traffic per micro-batch on the critical path, and its hidden part. */
   zeroPerMbS: number;
   zeroHiddenPerMbS: number;
@@ -15,7 +26,7 @@ export interface DataParallelCost {
 }
 
 export function newDataParallelCost(): DataParallelCost {
-  return { dpCommS: 0, zeroPerMbS: 0, zeroHiddenPerMbS: 0, gradKeptBytes: 0 };
+  return { dpCommS: 0, gradSyncS: 0, paramGatherS: 0, buckets: 1, zeroPerMbS: 0, zeroHiddenPerMbS: 0, gradKeptBytes: 0 };
 }
 
 /**
@@ -25,14 +36,25 @@ export function newDataParallelCost(): DataParallelCost {
  */
 export function dataParallelCost(
   net: Network, eff: EfficiencyModel, training: TrainingConfig, tp: number, ep: number, dp: number, cp: number, zeroStage: number,
-  heavyDense: number, heavyExpert: number, criticalS: number, out: DataParallelCost,
+  heavyDense: number, heavyExpert: number, criticalS: number, vpp: number, out: DataParallelCost,
 ): DataParallelCost {
   const stateParams = heavyDense + heavyExpert;
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
   const grads = gradientBytes(training.gradPrecision, zeroStage);
   const gradWireBytes = grads.wire;
-  let dpCommS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+  // ZeRO-1 (distributed optimizer): reduce-scatter the gradients, all-gather the updated
+  // parameters (each half an all-reduce's bytes). ZeRO-0: one all-reduce of the gradients,
+  // with NCCL's choice of ring, tree or in-network reduction.
+  let gradSyncS: number;
+  let paramGatherS: number;
+  if (zeroStage === 0) {
+    gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+    paramGatherS = 0;
+  } else {
+    gradSyncS = reduceScatterS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? reduceScatterS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+    paramGatherS = gradSyncS;
+  }
   let zeroPerMbS = 0;
   let zeroHiddenPerMbS = 0;
   if (zeroStage >= 3) {
@@ -43,15 +65,20 @@ export function dataParallelCost(
     const perMb = 3 * reduceScatterS(net, stateParams * 2, denseShards, flatStride);
     zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
     zeroPerMbS = perMb - zeroHiddenPerMbS;
-    dpCommS = 0;
+    gradSyncS = 0;
+    paramGatherS = 0;
   } else if (zeroStage === 2) {
     // ZeRO-2 reduce-scatters gradients every micro-batch, behind its backward.
     const perMb = reduceScatterS(net, stateParams * gradWireBytes, denseShards, tp);
     zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
     zeroPerMbS = perMb - zeroHiddenPerMbS;
-    dpCommS = reduceScatterS(net, stateParams * 2, denseShards, tp);
+    gradSyncS = 0;
+    paramGatherS = reduceScatterS(net, stateParams * 2, denseShards, tp);
   }
-  out.dpCommS = dpCommS;
+  out.dpCommS = gradSyncS + paramGatherS;
+  out.gradSyncS = gradSyncS;
+  out.paramGatherS = paramGatherS;
+  out.buckets = ddpBuckets(stateParams, vpp, denseShards);
   out.zeroPerMbS = zeroPerMbS;
   out.zeroHiddenPerMbS = zeroHiddenPerMbS;
   out.gradKeptBytes = grads.kept;
