@@ -28,7 +28,7 @@ const BALANCERS: readonly MoeBalancer[] = ['aux-loss', 'loss-free', 'balanced'];
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'fabric', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
-const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision'];
+const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision', 'moeBalancer'];
 const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap', 'schedule'];
 const SCHEDULES: readonly ScheduleId[] = ['1f1b', 'interleaved', 'zero-bubble', 'dualpipe'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
@@ -322,10 +322,12 @@ function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingCon
   const tokens = readNumber(ctx, o, 'tokens', path, { above: 0, max: 1e18 });
   const attention = readEnum(ctx, o, 'attention', path, ['flash', 'unfused'] as const) ?? 'flash';
   const gradPrecision = readEnum(ctx, o, 'gradPrecision', path, ['fp32', 'bf16'] as const);
+  const moeBalancer = readEnum(ctx, o, 'moeBalancer', path, BALANCERS);
   if (seqLen === undefined || globalBatch === undefined) return undefined;
   const t: TrainingConfig = { seqLen, globalBatch, precision, attention };
   if (tokens !== undefined) t.tokens = tokens;
   if (gradPrecision !== undefined) t.gradPrecision = gradPrecision;
+  if (moeBalancer !== undefined) t.moeBalancer = moeBalancer;
   return t;
 }
 

@@ -112,6 +112,8 @@ export interface TrainingConfig {
    * (Megatron-Core `grad_reduce_in_fp32: false`, as its MoE benchmark recipes set).
    */
   gradPrecision?: GradPrecision;
+  /** The run's MoE load balancing, overriding the model's `moe.balancer` (e.g. `balanced` for benchmark runs that force even routing). */
+  moeBalancer?: MoeBalancer;
 }
 
 export type GradPrecision = 'fp32' | 'bf16';

@@ -5,7 +5,7 @@ import type { EfficiencyModel } from '../efficiency.js';
 import { attentionShape } from '../flops.js';
 import type { AttentionCost } from './attention.js';
 import type { GemmClock } from './gemm-clock.js';
-import { moeLoadFactor } from '../variability/moe-imbalance.js';
+import { moeLoadFactor, type MoeBalancer } from '../variability/moe-imbalance.js';
 import { layerComm } from './layer-comm.js';
 import type { LayerPlan } from './layer-plan.js';
 
@@ -53,6 +53,8 @@ export interface LayerCtx {
   commSmShare: number;
   /** Group-limited routing of the MoE layers, if any. */
   routingGroups: { count: number; topK: number } | undefined;
+  /** The run's balancer when it overrides the model's. */
+  moeBalancer: MoeBalancer | undefined;
 }
 
 /** One layer's compute for one micro-batch: GEMMs, attention, element-wise kernels, recomputation. */
@@ -118,7 +120,7 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
     clock.fwdBwd(perExpert, h, mo.ffnHidden, localExperts);
     // Load imbalance (variability/moe-imbalance): the step waits for the busiest rank, whose
     // expert GEMMs run loadFactor× the mean tokens (linear in M at these sizes).
-    loadFactor = moeLoadFactor(mo.balancer ?? 'aux-loss', mo.experts, p.ep, routed, mo.capacityFactor);
+    loadFactor = moeLoadFactor(c.moeBalancer ?? mo.balancer ?? 'aux-loss', mo.experts, p.ep, routed, mo.capacityFactor);
     imbFwdS = (loadFactor - 1) * (clock.fwdS - f0);
     imbBwdS = (loadFactor - 1) * (clock.bwdS - b0);
     if (mo.sharedExperts > 0) {

@@ -82,7 +82,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const commSmShare = COMM_SMS / (gpu.smCount ?? DEFAULT_SM_COUNT);
   const unfused = training.attention === 'unfused';
   const attn = attentionCost(m, p, s, unfused, eff, clock, hbmBps, gpu.bf16Tflops * 1e12);
-  const ctx: LayerCtx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused, attn, commSmShare, routingGroups };
+  const ctx: LayerCtx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused, attn, commSmShare, routingGroups, moeBalancer: training.moeBalancer };
   const dense = layerCost(ctx, false);
   const moe = m.moe ? layerCost(ctx, true) : dense;
   const one = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
