@@ -23,6 +23,11 @@ let lastChoice: AlgorithmId = 'ring';
 /** Time of a collective with NCCL's choice of algorithm. */
 export function collectiveS(kind: CollectiveKind, t: NetTables, g: GroupSpan, bytes: number): number {
   if (g.size <= 1 || bytes <= 0) return 0;
+  // NCCL runs reduce-scatter and all-gather as rings (the hot path: skip the others' checks).
+  if (kind === 'reduce-scatter' || kind === 'all-gather') {
+    lastChoice = 'ring';
+    return ring.timeS(kind, t, g, bytes);
+  }
   let best = Infinity;
   for (let i = 0; i < NCCL.length; i++) {
     const a = NCCL[i] as CollectiveAlgorithm;

@@ -57,7 +57,18 @@ function topologyFor(fabric: Fabric, domain: number, nvlinkGBps: number): Topolo
   return t;
 }
 
+const netCache = new WeakMap<SystemConfig, WeakMap<EfficiencyModel, Network>>();
+
+/** The network of a system under an efficiency model, built once per (system, efficiency) pair. */
 export function networkOf(system: SystemConfig, eff: EfficiencyModel): Network {
+  let m = netCache.get(system);
+  if (!m) netCache.set(system, (m = new WeakMap()));
+  let n = m.get(eff);
+  if (!n) m.set(eff, (n = buildNetwork(system, eff)));
+  return n;
+}
+
+function buildNetwork(system: SystemConfig, eff: EfficiencyModel): Network {
   const fabric = fabricOf(system);
   const topo = topologyFor(fabric, system.nvlinkDomain, system.gpu.nvlinkGBps);
   const nvlinkRaw = system.gpu.nvlinkGBps * 1e9;

@@ -5,8 +5,8 @@ import type { Topology } from './topology.js';
  * pp (tp innermost) and ranks fill GPUs in order, so a group is `size` ranks `stride` apart:
  * TP (tp, 1), CP (cp, tp), EP (ep, 1) with expert-TP 1, DP (dp·cp, tp), expert DP
  * (dp·cp·tp/ep, ep), PP (pp, tp·cp·dp). `members[k]` is how many of its ranks share one
- * domain of level k (the largest even split when the layout is uneven); `top` is the lowest
- * level whose domain holds the whole group.
+ * domain of level k (of the least-populated domain when the layout is uneven); `top` is the
+ * lowest level whose domain holds the whole group.
  */
 export interface GroupSpan {
   size: number;
@@ -25,15 +25,26 @@ export function spanInto(topo: Topology, size: number, stride: number, out: Grou
   out.stride = stride;
   const d = topo.domainGpus;
   let top = d.length - 1;
-  for (let k = d.length - 1; k >= 0; k--) {
+  let prev = 1;
+  for (let k = 0; k < d.length; k++) {
     const D = d[k] as number;
-    let q = stride >= D ? 1 : Math.max(1, Math.min(size, Math.floor(D / stride)));
-    // Uneven layouts: the least-populated domain sets the pace (its members reach the rest
-    // through the tier above), so count the largest even split.
-    while (size % q !== 0) q--;
+    let q: number;
+    if (stride >= D) q = 1;
+    else {
+      // Q members fill each domain in rank order; the last domain holds the remainder, and the
+      // least-populated domain sets the pace (its members reach the rest through the tier above).
+      const Q = Math.max(1, Math.floor(D / stride));
+      if (size <= Q) q = size;
+      else {
+        const r = size % Q;
+        q = r === 0 ? Q : r;
+      }
+    }
+    if (q < prev) q = prev;
     out.members[k] = q;
-    if (q >= size) top = k;
+    prev = q;
   }
+  for (let k = d.length - 1; k >= 0; k--) if ((out.members[k] as number) >= size) top = k;
   out.top = size <= 1 ? 0 : top;
   return out;
 }

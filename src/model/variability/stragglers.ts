@@ -17,5 +17,13 @@ export const GPU_SPEED_SD = 0.08 / (2 * expectedMaxNormal(27_648));
  * slower than the mean (≈ σ·√(2 ln N)): the term grows with the job, slowly.
  */
 export function stragglerFraction(gpus: number, sd: number = GPU_SPEED_SD): number {
-  return sd * expectedMaxNormal(gpus);
+  let x = maxCache.get(gpus);
+  if (x === undefined) {
+    x = expectedMaxNormal(gpus);
+    if (maxCache.size > 4096) maxCache.clear();
+    maxCache.set(gpus, x);
+  }
+  return sd * x;
 }
+
+const maxCache = new Map<number, number>();
