@@ -55,12 +55,18 @@ export const MODELS: Readonly<Record<string, ModelConfig>> = {
     moe: { experts: 8, topK: 2, ffnHidden: 32768, sharedExperts: 0, denseLayers: 0 },
     source: 'github.com/xai-org/grok-1 run.py and model.py (64 layers, 6144 hidden, 48 Q / 8 KV heads, 8 experts top-2, gated GELU, vocab 131072)',
   },
+  'grok-class-2.8t': {
+    name: 'grok-class-2.8t',
+    layers: 128, hidden: 16384, heads: 128, kvHeads: 8, headDim: 128, ffnHidden: 53248, gatedMlp: true, vocab: 131072,
+    moe: { experts: 8, topK: 2, ffnHidden: 53248, sharedExperts: 0, denseLayers: 0, balancer: 'loss-free' },
+    source: 'hypothetical 2.8T-parameter Grok-1-style MoE (8 experts top-2, scaled up) used by scenarios/colossus.yaml; not a published model [A]; balancer: assumed to train with an auxiliary-loss-free balancer (DeepSeek-V3 style, arXiv 2408.15664) [A] — the aux-loss spread measured on 64 fine-grained experts would give its 8 ranks a 1.38x busiest-rank load',
+  },
   'deepseek-v3': {
     name: 'DeepSeek-V3',
     layers: 61, hidden: 7168, heads: 128, kvHeads: 128, headDim: 192, ffnHidden: 18432, gatedMlp: true, vocab: 129280,
     mla: { qLoraRank: 1536, kvLoraRank: 512, qkRopeDim: 64, vHeadDim: 128 },
-    moe: { experts: 256, topK: 8, ffnHidden: 2048, sharedExperts: 1, denseLayers: 3, routingGroups: 8, groupTopK: 4 },
-    source: 'DeepSeek-V3 report (arXiv 2412.19437) / config_671B.json: MLA q_lora_rank 1536, kv_lora_rank 512, qk_nope_head_dim 128 + qk_rope_head_dim 64, v_head_dim 128 (MTP module not represented); group-limited routing: n_group 8, topk_group 4 (at most 4 nodes per token on 8 nodes, report §2.1.2)',
+    moe: { experts: 256, topK: 8, ffnHidden: 2048, sharedExperts: 1, denseLayers: 3, routingGroups: 8, groupTopK: 4, balancer: 'loss-free' },
+    source: 'DeepSeek-V3 report (arXiv 2412.19437) / config_671B.json: MLA q_lora_rank 1536, kv_lora_rank 512, qk_nope_head_dim 128 + qk_rope_head_dim 64, v_head_dim 128 (MTP module not represented); group-limited routing: n_group 8, topk_group 4 (at most 4 nodes per token on 8 nodes, report §2.1.2); auxiliary-loss-free load balancing (report §2.1.2)',
   },
   'nemotron-4-340b': {
     name: 'Nemotron-4 340B',

@@ -61,7 +61,7 @@ describe('estimate: invariants', () => {
         expect(e.memory.totalGiB).toBeGreaterThan(0);
         const b = e.breakdown;
         const c = b.exposedCommS;
-        const sum = b.computeS + c.tp + c.cp + c.ep + c.pp + c.dp + c.zero + b.bubbleS + b.optimizerS + b.otherS;
+        const sum = b.computeS + c.tp + c.cp + c.ep + c.pp + c.dp + c.zero + b.bubbleS + b.optimizerS + b.otherS + b.moeImbalanceS + b.stragglerS;
         expect(sum / e.stepTimeS).toBeCloseTo(1, 6);
       }),
       { numRuns: 300 },

@@ -12,6 +12,13 @@ export interface StepBreakdown {
   optimizerS: number;
   /** Kernel launch and synchronisation overheads. */
   otherS: number;
+  /**
+   * What MoE load imbalance adds on the busiest expert-parallel rank (extra expert GEMMs and
+   * received tokens), taken out of compute and EP above (variability/moe-imbalance).
+   */
+  moeImbalanceS: number;
+  /** Waiting for the slowest of the job's GPUs (variability/stragglers). */
+  stragglerS: number;
 }
 
 export interface CommByKind {
@@ -49,6 +56,25 @@ export interface PipelineSummary {
   peakMemoryStage: number;
   /** With `--explain-pipeline` (or `explainPipeline`): the event timeline of one step. */
   timeline?: { device: number; op: string; microBatch: number; stage: number; startS: number; endS: number }[];
+}
+
+/** Where one parallelism's traffic goes on the fabric. */
+export interface CommRoute {
+  size: number;
+  stride: number;
+  /** The highest tier it reaches ('nvlink', 'leaf', 'spine', 'core', ...; 'none' for one rank). */
+  tier: string;
+  /** The algorithm NCCL would pick (ring, tree, nvls, sharp), pairwise/deepep for EP, p2p for PP/CP. */
+  algorithm: string;
+}
+
+/** The fabric as this plan uses it: groups placed in Megatron's rank order (tp, cp, ep, dp, pp). */
+export interface NetworkReport {
+  fabric: string;
+  tiers: string[];
+  routes: Record<keyof CommByKind, CommRoute>;
+  /** Exposed communication per tier, seconds per step (each kind counted at its highest tier). */
+  exposedByTierS: Record<string, number>;
 }
 
 export interface Estimate {
@@ -91,6 +117,8 @@ export interface Estimate {
   breakdown: StepBreakdown;
   /** Communication that runs concurrently with compute and is hidden, seconds per step. */
   overlappedCommS: CommByKind;
+  /** Which tiers and algorithms each parallelism's traffic uses, and exposed time per tier. */
+  network: NetworkReport;
   /** The plan as evaluated (free knobs resolved). */
   parallel: ParallelPlan;
   gpusUsed: number;

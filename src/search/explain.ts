@@ -18,6 +18,8 @@ function terms(e: Estimate): Record<string, number> {
     'DP sync': c.dp,
     'ZeRO gathers': c.zero,
     'pipeline bubble': b.bubbleS,
+    'MoE imbalance': b.moeImbalanceS,
+    stragglers: b.stragglerS,
     optimizer: b.optimizerS,
     'kernel overheads': b.otherS,
   };

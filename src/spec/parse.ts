@@ -18,15 +18,18 @@ import {
 } from '../core/index.js';
 import { scheduleProblem } from '../model/schedule/registry.js';
 import { DEFAULT_STACK, FP8_RECIPES, FP8_RECIPE_FACTS, gpuArch, stackRefs, stackVersion, STACK_IDS } from '../model/stack/index.js';
+import type { MoeBalancer } from '../model/variability/moe-imbalance.js';
+import { readFabric, withTopOversubscription } from './fabric.js';
 import type { EpDispatch, GpuPool, MlaConfig, ModelConfig, MoeConfig, PartialPlan, Recompute, ScheduleId, Spec, SystemConfig, TrainingConfig } from './types.js';
 
 const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'mla', 'source'];
 const MLA_KEYS = ['qLoraRank', 'kvLoraRank', 'qkRopeDim', 'vHeadDim'];
-const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers', 'routingGroups', 'groupTopK'];
-const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'pools'];
+const MOE_KEYS = ['experts', 'topK', 'ffnHidden', 'sharedExperts', 'denseLayers', 'routingGroups', 'groupTopK', 'balancer', 'capacityFactor'];
+const BALANCERS: readonly MoeBalancer[] = ['aux-loss', 'loss-free', 'balanced'];
+const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'fabric', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
-const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision', 'stack', 'compile', 'fp8Recipe'];
+const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision', 'stack', 'compile', 'fp8Recipe', 'moeBalancer'];
 const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap', 'schedule'];
 const SCHEDULES: readonly ScheduleId[] = ['1f1b', 'interleaved', 'zero-bubble', 'dualpipe'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
@@ -154,12 +157,16 @@ function readMoe(ctx: ReadContext, value: unknown, path: Path, layers: number | 
   const denseLayers = readNumber(ctx, o, 'denseLayers', path, { integer: true, min: 0, max: MAX.layers }) ?? 0;
   const routingGroups = readNumber(ctx, o, 'routingGroups', path, { integer: true, min: 1, max: 1_000_000 });
   const groupTopK = readNumber(ctx, o, 'groupTopK', path, { integer: true, min: 1, max: 1_000_000 });
+  const balancer = readEnum(ctx, o, 'balancer', path, BALANCERS);
+  const capacityFactor = readNumber(ctx, o, 'capacityFactor', path, { min: 1, max: 64 });
   if (experts === undefined || topK === undefined || ffnHidden === undefined) return undefined;
   if (topK > experts) report(ctx, [...path, 'topK'], 'cannot exceed experts', { expected: `<= ${experts}`, received: String(topK) });
   if (layers !== undefined && denseLayers >= layers) {
     report(ctx, [...path, 'denseLayers'], 'must leave at least one MoE layer', { expected: `< ${layers}`, received: String(denseLayers) });
   }
   const moe: MoeConfig = { experts, topK, ffnHidden, sharedExperts, denseLayers };
+  if (balancer !== undefined) moe.balancer = balancer;
+  if (capacityFactor !== undefined) moe.capacityFactor = capacityFactor;
   if ((routingGroups === undefined) !== (groupTopK === undefined)) {
     const missing = routingGroups === undefined ? 'routingGroups' : 'groupTopK';
     report(ctx, [...path, missing], 'is needed with ' + (missing === 'groupTopK' ? 'routingGroups' : 'groupTopK'), { expected: 'both routingGroups and groupTopK, or neither' });
@@ -261,15 +268,21 @@ function readSystem(ctx: ReadContext, value: unknown, path: Path): SystemConfig 
   const nvlinkDomain = readNumber(ctx, o, 'nvlinkDomain', path, { integer: true, min: 1, max: 100_000 });
   const scaleOut = readNumber(ctx, o, 'scaleOutGbpsPerGpu', path, { min: 0.1, max: 100_000, why: 'a training network has at least 0.1 Gb/s per GPU' });
   const oversubscription = readNumber(ctx, o, 'oversubscription', path, { min: 1, max: 64 });
+  let fabric = o['fabric'] === undefined ? undefined : readFabric(ctx, o['fabric'], [...path, 'fabric'], scaleOut ?? gpu?.nicGbps ?? 400);
+  if (o['fabric'] !== undefined && !fabric) return undefined;
   if (!gpu || gpus === undefined) return undefined;
+  // With a fabric, the shorthand fields override its per-GPU rate and its top tier's ratio.
+  if (fabric && scaleOut !== undefined && scaleOut !== fabric.gbpsPerGpu) fabric = { ...fabric, id: `${fabric.id}@${scaleOut}G`, gbpsPerGpu: scaleOut };
+  if (fabric && oversubscription !== undefined) fabric = withTopOversubscription(fabric, oversubscription);
   const system: SystemConfig = {
     gpu,
     gpus,
     gpusPerNode: gpusPerNode ?? gpu.gpusPerNode,
-    nvlinkDomain: nvlinkDomain ?? gpu.nvlinkDomain,
-    scaleOutGbpsPerGpu: scaleOut ?? gpu.nicGbps,
-    oversubscription: oversubscription ?? 1,
+    nvlinkDomain: nvlinkDomain ?? fabric?.nvlinkDomain ?? gpu.nvlinkDomain,
+    scaleOutGbpsPerGpu: scaleOut ?? fabric?.gbpsPerGpu ?? gpu.nicGbps,
+    oversubscription: oversubscription ?? (fabric ? (fabric.tiers[fabric.tiers.length - 1]?.oversubscription ?? 1) : 1),
   };
+  if (fabric) system.fabric = fabric;
   if (pools) system.pools = pools;
   return system;
 }
@@ -326,12 +339,14 @@ function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingCon
   }
   // Without a stated kernel, the stack's own (unfused only on stacks that predate FlashAttention).
   const attentionOut = o['attention'] === undefined && sv?.attention === 'unfused' ? 'unfused' : attention;
+  const moeBalancer = readEnum(ctx, o, 'moeBalancer', path, BALANCERS);
   if (seqLen === undefined || globalBatch === undefined) return undefined;
   const t: TrainingConfig = { seqLen, globalBatch, precision, attention: attentionOut, stack };
   if (compile !== undefined) t.compile = compile;
   if (fp8Recipe !== undefined) t.fp8Recipe = fp8Recipe;
   if (tokens !== undefined) t.tokens = tokens;
   if (gradPrecision !== undefined) t.gradPrecision = gradPrecision;
+  if (moeBalancer !== undefined) t.moeBalancer = moeBalancer;
   return t;
 }
 

@@ -1,4 +1,6 @@
 import type { GpuSpec } from '../catalog/gpu.js';
+import type { Fabric } from '../model/network/fabric.js';
+import type { MoeBalancer } from '../model/variability/moe-imbalance.js';
 
 /** A transformer's shape: what the FLOP, memory and communication counts need. */
 export interface ModelConfig {
@@ -52,6 +54,13 @@ export interface MoeConfig {
    */
   routingGroups?: number;
   groupTopK?: number;
+  /**
+   * How the router balances expert load: `aux-loss` (the default), `loss-free` (DeepSeek-V3's
+   * bias updates) or `balanced` (forced even routing, as performance benchmarks set).
+   */
+  balancer?: MoeBalancer;
+  /** Tokens an expert takes at most, × the mean (GShard/Switch token dropping). Absent: dropless. */
+  capacityFactor?: number;
 }
 
 export interface SystemConfig {
@@ -60,8 +69,17 @@ export interface SystemConfig {
   gpusPerNode: number;
   nvlinkDomain: number;
   scaleOutGbpsPerGpu: number;
-  /** Scale-out oversubscription above a pod (1 = non-blocking). */
+  /**
+   * Scale-out oversubscription above a pod (1 = non-blocking): shorthand for the top tier's of
+   * the generic fabric when `fabric` is absent, else it replaces the fabric's top tier's.
+   */
   oversubscription: number;
+  /**
+   * The scale-out fabric: switch tiers from the leaf up (catalog/fabrics.ts presets or
+   * explicit). Absent: a generic rail-optimised 3-tier fat-tree at `scaleOutGbpsPerGpu` with
+   * `oversubscription` above the pod.
+   */
+  fabric?: Fabric;
   /**
    * A mixed fleet: GPU pools on one scale-out fabric (e.g. 150,000 H100 + 50,000 H200). `gpu`
    * and `gpus` are then the slowest pool's GPU and the total, the homogeneous view.
@@ -105,6 +123,8 @@ export interface TrainingConfig {
   compile?: boolean;
   /** FP8 scaling recipe; unset: the stack's default for the GPU. */
   fp8Recipe?: Fp8RecipeName;
+  /** The run's MoE load balancing, overriding the model's `moe.balancer` (e.g. `balanced` for benchmark runs that force even routing). */
+  moeBalancer?: MoeBalancer;
 }
 
 export type Fp8RecipeName = 'delayed' | 'tensorwise' | 'rowwise' | 'blockwise' | 'mxfp8';

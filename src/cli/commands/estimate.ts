@@ -105,6 +105,8 @@ export function renderEstimate(spec: Spec, e: Estimate): string {
     ['DP grad sync (exposed)', c.dp],
     ['ZeRO gathers (exposed)', c.zero],
     ['pipeline bubble', b.bubbleS],
+    ['MoE load imbalance', b.moeImbalanceS],
+    ['stragglers (slowest GPU)', b.stragglerS],
     ['optimizer', b.optimizerS],
     ['kernel overheads', b.otherS],
   ];
@@ -116,6 +118,23 @@ export function renderEstimate(spec: Spec, e: Estimate): string {
     ),
   );
   lines.push('');
+  const n = e.network;
+  const kinds: [keyof typeof c, string][] = [['tp', 'TP'], ['cp', 'CP'], ['ep', 'EP'], ['pp', 'PP'], ['dp', 'DP'], ['zero', 'ZeRO']];
+  const routed = kinds.filter(([k]) => n.routes[k].size > 1);
+  if (routed.length) {
+    lines.push(`fabric: ${n.fabric} (${n.tiers.join(' → ')})`);
+    lines.push(
+      table(
+        ['traffic', 'group', 'highest tier', 'algorithm', 'exposed'],
+        routed.map(([k, label]) => {
+          const r = n.routes[k];
+          return [label, `${num(r.size)} × stride ${num(r.stride)}`, r.tier, r.algorithm, duration(c[k])];
+        }),
+        ['left', 'right', 'left', 'left', 'right'],
+      ),
+    );
+    lines.push('');
+  }
   const m = e.memory;
   lines.push(
     table(

@@ -93,7 +93,8 @@ describe('colossus run / runs (end to end)', () => {
     const list = cli('runs', 'list', '--db', other);
     expect(list.stdout).toContain('colossus-h200-instead');
     expect(list.stdout).toContain('colossus-rival-doubles');
-  });
+    // Two whole campaigns through the built CLI: ~10–30 s on the shared 2-core machine under load.
+  }, 90_000);
 
   it('refuses a bad scenario with file:line and the field, no stack trace, and leaves the store untouched', () => {
     const bad = join(dir, 'bad.yaml');

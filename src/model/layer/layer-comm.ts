@@ -1,4 +1,4 @@
-import { allToAllS, dispatchS, reduceScatterS, sendRecvS } from '../collectives.js';
+import { allToAllS, dispatchS, p2pS, reduceScatterS } from '../collectives.js';
 import { attentionGatherWidth, attentionShape } from '../flops.js';
 import type { LayerCompute, LayerCtx } from './layer-cost.js';
 
@@ -30,7 +30,7 @@ export function layerComm(c: LayerCtx, comp: LayerCompute): LayerComm {
   let cpOverlappedS = 0;
   if (p.cp > 1) {
     const kvBytes = (2 * tokens * (m.mla ? m.heads * (attn.qkDim + attn.vDim) : 2 * m.kvHeads * m.headDim)) / p.tp;
-    const commS = (p.cp - 1) * sendRecvS(net, kvBytes, p.tp * p.cp > net.domain) * (3 + (p.recompute === 'full' ? 1 : 0));
+    const commS = (p.cp - 1) * p2pS(net, kvBytes, p.tp, p.tp * p.cp) * (3 + (p.recompute === 'full' ? 1 : 0));
     // A ring hides each block's transfer behind attention; an all-gather before the kernel
     // (and a reduce-scatter after its backward) hides nothing.
     cpExposedS = c.stack.cpExchange === 'allgather' ? commS : Math.max(0, commS - c.attn.fwdS - c.attn.bwdS);
@@ -44,6 +44,8 @@ export function layerComm(c: LayerCtx, comp: LayerCompute): LayerComm {
   if (comp.moe && m.moe) {
     const routed = (tokens / p.tp) * m.moe.topK;
     epPassS = p.epDispatch === 'deepep' ? dispatchS(net, tokens / p.tp, m.moe.topK, h * 2, p.ep, c.routingGroups) : allToAllS(net, routed * h * 2, p.ep, 1);
+    // The exchange ends when the busiest rank has received its (loadFactor× the mean) tokens.
+    epPassS *= comp.loadFactor;
   }
   const epFwdS = (p.recompute === 'full' ? 4 : 2) * epPassS;
   const epBwdS = 2 * epPassS;

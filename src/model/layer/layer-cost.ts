@@ -5,6 +5,7 @@ import type { ResolvedStack } from '../stack/resolve.js';
 import { attentionShape } from '../flops.js';
 import type { AttentionCost } from './attention.js';
 import type { GemmClock } from './gemm-clock.js';
+import { moeLoadFactor, type MoeBalancer } from '../variability/moe-imbalance.js';
 import { layerComm } from './layer-comm.js';
 import type { LayerPlan } from './layer-plan.js';
 
@@ -25,6 +26,13 @@ export interface LayerCost {
   epOverlappedS: number;
   /** All expert-parallel dispatch/combine of the layer, hidden or not (what DualPipe overlaps). */
   epRawS: number;
+  /**
+   * What MoE load imbalance adds to this layer on the busiest expert-parallel rank (its extra
+   * expert GEMMs and the extra tokens it receives), inside fwdS/bwdS and epS above.
+   */
+  imbalanceS: number;
+  /** The part of `imbalanceS` that is expert-parallel communication (inside epS). */
+  imbalanceEpS: number;
 }
 
 /** Everything a layer's cost depends on, fixed for one layer phase. */
@@ -47,6 +55,8 @@ export interface LayerCtx {
   routingGroups: { count: number; topK: number } | undefined;
   /** The software stack's facts for this GPU. */
   stack: ResolvedStack;
+  /** The run's balancer when it overrides the model's. */
+  moeBalancer: MoeBalancer | undefined;
 }
 
 /** One layer's compute for one micro-batch: GEMMs, attention, element-wise kernels, recomputation. */
@@ -58,6 +68,10 @@ export interface LayerCompute {
   kernelS: number;
   /** Whether the layer is an MoE layer (then it dispatches tokens over the EP group). */
   moe: boolean;
+  /** Busiest expert-parallel rank's routed tokens ÷ the mean (1 for dense layers). */
+  loadFactor: number;
+  /** The extra expert-GEMM time that imbalance puts on the busiest rank (inside fwdS/bwdS). */
+  imbalanceS: number;
 }
 
 /** Compute of one dense or MoE layer on one GPU for one micro-batch. */
@@ -96,14 +110,24 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   else elemBytes += (ew.rope * 2 * tokens * (m.heads + m.kvHeads) * m.headDim * 2) / p.tp;
   elemBytes += castPerElem * tokens * castElems;
   const moe = moeLayer && m.moe !== undefined;
+  let loadFactor = 1;
+  let imbFwdS = 0;
+  let imbBwdS = 0;
   if (moeLayer && m.moe) {
     const mo = m.moe;
     clock.fwdBwd(tokens / spDiv, mo.experts, h, 1); // router (replicated weights, SP-split tokens)
     const routed = (tokens / p.tp) * mo.topK; // token copies this GPU's experts process (expert TP = 1)
-    const perExpert = (routed * p.ep) / mo.experts; // balanced routing
+    const perExpert = (routed * p.ep) / mo.experts; // the mean load; the busiest rank's below
     const localExperts = mo.experts / p.ep;
+    const f0 = clock.fwdS;
+    const b0 = clock.bwdS;
     clock.fwdBwd(perExpert, (mats - 1) * mo.ffnHidden, h, localExperts);
     clock.fwdBwd(perExpert, h, mo.ffnHidden, localExperts);
+    // Load imbalance (variability/moe-imbalance): the step waits for the busiest rank, whose
+    // expert GEMMs run loadFactor× the mean tokens (linear in M at these sizes).
+    loadFactor = moeLoadFactor(c.moeBalancer ?? mo.balancer ?? 'aux-loss', mo.experts, p.ep, routed, mo.capacityFactor);
+    imbFwdS = (loadFactor - 1) * (clock.fwdS - f0);
+    imbBwdS = (loadFactor - 1) * (clock.bwdS - b0);
     if (mo.sharedExperts > 0) {
       const fs = mo.sharedExperts * mo.ffnHidden;
       clock.fwdBwd(tokens, ((mats - 1) * fs) / p.tp, h, 1);
@@ -127,8 +151,9 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   // The host launches every kernel; without CUDA graphs the GPU waits where the host falls
   // behind (forward: one launch per kernel; backward: about two).
   const hostFwdS = (fwdKernels + 1) * st.hostPerKernelS;
-  const fwdS = Math.max(clock.fwdS + c.attn.fwdS + elemFwdS + kernelFwdS, hostFwdS);
-  let bwdS = Math.max(clock.bwdS + c.attn.bwdS + 2 * elemFwdS + 2 * kernelFwdS, 2 * hostFwdS);
+  const fwdS = Math.max(clock.fwdS + imbFwdS + c.attn.fwdS + elemFwdS + kernelFwdS, hostFwdS);
+  let bwdS = Math.max(clock.bwdS + imbBwdS + c.attn.bwdS + 2 * elemFwdS + 2 * kernelFwdS, 2 * hostFwdS);
+  const imbalanceS = imbFwdS + imbBwdS + (p.recompute === 'full' ? imbFwdS : 0);
   let hw = clock.flops + 3 * c.attn.fwdFlops;
   if (p.recompute === 'full') {
     bwdS += fwdS;
@@ -152,7 +177,7 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
     bwdS += upProjFwdS;
     hw += upProjFlops;
   }
-  return { fwdS, bwdS, bwdWeightS: clock.bwdWeightS, hwFlops: hw, kernelS: 3 * kernelFwdS, moe };
+  return { fwdS, bwdS, bwdWeightS: clock.bwdWeightS, hwFlops: hw, kernelS: 3 * kernelFwdS, moe, loadFactor, imbalanceS };
 }
 
 /** One layer's full cost: its compute and the communication it waits for. */
@@ -162,5 +187,7 @@ export function layerCost(c: LayerCtx, moeLayer: boolean): LayerCost {
   return {
     fwdS: comp.fwdS, bwdS: comp.bwdS, bwdWeightS: comp.bwdWeightS, hwFlops: comp.hwFlops, kernelS: comp.kernelS,
     tpS: comm.tpS, cpExposedS: comm.cpExposedS, cpOverlappedS: comm.cpOverlappedS, epS: comm.epS, epOverlappedS: comm.epOverlappedS, epRawS: comm.epRawS,
+    imbalanceS: comp.imbalanceS + comm.epS * (1 - 1 / comp.loadFactor),
+    imbalanceEpS: comm.epS * (1 - 1 / comp.loadFactor),
   };
 }

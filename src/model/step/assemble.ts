@@ -2,7 +2,8 @@ import type { ParallelPlan } from '../../spec/types.js';
 import { GIB, USABLE_HBM_FRACTION } from '../constants.js';
 import { modelFlopsPerToken, paramCounts } from '../flops.js';
 import type { LayerPhase } from '../layer/layer-phase.js';
-import type { CommByKind, Estimate } from '../result.js';
+import { routeOf } from '../collectives.js';
+import type { CommByKind, Estimate, NetworkReport } from '../result.js';
 import type { StepParts } from './step-phase.js';
 
 /** Build the full result of a plan from its layer phase and step phase. */
@@ -17,19 +18,38 @@ export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts):
   const cpExp = critDense * dense.cpExposedS + st.critMoe * moe.cpExposedS;
   const epExp = critDense * dense.epS + st.critMoe * moe.epS;
   const kernelS = critDense * dense.kernelS + st.critMoe * moe.kernelS;
-  const computeS = Math.max(0, st.criticalS - tpExp - cpExp - epExp - kernelS);
+  // MoE imbalance sits inside the compute and EP terms; it is reported on its own.
+  const imbS = critDense * dense.imbalanceS + st.critMoe * moe.imbalanceS;
+  const imbEpS = critDense * dense.imbalanceEpS + st.critMoe * moe.imbalanceEpS;
+  const computeS = Math.max(0, st.criticalS - tpExp - cpExp - epExp - kernelS - (imbS - imbEpS));
   // What the schedule hides (DualPipe's overlapped pairs) comes off exposed EP, then PP.
   const hiddenEp = Math.min(mb * epExp, st.scheduleHiddenS);
   const hiddenPp = Math.min(mb * st.ppPerMbS, st.scheduleHiddenS - hiddenEp);
-  const exposed: CommByKind = { tp: mb * tpExp, cp: mb * cpExp, ep: mb * epExp - hiddenEp, pp: mb * st.ppPerMbS - hiddenPp, dp: st.dpExposedS, zero: mb * st.zeroPerMbS };
+  const exposed: CommByKind = { tp: mb * tpExp, cp: mb * cpExp, ep: Math.max(0, mb * (epExp - imbEpS) - hiddenEp), pp: mb * st.ppPerMbS - hiddenPp, dp: st.dpExposedS, zero: mb * st.zeroPerMbS };
   const overlapped: CommByKind = {
     tp: mb * tpRaw * tpHidden,
     cp: mb * (critDense * dense.cpOverlappedS + st.critMoe * moe.cpOverlappedS),
     ep: mb * (critDense * dense.epOverlappedS + st.critMoe * moe.epOverlappedS) + hiddenEp,
     pp: hiddenPp,
-    dp: st.dpCommS - st.dpExposedS,
+    dp: Math.max(0, st.dpCommS - st.dpExposedS), // the SM contention of the hidden part is counted in dpExposedS
     zero: mb * st.zeroHiddenPerMbS,
   };
+  const net = L.net;
+  const h = m.hidden;
+  const routes: NetworkReport['routes'] = {
+    tp: routeOf(net, 'reduce-scatter', p.tp, 1, L.tokens * h * 2),
+    cp: routeOf(net, 'p2p', p.cp, p.tp, L.tokens * h),
+    ep: p.ep > 1 && m.moe ? { ...routeOf(net, 'all-to-all', p.ep, 1, L.tokens * h * 2), ...(p.epDispatch === 'deepep' ? { algorithm: 'deepep' } : {}) } : routeOf(net, 'all-to-all', 1, 1, 0),
+    pp: routeOf(net, 'p2p', p.pp, p.tp * p.cp * p.dp, L.tokens * h * 2),
+    dp: routeOf(net, p.zeroStage === 0 ? 'all-reduce' : 'reduce-scatter', p.dp * p.cp, p.tp, st.heavyDense * 4),
+    zero: routeOf(net, 'reduce-scatter', p.zeroStage >= 2 ? p.dp * p.cp : 1, p.tp, st.heavyDense * 2),
+  };
+  const exposedByTierS: Record<string, number> = {};
+  for (const name of net.topo.names) exposedByTierS[name] = 0;
+  for (const k of Object.keys(exposed) as (keyof CommByKind)[]) {
+    const tier = routes[k].tier;
+    if (exposed[k] > 0 && tier !== 'none') exposedByTierS[tier] = (exposedByTierS[tier] ?? 0) + exposed[k];
+  }
   const tokensPerStep = training.globalBatch * training.seqLen;
   const flopsPerToken = modelFlopsPerToken(m, training.seqLen);
   const causalFlopsPerToken = modelFlopsPerToken(m, training.seqLen, true);
@@ -65,8 +85,9 @@ export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts):
       usableGiB,
     },
     fits: st.totalBytes / GIB <= usableGiB,
-    breakdown: { computeS: mb * computeS, exposedCommS: exposed, bubbleS: st.bubbleS, optimizerS: st.optimizerS, otherS: mb * kernelS },
+    breakdown: { computeS: mb * computeS, exposedCommS: exposed, bubbleS: st.bubbleS, optimizerS: st.optimizerS, otherS: mb * kernelS, moeImbalanceS: mb * imbS, stragglerS: st.stragglerS },
     overlappedCommS: overlapped,
+    network: { fabric: net.fabric.id, tiers: [...net.topo.names], routes, exposedByTierS },
     parallel: p,
     gpusUsed,
     microBatchesPerStep: mb,

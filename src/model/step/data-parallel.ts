@@ -2,12 +2,23 @@ import type { TrainingConfig } from '../../spec/types.js';
 import { allReduceS, reduceScatterS, type Network } from '../collectives.js';
 import type { EfficiencyModel } from '../efficiency.js';
 import { gradientBytes } from '../memory.js';
+import { ddpBuckets } from '../network/overlap.js';
 import type { ShardedDataParallel } from '../stack/stack.js';
 
 /** Data-parallel and ZeRO communication of one plan (seconds) and the gradient bytes it keeps. */
 export interface DataParallelCost {
-  /** Gradient reduction (and parameter gather) once per step. */
+  /** Gradient reduction (and parameter gather) once per step: `gradSyncS` + `paramGatherS`. */
   dpCommS: number;
+  /**
+   * Its two halves: the gradient reduce-scatter (all-reduce without the distributed optimizer),
+   * which overlaps the last micro-batch's backward, and the parameter all-gather, which
+   * overlaps the next step's first forward (Megatron-Core overlap-grad-reduce /
+   * overlap-param-gather).
+   */
+  gradSyncS: number;
+  paramGatherS: number;
+  /** Megatron-Core DDP buckets the step's gradients travel in (over all model chunks). */
+  buckets: number;
   /** ZeRO-2/3 traffic per micro-batch on the critical path, and its hidden part. */
   zeroPerMbS: number;
   zeroHiddenPerMbS: number;
@@ -16,7 +27,7 @@ export interface DataParallelCost {
 }
 
 export function newDataParallelCost(): DataParallelCost {
-  return { dpCommS: 0, zeroPerMbS: 0, zeroHiddenPerMbS: 0, gradKeptBytes: 0 };
+  return { dpCommS: 0, gradSyncS: 0, paramGatherS: 0, buckets: 1, zeroPerMbS: 0, zeroHiddenPerMbS: 0, gradKeptBytes: 0 };
 }
 
 /**
@@ -26,7 +37,7 @@ export function newDataParallelCost(): DataParallelCost {
  */
 export function dataParallelCost(
   net: Network, eff: EfficiencyModel, training: TrainingConfig, tp: number, ep: number, dp: number, cp: number, zeroStage: number,
-  heavyDense: number, heavyExpert: number, criticalS: number, out: DataParallelCost,
+  heavyDense: number, heavyExpert: number, criticalS: number, vpp: number, out: DataParallelCost,
   sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0,
 ): DataParallelCost {
   const stateParams = heavyDense + heavyExpert;
@@ -34,7 +45,18 @@ export function dataParallelCost(
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
   const grads = gradientBytes(training.gradPrecision, zeroStage);
   const gradWireBytes = grads.wire;
-  let dpCommS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+  // ZeRO-1 (distributed optimizer): reduce-scatter the gradients, all-gather the updated
+  // parameters (each half an all-reduce's bytes). ZeRO-0: one all-reduce of the gradients,
+  // with NCCL's choice of ring, tree or in-network reduction.
+  let gradSyncS: number;
+  let paramGatherS: number;
+  if (zeroStage === 0) {
+    gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+    paramGatherS = 0;
+  } else {
+    gradSyncS = reduceScatterS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? reduceScatterS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+    paramGatherS = gradSyncS;
+  }
   let zeroPerMbS = 0;
   let zeroHiddenPerMbS = 0;
   if (zeroStage >= 3) {
@@ -43,10 +65,12 @@ export function dataParallelCost(
     // domain every GPU's share crosses its own NIC (Narayanan et al. 2021, Table 2).
     const flatStride = denseShards * tp > net.domain && (sharded?.flatRing ?? true) ? net.domain : tp;
     const passS = reduceScatterS(net, stateParams * 2, denseShards, flatStride);
-    dpCommS = 0;
+    gradSyncS = 0;
+    paramGatherS = 0;
     if (sharded && pp > 1 && sharded.keepGatheredWithPipeline) {
       // Gathered once per step, gradients reduced on the last micro-batch (torchtitan with PP).
-      dpCommS = 2 * passS;
+      gradSyncS = passS;
+      paramGatherS = passS;
     } else if (sharded && sharded.overlap === 'layer') {
       // Per micro-batch: a gather for the forward, another for the backward if resharded, a
       // reduce-scatter unless deferred to the step. Each layer's collectives run behind the
@@ -54,7 +78,7 @@ export function dataParallelCost(
       // gather and the last reduce-scatter (one layer's share each), and the slowdown of the
       // compute they overlap by the SMs they hold.
       const passes = (sharded.reshardAfterForward ? 2 : 1) + (sharded.reduceScatterPerMicroBatch ? 1 : 0);
-      if (!sharded.reduceScatterPerMicroBatch) dpCommS = passS;
+      if (!sharded.reduceScatterPerMicroBatch) gradSyncS = passS;
       const perMb = passes * passS;
       const edgeS = (2 * passS) / Math.max(1, stageLayers);
       const exposed = Math.min(perMb, Math.max(0, perMb - criticalS) + edgeS);
@@ -70,9 +94,13 @@ export function dataParallelCost(
     const perMb = reduceScatterS(net, stateParams * gradWireBytes, denseShards, tp);
     zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
     zeroPerMbS = perMb - zeroHiddenPerMbS;
-    dpCommS = reduceScatterS(net, stateParams * 2, denseShards, tp);
+    gradSyncS = 0;
+    paramGatherS = reduceScatterS(net, stateParams * 2, denseShards, tp);
   }
-  out.dpCommS = dpCommS;
+  out.dpCommS = gradSyncS + paramGatherS;
+  out.gradSyncS = gradSyncS;
+  out.paramGatherS = paramGatherS;
+  out.buckets = ddpBuckets(stateParams, vpp, denseShards);
   out.zeroPerMbS = zeroPerMbS;
   out.zeroHiddenPerMbS = zeroHiddenPerMbS;
   out.gradKeptBytes = grads.kept;

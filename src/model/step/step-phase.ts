@@ -1,4 +1,7 @@
-import { sendRecvS } from '../collectives.js';
+import { p2pS } from '../collectives.js';
+import { COMM_SMS, DEFAULT_SM_COUNT } from '../constants.js';
+import { bucketedExposedS } from '../network/overlap.js';
+import { stragglerFraction } from '../variability/stragglers.js';
 import type { LayerPhase } from '../layer/layer-phase.js';
 import { oneFOneB } from '../schedule/one-f-one-b.js';
 import { scheduleOf } from '../schedule/registry.js';
@@ -23,6 +26,10 @@ export interface StepParts extends StepMemory {
   scheduleHiddenS: number;
   dpCommS: number;
   dpExposedS: number;
+  /** Data-parallel traffic hidden behind compute (its SM contention is inside dpExposedS). */
+  dpHiddenS: number;
+  /** Waiting for the slowest of the job's GPUs (variability/stragglers). */
+  stragglerS: number;
   zeroPerMbS: number;
   zeroHiddenPerMbS: number;
   optimizerS: number;
@@ -40,7 +47,7 @@ export interface StepParts extends StepMemory {
 
 export function newStepParts(): StepParts {
   return {
-    schedule: '1f1b', microBatches: 0, criticalS: 0, ppPerMbS: 0, pipelineS: 0, bubbleS: 0, scheduleHiddenS: 0, dpCommS: 0, dpExposedS: 0,
+    schedule: '1f1b', microBatches: 0, criticalS: 0, ppPerMbS: 0, pipelineS: 0, bubbleS: 0, scheduleHiddenS: 0, dpCommS: 0, dpExposedS: 0, dpHiddenS: 0, stragglerS: 0,
     zeroPerMbS: 0, zeroHiddenPerMbS: 0, optimizerS: 0, stepTimeS: 0, critLayers: 0, critMoe: 0, heavyDense: 0, heavyExpert: 0, inFlight: 0, heavyDevice: 0, memLayers: 0,
     weightsBytes: 0, gradBytes: 0, optimBytes: 0, activationBytes: 0, workspaceBytes: 0, totalBytes: 0,
     stage: newStageLoad(), dpc: newDataParallelCost(), sched: newScheduleOut(),
@@ -69,15 +76,16 @@ export function stepPhase(
   const dual = sched.id === 'dualpipe';
 
   // Send/recv: activations forward, gradients backward, per virtual stage; with TP only 1/tp is
-  // sent and re-gathered on NVLink (Megatron's scatter-gather optimisation).
-  const ppPerMbS = pp > 1 ? 2 * vpp * sendRecvS(net, (L.tokens * m.hidden * 2) / tp, tp * cp * dp >= net.domain) : 0;
+  // sent and re-gathered on NVLink (Megatron's scatter-gather optimisation). Neighbouring
+  // stages are tp·cp·dp ranks apart: the slowest hand-off (the one crossing the highest,
+  // most oversubscribed tier) paces the pipeline.
+  const ppStride = tp * cp * dp;
+  const ppPerMbS = pp > 1 ? 2 * vpp * p2pS(net, (L.tokens * m.hidden * 2) / tp, ppStride, ppStride * pp) : 0;
   const st = stageLoad(L, pp, ppPerMbS, dual, out.stage);
   const criticalS = st.criticalS - ppPerMbS;
   const { heavyDense, heavyExpert } = st;
 
-  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, out.dpc, L.stack.sharded, pp, st.layersPerStage, L.commSmShare);
-  // Bucketed gradient reduction overlaps the last micro-batch's backward (one model chunk).
-  const dpExposedS = Math.max(0, dpc.dpCommS - (eff.dpOverlap * criticalS * 2) / 3 / vpp);
+  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, vpp, out.dpc, L.stack.sharded, pp, st.layersPerStage, L.commSmShare);
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
   const optS = optimizerS(heavyDense, heavyExpert, zeroStage, denseShards, expertShards, L.hbmBps, eff.kernelS);
@@ -87,7 +95,19 @@ export function stepPhase(
   const paceS = dual ? Math.min(st.criticalS, maxOf(pp, st.fbS)) : st.criticalS;
   const bubbleS = Math.max(0, sc.pipelineS - microBatches * paceS);
   const scheduleHiddenS = microBatches * st.criticalS + bubbleS - sc.pipelineS;
-  const stepTimeS = sc.pipelineS + microBatches * dpc.zeroPerMbS + dpExposedS + optS;
+  // Data-parallel overlap as Megatron-Core does it: gradient buckets reduce as the last
+  // micro-batch's backward (every model chunk) and the pipeline's cool-down produce them;
+  // parameter buckets gather as the next step's first forward and warm-up consume them. The
+  // hidden part still costs the compute it runs beside the SMs its kernels occupy.
+  const halfBubbleS = bubbleS / 2;
+  const gradExposedS = bucketedExposedS(dpc.gradSyncS, eff.dpOverlap * ((criticalS * 2) / 3 + halfBubbleS), dpc.buckets);
+  const gatherExposedS = bucketedExposedS(dpc.paramGatherS, eff.dpOverlap * (criticalS / 3 + halfBubbleS), dpc.buckets);
+  const smShare = COMM_SMS / (L.spec.system.gpu.smCount ?? DEFAULT_SM_COUNT);
+  const dpHiddenS = dpc.dpCommS - gradExposedS - gatherExposedS;
+  const dpExposedS = gradExposedS + gatherExposedS + dpHiddenS * smShare;
+  // A synchronous step waits for its slowest GPU: its stage's compute, every micro-batch.
+  const stragglerS = stragglerFraction(tp * cp * pp * dp) * (microBatches * criticalS + bubbleS);
+  const stepTimeS = sc.pipelineS + microBatches * dpc.zeroPerMbS + dpExposedS + optS + stragglerS;
 
   stepMemory(L, st, dp, zeroStage, dpc.gradKeptBytes, sc, out);
 
@@ -100,6 +120,8 @@ export function stepPhase(
   out.scheduleHiddenS = scheduleHiddenS;
   out.dpCommS = dpc.dpCommS;
   out.dpExposedS = dpExposedS;
+  out.dpHiddenS = dpHiddenS;
+  out.stragglerS = stragglerS;
   out.zeroPerMbS = dpc.zeroPerMbS;
   out.zeroHiddenPerMbS = dpc.zeroHiddenPerMbS;
   out.optimizerS = optS;

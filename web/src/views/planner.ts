@@ -191,6 +191,8 @@ export function mountPlanner(root: HTMLElement): () => void {
       ['DP grad sync', c.dp],
       ['ZeRO gathers', c.zero],
       ['pipeline bubble', b.bubbleS],
+      ['MoE imbalance', b.moeImbalanceS],
+      ['stragglers', b.stragglerS],
       ['optimizer', b.optimizerS],
       ['overheads', b.otherS],
     ];
