@@ -190,7 +190,9 @@ describe('fuzz: the CLI file-reading commands (in-process main)', () => {
     try {
       for (const [name, args] of entry) {
         const format = formatOf[name] as Format;
-        const small: Partial<Record<Format, unknown>> = { campaign: TINY_CAMPAIGN, scenario: SMALL_SIM, spec: SMALL_SPEC };
+        // estimate needs a plan; search finds one.
+        const spec = name.startsWith('estimate') ? { ...SMALL_SPEC, parallel: { tp: 1, pp: 1, dp: 64 } } : SMALL_SPEC;
+        const small: Partial<Record<Format, unknown>> = { campaign: TINY_CAMPAIGN, scenario: SMALL_SIM, spec };
         const files = [
           ...handMadeHostileFiles().filter((h) => h.text.length < 3_000_000),
           ...fc.sample(hostileCases((small[format] ?? BASES[format]) as never), { numRuns: perCommand, seed: SEED + name.length }).map((c, i) => ({ name: `gen${i}`, text: c.text, json: c.type === 'application/json' })),
