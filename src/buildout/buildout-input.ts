@@ -22,9 +22,15 @@ export interface InstallPhase {
 export interface PowerPhase {
   startDay: number;
   gridMw: number;
-  /** Battery (e.g. Tesla Megapack) power counted as available capacity. Default 0. */
+  /**
+   * Battery (e.g. Tesla Megapack) power rating. NOT supply: a battery is an energy buffer that
+   * smooths the synchronous power swings of training and rides through grid events; it cannot
+   * carry the site's continuous load (`batteryMwh` says for how long it could). Default 0.
+   */
   batteryMw?: number;
-  /** On-site generation (e.g. gas turbines). Default 0. */
+  /** Battery energy, MWh (reported: minutes it could carry the site's peak load). Default 0. */
+  batteryMwh?: number;
+  /** On-site generation (e.g. gas turbines), counted as supply with its own timeline. Default 0. */
   generationMw?: number;
   /** Where the numbers come from. */
   note?: string;

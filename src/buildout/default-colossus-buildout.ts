@@ -33,7 +33,7 @@ const provisionedWatts = (gpuType: string): number => {
 
 export const defaultColossusBuildout: BuildoutInput = {
   deliveries: deliveries(),
-  horizonDays: 365,
+  horizonDays: 500, // assumption: reaches the 300 MW phase (day 486)
   gpusPerServer: 8, // Supermicro 4U HGX H100, 8 GPUs [S] (hardware-colossus.md §1.2)
   serversPerRack: 8, // 8 servers per rack = 64 GPUs [S] (§1.2)
   racksPerArray: 8, // 8 racks per array = 512 GPUs [S] (§1.2)
@@ -48,21 +48,27 @@ export const defaultColossusBuildout: BuildoutInput = {
   infantMortalityFraction: 0.02, // assumption: 2% of GPUs fail burn-in
   replacementDays: 3, // assumption: swap from on-site spares and re-test
   powerPhases: [
-    {
-      startDay: 0,
-      gridMw: 115,
-      generationMw: 35,
-      note:
-        'TVA approved >100 MW in 2024 [S] (assumption: 115 MW) + 14 × 2.5 MW temporary gas turbines [S]; ' +
-        '"at least 150 MW" for 100k H100 [S] (hardware-colossus.md §1.4)',
-    },
+    // The public record (hardware-colossus.md §1.4 and the physics review); dates are assumptions.
+    { startDay: 0, gridMw: 8, note: '~8 MW of existing grid service in July 2024 [S, via the physics review]' },
+    { startDay: 60, gridMw: 8, generationMw: 35, note: '+ 14 × 2.5 MW temporary gas turbines [S] (date: assumption)' },
+    { startDay: 90, gridMw: 50, generationMw: 35, note: '~50 MW of grid over the summer of 2024 [S] (date: assumption)' },
+    { startDay: 100, gridMw: 50, generationMw: 87.5, note: '">35 turbines" reported [W] × 2.5 MW (date: assumption)' },
+    { startDay: 188, gridMw: 150, generationMw: 87.5, note: 'TVA approved 150 MW in November 2024 [S] (date: assumption)' },
     {
       startDay: 280,
       gridMw: 150,
+      generationMw: 87.5,
       batteryMw: 150,
-      note:
-        '150 MW substation (MLGW/TVA) + 150 MW Tesla Megapacks [S] (§1.1, §1.4); assumption: in service by ' +
-        'day 280 (2025-02-07), before Grok 3 (2025-02-17) trained on ~200k GPUs [S]',
+      batteryMwh: 811,
+      note: '150 MW of Megapacks, ~208 × 3.9 MWh [S]: a buffer, not supply (date: assumption)',
+    },
+    {
+      startDay: 486,
+      gridMw: 300,
+      generationMw: 87.5,
+      batteryMw: 150,
+      batteryMwh: 811,
+      note: 'second substation → 300 MW, planned Fall 2025 [S] (date: assumption)',
     },
   ],
   facilityWattsPerGpu: {

@@ -102,9 +102,10 @@ describe('simulateBuildout', () => {
     expect(d5?.gpusReady).toEqual({ b200: 512, 'h100-sxm': 512 });
     // Types are racked in name order, so b200 is ready first: 1 MW / 2 kW = 500 b200, then stop.
     expect(d5?.gpusOnline).toEqual({ b200: 500, 'h100-sxm': 0 });
-    expect(r.days[10]?.gpusOnline).toEqual({ b200: 512, 'h100-sxm': 512 });
-    expect(r.days[10]?.powerUsedMw).toBeCloseTo(1.536);
-    expect(r.days[10]?.powerLimitMw).toBe(2.5);
+    // A battery is a buffer, not supply: 1 MW grid + 0.5 MW generation = 1.5 MW → 512 b200 + 476 h100.
+    expect(r.days[10]?.gpusOnline).toEqual({ b200: 512, 'h100-sxm': 476 });
+    expect(r.days[10]?.powerUsedMw).toBeCloseTo(1.5, 2);
+    expect(r.days[10]?.powerLimitMw).toBe(1.5);
   });
 
   it('refuses bad input with field paths', () => {
@@ -140,12 +141,15 @@ describe('simulateBuildout', () => {
 describe('the default Colossus build-out', () => {
   const r = simulateBuildout(defaultColossusBuildout);
 
-  it('has 100,000 H100 online by day 122 or earlier', () => {
-    const day = dayWhenOnline(r, 100_000, 'h100-sxm');
+  it('on the public power record, ~99k H100 are online by day 122 and 100,000 with the November 2024 grid', () => {
+    // 50 MW grid + 87.5 MW turbines = 137.5 MW powers 99,206 H100 at the provisioned facility power;
+    // xAI's claim of 100k online on day 122 [P] is within 1% of what the reported power allows.
+    const day = dayWhenOnline(r, 99_000, 'h100-sxm');
     expect(day).not.toBeNull();
     expect(day).toBeLessThanOrEqual(122);
     // and not implausibly early: the first rack rolled in ~day 61 [P]
     expect(day).toBeGreaterThan(100);
+    expect(dayWhenOnline(r, 100_000, 'h100-sxm')).toBe(188);
   });
 
   it('grows to 200,000 GPUs including 50,000 H200', () => {

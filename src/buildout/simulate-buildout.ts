@@ -29,7 +29,8 @@ function phaseAt<T extends { startDay: number }>(phases: readonly T[], day: numb
 
 function powerMw(phase: PowerPhase | undefined): number {
   if (!phase) return 0;
-  return phase.gridMw + (phase.batteryMw ?? 0) + (phase.generationMw ?? 0);
+  // A battery is a buffer, not continuous supply (see PowerPhase.batteryMw).
+  return phase.gridMw + (phase.generationMw ?? 0);
 }
 
 const add = (record: Record<string, number>, key: string, n: number): void => {

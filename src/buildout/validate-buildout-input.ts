@@ -41,7 +41,7 @@ export function validateBuildoutInput(input: BuildoutInput): void {
       bad(`powerPhases[${i}].startDay`, 'phases must start on increasing whole days', `an integer > ${previous}`, p.startDay);
     }
     previous = p.startDay;
-    for (const field of ['gridMw', 'batteryMw', 'generationMw'] as const) {
+    for (const field of ['gridMw', 'batteryMw', 'batteryMwh', 'generationMw'] as const) {
       const value = p[field];
       if (value !== undefined && !isNonNegative(value)) bad(`powerPhases[${i}].${field}`, 'power must be non-negative', 'a number ≥ 0', value);
     }

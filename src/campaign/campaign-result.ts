@@ -108,8 +108,10 @@ export interface CampaignResult {
   cost: CostResult;
   /** Day energy and cost are counted to: the model's completion (rounded up) or the end of the horizon. */
   endDay: number;
-  /** GPUs bought by the end day, by type (the most online): what the capital cost is charged for. */
+  /** The most GPUs online by the end day, by type. */
   peakGpus: Record<string, number>;
+  /** GPUs delivered by the end day, by type (online or waiting for power): what the capital cost is charged for. */
+  deliveredGpus: Record<string, number>;
   supply?: SupplyWhatIf;
   assumptions: string[];
 }

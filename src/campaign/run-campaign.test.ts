@@ -50,12 +50,24 @@ describe('runCampaign on the bundled Colossus scenario (plan search)', () => {
     for (const s of segs) expect(s.spareNodes).toBe(input.reliability.spareNodes + Math.floor((s.capacityGpus - s.gpusUsed) / 8));
   });
 
-  it('has 100,000 H100 online by day 122, then 200,000 GPUs with 50,000 H200', () => {
-    const first100k = r.timeline.find((p) => online(p, 'h100-sxm') >= 100_000);
+  it('has ~99k H100 online by day 122 on the public power record, then 200,000 GPUs with 50,000 H200', () => {
+    const first100k = r.timeline.find((p) => online(p, 'h100-sxm') >= 99_000);
     expect(first100k?.day).toBeLessThanOrEqual(122);
     const full = r.timeline.find((p) => online(p) >= 200_000 && online(p, 'h200-sxm') >= 50_000);
     expect(full?.day).toBeGreaterThan(first100k?.day ?? Infinity);
     expect(r.timeline.every((p) => Object.keys(p.gpusOnline).sort().join() === 'h100-sxm,h200-sxm')).toBe(true);
+  });
+
+  it('power is grid + turbines; batteries are a buffer; capital is charged on the GPUs delivered', () => {
+    const phase = input.buildout.powerPhases.find((p) => (p.batteryMw ?? 0) > 0);
+    expect(phase?.batteryMwh).toBeGreaterThan(0);
+    const at = r.timeline.filter((p) => phase && p.day >= phase.startDay && p.day < 486).at(-1);
+    // 150 MW grid + 87.5 MW turbines at ~1.39 kW per GPU: the 150 MW of Megapacks add nothing.
+    expect(online(at ?? { gpusOnline: {} })).toBeLessThan(175_000);
+    const delivered = Object.values(r.deliveredGpus).reduce((a, b) => a + b, 0);
+    const charged = Object.values(r.cost.capitalByType).reduce((a, c) => a + c.gpus, 0);
+    expect(charged).toBe(delivered);
+    expect(delivered).toBeGreaterThan(Object.values(r.peakGpus).reduce((a, b) => a + b, 0));
   });
 
   it('trains the model to its token budget, with a time-to-model, MFU, ETTR, energy and cost', () => {

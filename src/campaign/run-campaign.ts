@@ -123,9 +123,14 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
   const charged = truncate(timeline, endDay);
   const energy = energyOverTimeline({ timeline: charged, endDay, utilisation: input.energy.utilisation });
   const peakGpus = peakGpusByType(charged);
+  // Capital is charged on the GPUs delivered by the end day, powered or not: a GPU waiting for
+  // power has been bought.
+  const lastDay = buildout.days[Math.min(buildout.days.length - 1, Math.max(0, endDay - 1))];
+  const deliveredGpus: Record<string, number> = {};
+  for (const g of buildout.gpuTypes) deliveredGpus[g] = lastDay?.gpusDelivered[g] ?? 0;
   const tokens = modelJob?.tokens ?? 0;
   const cost = campaignCost({
-    gpusPurchased: peakGpus,
+    gpusPurchased: deliveredGpus,
     energyMwh: energy.energyMwh,
     campaignDays: endDay,
     ...(tokens > 0 ? { tokens } : {}),
@@ -157,6 +162,7 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
     cost,
     endDay,
     peakGpus,
+    deliveredGpus,
     assumptions: input.assumptions,
   };
   if (input.supply) result.supply = input.supply;

@@ -10,7 +10,7 @@ describe('build-out → energy → cost on the Colossus defaults', () => {
   const steps = capacityTimeline(simulateBuildout(defaultColossusBuildout));
   const energy = energyOverTimeline({ timeline: steps, endDay: defaultColossusBuildout.horizonDays });
   const cost = campaignCost({
-    gpusPurchased: peakGpusByType(steps),
+    gpusPurchased: peakGpusByType(steps), // all delivered GPUs are online by the end of the horizon
     energyMwh: energy.energyMwh,
     campaignDays: defaultColossusBuildout.horizonDays,
     tokens: 15e12,

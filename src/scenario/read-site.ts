@@ -74,15 +74,17 @@ export function readSite(ctx: ReadContext, value: unknown, path: Path): SiteInpu
     return startDay === undefined || racksPerDay === undefined ? undefined : { startDay, racksPerDay };
   });
   const power = readPhases<PowerPhase>(ctx, o['powerPhases'], [...path, 'powerPhases'], (item, at) => {
-    checkKeys(ctx, item, ['startDay', 'gridMw', 'batteryMw', 'generationMw', 'note'], at);
+    checkKeys(ctx, item, ['startDay', 'gridMw', 'batteryMw', 'batteryMwh', 'generationMw', 'note'], at);
     const startDay = readNumber(ctx, item, 'startDay', at, { ...days, required: true });
     const gridMw = readNumber(ctx, item, 'gridMw', at, { required: true, min: 0, max: 1e6 });
     const batteryMw = readNumber(ctx, item, 'batteryMw', at, { min: 0, max: 1e6 });
+    const batteryMwh = readNumber(ctx, item, 'batteryMwh', at, { min: 0, max: 1e8 });
     const generationMw = readNumber(ctx, item, 'generationMw', at, { min: 0, max: 1e6 });
     const note = readString(ctx, item, 'note', at);
     if (startDay === undefined || gridMw === undefined) return undefined;
     const phase: PowerPhase = { startDay, gridMw };
     if (batteryMw !== undefined) phase.batteryMw = batteryMw;
+    if (batteryMwh !== undefined) phase.batteryMwh = batteryMwh;
     if (generationMw !== undefined) phase.generationMw = generationMw;
     if (note !== undefined) phase.note = note;
     return phase;
