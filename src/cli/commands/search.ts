@@ -7,7 +7,8 @@ import { OBJECTIVES, search, type Objective, type SearchOptions } from '../../se
 import { searchMixed, type MixedSearchResult } from '../../fleet/index.js';
 import { CliError } from '../errors.js';
 import { duration, num, pct, table } from '../format.js';
-import { printJson, readDocumentFile } from '../io.js';
+import { printJson, readDocumentWithSets } from '../io.js';
+import { addSetOption, attributeToSets } from '../overrides.js';
 
 interface SearchCliOptions {
   json?: boolean;
@@ -17,6 +18,7 @@ interface SearchCliOptions {
   memoryMargin: string;
   rank?: string;
   calibration?: string;
+  set?: string[];
 }
 
 const PLAN_KEYS: Record<string, keyof PartialPlan> = { tp: 'tp', pp: 'pp', dp: 'dp', cp: 'cp', ep: 'ep', vpp: 'vpp', mb: 'microBatch', microBatch: 'microBatch', recompute: 'recompute' };
@@ -43,7 +45,7 @@ export function parsePlanText(text: string): PartialPlan {
 }
 
 export function registerSearch(program: Command): void {
-  program
+  const cmd = program
     .command('search')
     .description('Find the best parallel plans (tp, pp, vpp, cp, ep, dp, micro-batch, recomputation, SP, ZeRO) that fit in memory')
     .argument('<spec>', 'spec file (YAML or JSON); `parallel` is optional or partial: fixed fields are respected')
@@ -53,7 +55,8 @@ export function registerSearch(program: Command): void {
     .option('--precision <p>', 'bf16, fp8, or any (search both); default: the spec\'s')
     .option('--memory-margin <fraction>', 'fraction of usable HBM kept free', '0.05')
     .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU')
-    .option('--rank <plan>', 'also rank this plan in the space, e.g. tp=8,pp=16,dp=128 (free knobs resolved to the fastest that fits)')
+    .option('--rank <plan>', 'also rank this plan in the space, e.g. tp=8,pp=16,dp=128 (free knobs resolved to the fastest that fits)');
+  addSetOption(cmd)
     .addHelpText(
       'after',
       `
@@ -75,9 +78,9 @@ Example:
         else throw new CliError(`--precision must be bf16, fp8 or any, not "${o.precision}"`);
       }
       const cal = o.calibration !== undefined ? loadCalibration(o.calibration) : undefined;
-      const doc = readDocumentFile(file);
+      const { doc, sets } = readDocumentWithSets(file, o.set);
       const parsed = parseSpecValue(doc.value, doc, [], { planOptional: true });
-      if (!parsed.ok) throw new InputError(parsed.issues);
+      if (!parsed.ok) throw new InputError(attributeToSets(parsed.issues, sets));
       const spec = parsed.spec;
       if (o.objective === 'time-to-train' && spec.training.tokens === undefined) {
         throw new InputError([{ path: 'training.tokens', file, message: 'is required for --objective time-to-train', expected: 'a number of tokens' }]);
