@@ -274,6 +274,21 @@ describe('CLI hygiene', () => {
     expect(typo.err).toMatch(/did you mean "llama3-8b" or "llama3-70b" or "llama3-405b"/);
   });
 
+  it('search --rank takes every plan field, EP facts included', () => {
+    const f = file('ds.json', JSON.stringify({ model: 'deepseek-v3', system: { gpu: 'h800-sxm', gpus: 2048 }, training: { seqLen: 4096, globalBatch: 15360, precision: 'fp8' } }));
+    const r = run(['search', f, '--top', '1', '--rank', 'tp2,pp4,dp256,ep64,epDispatch=deepep,epCommOverlap=true,mb=1,zero=1,sp=true', '--json']);
+    expect(r.code, r.err).toBe(0);
+    type E = { stepTimeS: number; memory: { totalGiB: number; usableGiB: number } };
+    const j = JSON.parse(r.out) as { plans: { estimate: E }[]; rank: { parallel: Record<string, unknown>; estimate: E } };
+    expect(j.rank.parallel).toMatchObject({ ep: 64, epDispatch: 'deepep', epCommOverlap: true, zeroStage: 1, sequenceParallel: true });
+    // The search's best is at least as fast as the ranked plan, unless that one eats into the 5% memory margin.
+    const m = j.rank.estimate.memory;
+    expect(m.totalGiB > 0.95 * m.usableGiB || j.plans[0]!.estimate.stepTimeS <= j.rank.estimate.stepTimeS * (1 + 1e-9)).toBe(true);
+    const text = run(['search', f, '--top', '1', '--rank', 'tp2,pp61,dp16,ep8']);
+    expect(text.out).toMatch(/your plan tp2 pp61 cp1 dp16 ep8 mb/);
+    expect(run(['search', f, '--rank', 'tp2,pp4,dp256,epDispatch=fast']).err).toMatch(/epDispatch must be alltoall, deepep/);
+  });
+
   it('--version answers without loading any command', () => {
     const r = run(['--version']);
     expect(r.out.trim()).toBe('0.1.0');
