@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { formatIssue, type Issue } from '../core/index.js';
 
 // End-to-end: the real bin (bin/colossus.js → dist/), as a user runs it. `npm test` builds first.
 const bin = fileURLToPath(new URL('../../bin/colossus.js', import.meta.url));
@@ -68,11 +69,18 @@ describe('colossus estimate', () => {
   ];
   for (const [name, text, pattern] of refusals) {
     it(`refuses ${name} with a field-level message and no stack trace`, () => {
-      const r = run(['estimate', file(name === 'bad YAML' ? 'bad.yaml' : `${name.replace(/ /g, '-')}.json`, text), '--json']);
+      const f = file(name === 'bad YAML' ? 'bad.yaml' : `${name.replace(/ /g, '-')}.json`, text);
+      const r = run(['estimate', f]);
       expect(r.code).toBe(1);
       expect(r.err).toMatch(pattern);
       expect(r.err).not.toMatch(/\n\s+at /);
       expect(r.out).toBe('');
+      // With --json: the same issues, as one JSON object on stderr.
+      const j = run(['estimate', f, '--json']);
+      expect(j.code).toBe(1);
+      expect(j.out).toBe('');
+      const e = JSON.parse(j.err) as { error: { issues: Issue[] } };
+      expect(e.error.issues.map(formatIssue).join('\n')).toMatch(pattern);
     });
   }
 
@@ -196,5 +204,94 @@ describe('colossus run with overrides', () => {
     const b = run(['run', '--tokens', 'lots', '--db', join(dir, 'x.db')]);
     expect(b.code).toBe(1);
     expect(b.err).toMatch(/--tokens: is not a token budget/);
+  });
+});
+
+describe('CLI hygiene', () => {
+  const sh = (line: string) => {
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', line], { encoding: 'utf8', cwd: dir });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const q = JSON.stringify(bin);
+
+  it('output cut short by its reader is a normal end: validate | head -1 exits 0, no stack trace', () => {
+    const r = sh(`node ${q} validate | head -1`);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.err).not.toMatch(/EPIPE|\n\s+at /);
+  });
+
+  it('with --json, errors are one JSON object on stderr (input issues and usage errors)', () => {
+    const bad = run(['estimate', file('bad.json', JSON.stringify({ ...spec, system: { gpu: 'h100', gpus: 8 } })), '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toBe('');
+    const e = JSON.parse(bad.err) as { error: { message: string; issues: { path: string; message: string }[]; exitCode: number } };
+    expect(e.error.issues[0]?.path).toBe('system.gpu');
+    expect(e.error.issues[0]?.message).toMatch(/did you mean "h100-sxm"/);
+    const usage = run(['estimate', '--json', '--no-such-flag']);
+    expect(usage.code).toBe(2);
+    expect((JSON.parse(usage.err) as { error: { message: string } }).error.message).toMatch(/unknown option '--no-such-flag'/);
+  });
+
+  it('--set overrides a field, typed and validated like the file; issues name the --set', () => {
+    const f = file('s.json', JSON.stringify(spec));
+    const h200 = run(['estimate', f, '--set', 'system.gpu=h200-sxm', '--set', 'training.globalBatch=256', '--json']);
+    expect(h200.code, h200.err).toBe(0);
+    const e = JSON.parse(h200.out) as { spec: { gpu: string }; tokensPerStep: number; peakTflops: number };
+    expect(e.spec.gpu).toBe('h200-sxm');
+    expect(e.tokensPerStep).toBe(256 * 8192);
+    const base = JSON.parse(run(['estimate', f, '--json']).out) as { peakTflops: number };
+    expect(e.peakTflops).toBe(base.peakTflops); // same Hopper peak, more HBM
+    const bad = run(['estimate', f, '--set', 'parallel.tp=three']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--set parallel\.tp=three: parallel\.tp: /);
+    expect(run(['estimate', f, '--set', 'nonsense']).err).toMatch(/--set: is not path=value/);
+  });
+
+  it('dp may be left out: derived, and the GPUs left over are reported as spare', () => {
+    const f = file('nodp.json', JSON.stringify({ ...spec, system: { gpu: 'h100-sxm', gpus: 100 }, parallel: { tp: 8, pp: 1 } }));
+    const r = run(['estimate', f, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const e = JSON.parse(r.out) as { parallel: { dp: number }; spareGpus: number };
+    expect(e.parallel.dp).toBe(8); // 12 would fit 100 GPUs, but 128 sequences split evenly over 8
+    expect(e.spareGpus).toBe(36);
+    expect(run(['estimate', f]).out).toMatch(/dp derived: the plan uses 64 of 100 GPUs, 36 spare/);
+    const none = run(['estimate', file('nodp2.json', JSON.stringify({ ...spec, system: { gpu: 'h100-sxm', gpus: 4 }, parallel: { tp: 8, pp: 1 } }))]);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/parallel\.dp: cannot be derived/);
+  });
+
+  it('catalog lists GPUs and models with their sources', () => {
+    const gpus = JSON.parse(run(['catalog', 'gpus', '--json']).out) as { id: string; sources: Record<string, string> }[];
+    expect(gpus.map((g) => g.id)).toContain('h200-sxm');
+    expect(gpus.every((g) => Object.keys(g.sources).length > 0)).toBe(true);
+    const one = run(['catalog', 'gpus', 'h100-sxm']);
+    expect(one.out).toMatch(/bf16Tflops\s+989\.4\s+\S/);
+    const models = run(['catalog', 'models']);
+    expect(models.out).toMatch(/deepseek-v3\s+DeepSeek-V3\s+61/);
+    const typo = run(['catalog', 'models', 'llama3']);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toMatch(/did you mean "llama3-8b" or "llama3-70b" or "llama3-405b"/);
+  });
+
+  it('search --rank takes every plan field, EP facts included', () => {
+    const f = file('ds.json', JSON.stringify({ model: 'deepseek-v3', system: { gpu: 'h800-sxm', gpus: 2048 }, training: { seqLen: 4096, globalBatch: 15360, precision: 'fp8' } }));
+    const r = run(['search', f, '--top', '1', '--rank', 'tp2,pp4,dp256,ep64,epDispatch=deepep,epCommOverlap=true,mb=1,zero=1,sp=true', '--json']);
+    expect(r.code, r.err).toBe(0);
+    type E = { stepTimeS: number; memory: { totalGiB: number; usableGiB: number } };
+    const j = JSON.parse(r.out) as { plans: { estimate: E }[]; rank: { parallel: Record<string, unknown>; estimate: E } };
+    expect(j.rank.parallel).toMatchObject({ ep: 64, epDispatch: 'deepep', epCommOverlap: true, zeroStage: 1, sequenceParallel: true });
+    // The search's best is at least as fast as the ranked plan, unless that one eats into the 5% memory margin.
+    const m = j.rank.estimate.memory;
+    expect(m.totalGiB > 0.95 * m.usableGiB || j.plans[0]!.estimate.stepTimeS <= j.rank.estimate.stepTimeS * (1 + 1e-9)).toBe(true);
+    const text = run(['search', f, '--top', '1', '--rank', 'tp2,pp61,dp16,ep8']);
+    expect(text.out).toMatch(/your plan tp2 pp61 cp1 dp16 ep8 mb/);
+    expect(run(['search', f, '--rank', 'tp2,pp4,dp256,epDispatch=fast']).err).toMatch(/epDispatch must be alltoall, deepep/);
+  });
+
+  it('--version answers without loading any command', () => {
+    const r = run(['--version']);
+    expect(r.out.trim()).toBe('0.1.0');
+    expect(r.code).toBe(0);
   });
 });

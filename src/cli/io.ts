@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError, parseDocumentText, type SourceDocument } from '../core/index.js';
+import { applySets, parseSets, type SetOverride } from './overrides.js';
 
 /** Read and parse a YAML/JSON file, or `-` for standard input. Unreadable files are InputErrors. */
 export function readDocumentFile(file: string): SourceDocument {
@@ -19,4 +20,10 @@ export function readDocumentFile(file: string): SourceDocument {
 /** Print a value as JSON on stdout. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Read a document and apply the command's `--set` overrides to it (validated afterwards, like the file). */
+export function readDocumentWithSets(file: string, set: readonly string[] | undefined): { doc: SourceDocument; sets: SetOverride[] } {
+  const sets = parseSets(set);
+  return { doc: applySets(readDocumentFile(file), sets), sets };
 }

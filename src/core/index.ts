@@ -3,3 +3,4 @@ export * from './document.js';
 export * from './read.js';
 export * from './limits.js';
 export * from './result-invariants.js';
+export * from './suggest.js';

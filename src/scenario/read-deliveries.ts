@@ -1,6 +1,6 @@
 import { evenDeliveries } from '../buildout/even-deliveries.js';
 import type { GpuDelivery } from '../buildout/buildout-input.js';
-import { checkKeys, closest, describeValue, isRecord, readNumber, readString, report, type Path, type ReadContext } from '../core/index.js';
+import { checkKeys, describeValue, isRecord, readNumber, readString, report, suggestId, type Path, type ReadContext } from '../core/index.js';
 import { CAMPAIGN_GPU_IDS } from './campaign-gpus.js';
 
 const DELIVERY_KEYS = ['gpu', 'gpus', 'day', 'fromDay', 'toDay', 'note'] as const;
@@ -28,8 +28,8 @@ export function readDeliveries(ctx: ReadContext, value: unknown, path: Path, hor
     checkKeys(ctx, item, DELIVERY_KEYS, at);
     const gpu = readString(ctx, item, 'gpu', at, true);
     if (gpu !== undefined && !CAMPAIGN_GPU_IDS.includes(gpu)) {
-      const guess = closest(gpu, CAMPAIGN_GPU_IDS);
-      report(ctx, [...at, 'gpu'], `is not a GPU the campaign can price and power${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      const guess = suggestId(gpu, CAMPAIGN_GPU_IDS);
+      report(ctx, [...at, 'gpu'], `is not a GPU the campaign can price and power${guess ? ` (did you mean ${guess}?)` : ''}`, {
         expected: `one of ${CAMPAIGN_GPU_IDS.join(', ')}`,
         received: describeValue(gpu),
       });

@@ -3,7 +3,7 @@ import type { RankedPlan } from './types.js';
 
 function planLabel(p: RankedPlan): string {
   const q = p.parallel;
-  return `tp${q.tp} pp${q.pp}${q.vpp > 1 ? `(v${q.vpp})` : ''} cp${q.cp} dp${q.dp}${q.ep > 1 ? ` ep${q.ep}` : ''} mb${q.microBatch} ${q.recompute}${q.sequenceParallel ? ' SP' : ''} ZeRO-${q.zeroStage}${p.precision === 'fp8' ? ' fp8' : ''}`;
+  return `tp${q.tp} pp${q.pp}${q.vpp > 1 ? `(v${q.vpp})` : ''} cp${q.cp} dp${q.dp}${q.ep > 1 ? ` ep${q.ep}${q.epDispatch === 'deepep' ? ' DeepEP' : ''}${q.epCommOverlap ? ' a2a-overlap' : ''}` : ''} mb${q.microBatch} ${q.recompute}${q.sequenceParallel ? ' SP' : ''} ZeRO-${q.zeroStage}${p.precision === 'fp8' ? ' fp8' : ''}`;
 }
 
 function terms(e: Estimate): Record<string, number> {

@@ -78,7 +78,8 @@ describe('plan search', () => {
       ),
       { numRuns: 40 },
     );
-  });
+    // The brute force is slow by design (MoE specs also try every EP dispatcher/overlap pair).
+  }, 120_000);
 
   it('ranks a given plan: the count of better plans matches an unpruned search', () => {
     const s = small('llama3-70b', 64);

@@ -2,6 +2,7 @@ import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, schedule
 import type { ParallelPlan, Precision, Recompute, ScheduleId, Spec } from '../spec/types.js';
 import { explain } from './explain.js';
 import { costPerToken, isJobObjective, ratesFor, score } from './objective.js';
+import { epFactsOf } from '../spec/ep-facts.js';
 import { searchSpace } from './space.js';
 import type { RankedPlan, SearchOptions, SearchResult } from './types.js';
 
@@ -82,7 +83,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
       precision,
       plan: {
         tp: lp.tp, pp, dp, cp: lp.cp, ep: lp.ep, vpp, microBatch: lp.microBatch, sequenceParallel: lp.sequenceParallel,
-        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...space.epFacts, schedule,
+        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...epFactsOf(lp), schedule,
       },
     });
     kept.sort((a, b) => b.score - a.score || a.gpusUsed - b.gpusUsed);
@@ -99,64 +100,66 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
       for (const cp of space.cps) {
         if (tp * cp > G) continue;
         for (const ep of space.eps) {
-          for (const microBatch of space.microBatches) {
-            for (const sequenceParallel of space.sequenceParallel) {
-              if (tp === 1 && sequenceParallel) continue; // SP means nothing without TP
-              for (const recompute of space.recomputes as Recompute[]) {
-                const L = layerPhase(base, { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap, ...space.epFacts }, eff);
-                const layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
-                const layersComputeS = L.nDense * (L.dense.fwdS + L.dense.bwdS) + L.nMoe * (L.moe.fwdS + L.moe.bwdS);
-                // Outer bound: with every GPU busy and no bubble or optimizer, the step still
-                // takes B/(mb·dp·pp) micro-batches of layersTotalS/pp each (DualPipe may hide
-                // the communication: only the compute then).
-                if (prune && kept.length === top) {
-                  const stepLb = (B * (hidesComm ? layersComputeS : layersTotalS) * tp * cp) / (microBatch * G);
-                  const ub = jobObjective ? scoreOf(stepLb, G) : scoreOf((B * layersTotalS) / microBatch, tp * cp);
-                  if (ub <= bound) {
-                    pruned++;
-                    continue;
-                  }
-                }
-                for (const pp of space.pps) {
-                  if (pp > m.layers || tp * cp * pp > G) continue;
-                  const dps = space.dpsFor(tp * cp * pp);
-                  if (dps.length === 0) continue;
-                  for (const shape of shapesFor(pp)) {
-                    const { vpp, id: scheduleId, sched } = shape;
-                    // The bound is monotone in dp: check its best end before the dp loop.
-                    if (prune && kept.length === top) {
-                      const dpBest = jobObjective ? (dps[dps.length - 1] as number) : (dps[0] as number);
-                      const lb = lowerBoundOf(sched, pp, vpp, B / (dpBest * microBatch), layersTotalS, layersComputeS);
-                      if (scoreOf(lb, tp * cp * pp * dpBest) <= bound) {
-                        const n = dps.length * space.zeroStages.length;
-                        considered += n;
-                        pruned += n;
-                        continue;
-                      }
+          for (const epFacts of space.epFactsFor(ep)) {
+            for (const microBatch of space.microBatches) {
+              for (const sequenceParallel of space.sequenceParallel) {
+                if (tp === 1 && sequenceParallel) continue; // SP means nothing without TP
+                for (const recompute of space.recomputes as Recompute[]) {
+                  const L = layerPhase(base, { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap, ...epFacts }, eff);
+                  const layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
+                  const layersComputeS = L.nDense * (L.dense.fwdS + L.dense.bwdS) + L.nMoe * (L.moe.fwdS + L.moe.bwdS);
+                  // Outer bound: with every GPU busy and no bubble or optimizer, the step still
+                  // takes B/(mb·dp·pp) micro-batches of layersTotalS/pp each (DualPipe may hide
+                  // the communication: only the compute then).
+                  if (prune && kept.length === top) {
+                    const stepLb = (B * (hidesComm ? layersComputeS : layersTotalS) * tp * cp) / (microBatch * G);
+                    const ub = jobObjective ? scoreOf(stepLb, G) : scoreOf((B * layersTotalS) / microBatch, tp * cp);
+                    if (ub <= bound) {
+                      pruned++;
+                      continue;
                     }
-                    for (let i = dps.length - 1; i >= 0; i--) {
-                      const dp = dps[i] as number;
-                      if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || experts % ep !== 0) continue;
-                      const gpusUsed = tp * cp * pp * dp;
-                      const microBatches = B / (dp * microBatch);
-                      // Only plans the schedule's framework runs (Megatron's interleaving rule, DualPipe's shape).
-                      if (pp > 1 && scheduleProblem(scheduleId, pp, vpp, microBatches, m.layers)) continue;
+                  }
+                  for (const pp of space.pps) {
+                    if (pp > m.layers || tp * cp * pp > G) continue;
+                    const dps = space.dpsFor(tp * cp * pp);
+                    if (dps.length === 0) continue;
+                    for (const shape of shapesFor(pp)) {
+                      const { vpp, id: scheduleId, sched } = shape;
+                      // The bound is monotone in dp: check its best end before the dp loop.
                       if (prune && kept.length === top) {
-                        const stepLb = lowerBoundOf(sched, pp, vpp, microBatches, layersTotalS, layersComputeS);
-                        if (scoreOf(stepLb, gpusUsed) <= bound) {
-                          considered += space.zeroStages.length;
-                          pruned += space.zeroStages.length;
+                        const dpBest = jobObjective ? (dps[dps.length - 1] as number) : (dps[0] as number);
+                        const lb = lowerBoundOf(sched, pp, vpp, B / (dpBest * microBatch), layersTotalS, layersComputeS);
+                        if (scoreOf(lb, tp * cp * pp * dpBest) <= bound) {
+                          const n = dps.length * space.zeroStages.length;
+                          considered += n;
+                          pruned += n;
                           continue;
                         }
                       }
-                      for (const zero of space.zeroStages) {
-                        considered++;
-                        evaluated++;
-                        stepPhase(L, pp, vpp, dp, zero, microBatches, st, scheduleId);
-                        if (st.totalBytes > memLimit) continue;
-                        const s = scoreOf(st.stepTimeS, gpusUsed);
-                        if (rankScore !== undefined && s > rankScore * (1 + 1e-12)) plansAbove++;
-                        if (kept.length < top || s > threshold) keep(s, L, precision, pp, vpp, dp, zero, gpusUsed, scheduleId);
+                      for (let i = dps.length - 1; i >= 0; i--) {
+                        const dp = dps[i] as number;
+                        if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || experts % ep !== 0) continue;
+                        const gpusUsed = tp * cp * pp * dp;
+                        const microBatches = B / (dp * microBatch);
+                        // Only plans the schedule's framework runs (Megatron's interleaving rule, DualPipe's shape).
+                        if (pp > 1 && scheduleProblem(scheduleId, pp, vpp, microBatches, m.layers)) continue;
+                        if (prune && kept.length === top) {
+                          const stepLb = lowerBoundOf(sched, pp, vpp, microBatches, layersTotalS, layersComputeS);
+                          if (scoreOf(stepLb, gpusUsed) <= bound) {
+                            considered += space.zeroStages.length;
+                            pruned += space.zeroStages.length;
+                            continue;
+                          }
+                        }
+                        for (const zero of space.zeroStages) {
+                          considered++;
+                          evaluated++;
+                          stepPhase(L, pp, vpp, dp, zero, microBatches, st, scheduleId);
+                          if (st.totalBytes > memLimit) continue;
+                          const s = scoreOf(st.stepTimeS, gpusUsed);
+                          if (rankScore !== undefined && s > rankScore * (1 + 1e-12)) plansAbove++;
+                          if (kept.length < top || s > threshold) keep(s, L, precision, pp, vpp, dp, zero, gpusUsed, scheduleId);
+                        }
                       }
                     }
                   }

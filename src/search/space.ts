@@ -14,8 +14,13 @@ export interface Space {
   recomputes: Recompute[];
   zeroStages: (0 | 1 | 2 | 3)[];
   tpCommOverlap: boolean;
-  /** Expert-parallel software facts the spec fixed (dispatcher, a2a overlap); not searched. */
+  /** Expert-parallel software facts the spec fixed (dispatcher, a2a overlap). */
   epFacts: EpFacts;
+  /**
+   * The EP software choices searched at an expert-parallel degree: the spec's fixed facts, and for
+   * the free ones both values (NCCL all-to-all / DeepEP; a2a overlapped or not), defaults first.
+   */
+  epFactsFor(ep: number): EpFacts[];
   pps: number[];
   /** Schedules the spec allows (`parallel.schedule`; default Megatron-LM's 1f1b and interleaved). */
   schedules: readonly ScheduleId[];
@@ -73,6 +78,20 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     zeroStages: fixed.zeroStage !== undefined ? [fixed.zeroStage] : fixed.distributedOptimizer === false ? [0] : [1, 2, 3],
     tpCommOverlap: fixed.tpCommOverlap ?? resolveStack(training, system.gpu).tpOverlapDefault,
     epFacts: epFactsOf(fixed),
+    epFactsFor(ep) {
+      const facts = epFactsOf(fixed);
+      if (ep <= 1 || !m.moe) return [facts];
+      const dispatch: (EpFacts['epDispatch'] | undefined)[] = fixed.epDispatch !== undefined ? [fixed.epDispatch] : [undefined, 'deepep'];
+      const overlap: (boolean | undefined)[] = fixed.epCommOverlap !== undefined ? [fixed.epCommOverlap] : [undefined, true];
+      return dispatch.flatMap((d) =>
+        overlap.map((o) => {
+          const f: EpFacts = {};
+          if (d !== undefined) f.epDispatch = d;
+          if (o !== undefined) f.epCommOverlap = o;
+          return f;
+        }),
+      );
+    },
     pps,
     schedules,
     vppsFor(pp) {

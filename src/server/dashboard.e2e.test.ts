@@ -150,7 +150,14 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     expect(await page.locator('article.run svg').count()).toBeGreaterThanOrEqual(4);
     await page.locator('table.runs input[type=checkbox]:not(:checked)').click();
     await expect.poll(() => page.locator('article.run').count()).toBe(2);
-    expect(await page.locator('[aria-label="Comparison"]').textContent()).toMatch(/time to model.*240\.0 days.*192\.0 days/);
+    expect(await page.locator('[aria-label="Comparison"]').textContent()).toMatch(/time to model.*240\.0 days.*192\.0 days.*−48\.0 days/);
+    // MFU and ETTR differ in points, not as a percentage of a percentage.
+    expect(await page.locator('[aria-label="Comparison"]').textContent()).toMatch(/MFU.*40\.0%.*40\.5%.*\+0\.5 points/);
+    // Both runs overlaid on one set of axes, ending where the later run ends (day 240), not at a horizon.
+    await page.locator('#overlay-capacity svg').waitFor();
+    expect(await page.locator('[aria-label="Overlaid"] svg').count()).toBe(3);
+    expect(await page.locator('#overlay-capacity').textContent()).toMatch(/colossus-baseline.*colossus-h200-instead/);
+    expect(await page.locator('#overlay-capacity').textContent()).toMatch(/240/);
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(shots, 'campaign.png'), fullPage: true });
   }, 30_000);

@@ -2,7 +2,7 @@ import { GPU_IDS, findGpu, isSlowerGpu, MODEL_IDS, findModel, type GpuSpec } fro
 import {
   InputError,
   checkKeys,
-  closest,
+  suggestId,
   describeValue,
   newReadContext,
   readBoolean,
@@ -38,7 +38,7 @@ export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'no
 const MAX = { layers: 10_000, hidden: 1_000_000, heads: 10_000, vocab: 10_000_000, gpus: 100_000_000, seqLen: 100_000_000, globalBatch: 1e9, degree: 1_000_000 };
 
 export interface ParseOptions {
-  /** `parallel` may be absent or partial (plan search); otherwise tp, pp, dp are required. */
+  /** `parallel` may be absent or partial (plan search); otherwise tp and pp are required, and dp is derived when left out. */
   planOptional?: boolean;
 }
 
@@ -72,8 +72,19 @@ function readSpec(ctx: ReadContext, value: unknown, path: Path, opts: ParseOptio
   const training = readTraining(ctx, root['training'], [...path, 'training']);
   const parallel = readParallel(ctx, root['parallel'], [...path, 'parallel'], opts);
   if (!model || !system || !training || !parallel) return undefined;
+  const dpDerived = !opts.planOptional && parallel.dp === 0;
+  if (dpDerived) {
+    const dp = deriveDp(model, system, training, parallel);
+    if (dp === undefined) {
+      report(ctx, [...path, 'parallel', 'dp'], 'cannot be derived', {
+        expected: `tp·pp·cp (${parallel.tp * parallel.pp * parallel.cp}) at most system.gpus (${system.gpus}), and a dp that divides globalBatch${model.moe && parallel.ep > 1 ? ' and makes tp·cp·dp a multiple of ep' : ''}; or give dp`,
+      });
+      return undefined;
+    }
+    parallel.dp = dp;
+  }
   const before = ctx.issues.length;
-  checkConsistency(ctx, { model, system, training, parallel }, path, opts);
+  checkConsistency(ctx, { model, system, training, parallel }, path, opts, dpDerived);
   return ctx.issues.length === before ? { model, system, training, parallel } : undefined;
 }
 
@@ -81,8 +92,8 @@ function readModel(ctx: ReadContext, value: unknown, path: Path): ModelConfig | 
   if (typeof value === 'string') {
     const found = findModel(value);
     if (!found) {
-      const guess = closest(value, MODEL_IDS);
-      report(ctx, path, `is not a model in the catalog${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      const guess = suggestId(value, MODEL_IDS);
+      report(ctx, path, `is not a model in the catalog${guess ? ` (did you mean ${guess}?)` : ''}`, {
         expected: `a model object or one of ${MODEL_IDS.join(', ')}`,
         received: describeValue(value),
       });
@@ -185,8 +196,8 @@ function readGpu(ctx: ReadContext, value: unknown, path: Path): GpuSpec | undefi
   if (typeof value === 'string') {
     const g = findGpu(value);
     if (!g) {
-      const guess = closest(value, GPU_IDS);
-      report(ctx, path, `is not a GPU in the catalog${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      const guess = suggestId(value, GPU_IDS);
+      report(ctx, path, `is not a GPU in the catalog${guess ? ` (did you mean ${guess}?)` : ''}`, {
         expected: `one of ${GPU_IDS.join(', ')} or a GPU object`,
         received: describeValue(value),
       });
@@ -359,7 +370,7 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   const deg = (k: string, required: boolean) => readNumber(ctx, o, k, path, { required, integer: true, min: 1, max: MAX.degree });
   const tp = deg('tp', req);
   const pp = deg('pp', req);
-  const dp = deg('dp', req);
+  const dp = deg('dp', false);
   const cp = deg('cp', false);
   const ep = deg('ep', false);
   const vpp = deg('vpp', false);
@@ -372,7 +383,7 @@ function readParallel(ctx: ReadContext, value: unknown, path: Path, opts: ParseO
   const epCommOverlap = readBoolean(ctx, o, 'epCommOverlap', path);
   const zeroStage = readNumber(ctx, o, 'zeroStage', path, { integer: true, min: 0, max: 3 }) as 0 | 1 | 2 | 3 | undefined;
   const schedules = readSchedules(ctx, o, path);
-  if (req && (tp === undefined || pp === undefined || dp === undefined)) return undefined;
+  if (req && (tp === undefined || pp === undefined)) return undefined;
   // 0 marks "free" degrees for plan search.
   const plan: PartialPlan = { tp: tp ?? 0, pp: pp ?? 0, dp: dp ?? 0, cp: cp ?? (opts.planOptional ? 0 : 1), ep: ep ?? (opts.planOptional ? 0 : 1) };
   if (vpp !== undefined) plan.vpp = vpp;
@@ -407,14 +418,34 @@ function readSchedules(ctx: ReadContext, o: Record<string, unknown>, path: Path)
   return out.length ? out : undefined;
 }
 
+/**
+ * dp left out: the largest data-parallel degree that fits in system.gpus, divides the global batch
+ * and (MoE) leaves tp·cp·dp a multiple of ep. The GPUs left over are spare (`spareGpus`).
+ */
+export function deriveDp(model: ModelConfig, system: SystemConfig, training: TrainingConfig, p: PartialPlan): number | undefined {
+  const per = p.tp * p.pp * p.cp;
+  for (let dp = Math.floor(system.gpus / per); dp >= 1; dp--) {
+    if (training.globalBatch % dp !== 0) continue;
+    if (model.moe && p.ep > 1 && (p.tp * p.cp * dp) % p.ep !== 0) continue;
+    return dp;
+  }
+  return undefined;
+}
+
+/** GPUs of the system the plan leaves idle (0 unless dp was derived). */
+export function spareGpus(spec: Spec): number {
+  const p = spec.parallel;
+  return spec.system.gpus - p.tp * p.pp * p.cp * p.dp;
+}
+
 /** Cross-field rules: the degrees multiply to the GPU count, and each divides what it splits. */
-function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseOptions): void {
+function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseOptions, dpDerived = false): void {
   const { model: m, system, training, parallel: p } = spec;
   const par = [...path, 'parallel'];
   if (m.moe === undefined && p.ep > 1) report(ctx, [...par, 'ep'], 'needs an MoE model', { expected: '1 for a dense model', received: String(p.ep) });
   if (opts.planOptional) return;
   const product = p.tp * p.pp * p.cp * p.dp;
-  if (product !== system.gpus) {
+  if (dpDerived ? product > system.gpus : product !== system.gpus) {
     report(ctx, par, `tp·pp·cp·dp = ${p.tp}·${p.pp}·${p.cp}·${p.dp} = ${product} must equal system.gpus`, {
       expected: String(system.gpus),
       received: String(product),

@@ -11,12 +11,17 @@ export class ApiError extends Error {
   }
 }
 
+/** The build of dist/web-static (opened from disk or a static host): no API to call. */
+declare const __COLOSSUS_STATIC__: boolean | undefined;
+const STATIC = typeof __COLOSSUS_STATIC__ !== 'undefined' && __COLOSSUS_STATIC__;
+
 interface ErrorBody {
   error?: { message?: string; issues?: Issue[] };
 }
 
 /** Fetch JSON from the colossus API (GET without `body`; POST of `body` as JSON); non-2xx answers become an ApiError. */
 export async function api<T>(path: string, body?: unknown): Promise<T> {
+  if (STATIC) throw new ApiError(0, 'this is the static dashboard (no server): the planner and its search run here; stored runs and the validation cases need `colossus serve`');
   const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   let res: Response;
   try {

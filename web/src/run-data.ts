@@ -150,6 +150,31 @@ export function powerSeries(run: StoredRun): Series | undefined {
   return undefined;
 }
 
+/** The day a run ends: the model done (time to model), else its last progress, power or timeline point. */
+export function runEndDay(run: StoredRun): number {
+  const f = runFigures(run.summary, run.timeline);
+  if (f.timeToModelDays !== undefined && f.timeToModelDays > 0) return f.timeToModelDays;
+  const seen = [progressSeries(run), powerSeries(run)].flatMap((x) => x?.points.at(-1)?.[0] ?? []);
+  return Math.max(run.timeline.at(-1)?.day ?? 0, ...seen);
+}
+
+/** Total GPUs online over days (every type summed), drawn on to `untilDay`. */
+export function totalCapacity(timeline: StoredRun['timeline'], untilDay?: number): [number, number][] {
+  const pts: [number, number][] = timeline.map((p) => [p.day, Object.values(p.gpusOnline).reduce((a, b) => a + b, 0)]);
+  const last = pts.at(-1);
+  if (last && untilDay !== undefined && untilDay > last[0]) pts.push([untilDay, last[1]]);
+  return pts;
+}
+
+/** A series cut at `day` (progress stops when the model is done instead of running flat to the horizon). */
+export function until(points: readonly [number, number][], day: number): [number, number][] {
+  const out = points.filter(([d]) => d <= day);
+  const next = points.find(([d]) => d > day);
+  const last = out.at(-1);
+  if (next && last && last[0] < day) out.push([day, last[1]]);
+  return out;
+}
+
 /** Interruptions by cause, summed over the campaign's jobs (`blobs.result.jobs[].interruptionsByCause`), largest first. */
 export function interruptionsByCause(run: StoredRun): [string, number][] {
   const result = run.blobs['result'];

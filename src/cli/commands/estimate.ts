@@ -1,38 +1,43 @@
 import type { Command } from 'commander';
 import { InputError, formatIssue, type Issue } from '../../core/index.js';
 import { estimate, estimateIssues, explainPipeline, type Estimate } from '../../model/index.js';
-import { parseSpecValue, type Spec } from '../../spec/index.js';
+import { parseSpecValue, spareGpus, type Spec } from '../../spec/index.js';
 import { loadCalibration } from '../calibration-option.js';
 import { CliError } from '../errors.js';
 import { bar, duration, num, pct, table } from '../format.js';
-import { printJson, readDocumentFile } from '../io.js';
+import { printJson, readDocumentWithSets } from '../io.js';
+import { addSetOption, attributeToSets } from '../overrides.js';
 
 type Outcome = { spec: Spec; estimate: Estimate } | { issues: Issue[] };
 
 export function registerEstimate(program: Command): void {
-  program
+  const cmd = program
     .command('estimate')
     .description('Step time, throughput, MFU and memory per GPU for a model, a system and a parallel plan')
     .argument('<spec>', 'spec file (YAML or JSON): one spec, or an array of specs; - reads standard input')
     .option('--json', 'print JSON (an array of results for an array of specs)')
     .option('--explain-pipeline', 'play one step of the plan on the event-level pipeline reference: its timeline (in --json: estimate.pipeline.timeline) and step next to the closed form\'s')
-    .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)')
+    .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)');
+  addSetOption(cmd)
     .addHelpText(
       'after',
       `
+dp may be left out: it is derived as the largest that fits the GPUs and divides the global
+batch, and the GPUs left over are reported as spare.
 Free knobs of the plan (microBatch, vpp, recompute, sequenceParallel, distributedOptimizer,
 zeroStage) are resolved to the fastest values that fit in memory; the result says which.
 
-Example:
-  colossus estimate examples/llama3-405b.yaml --json`,
+Examples:
+  colossus estimate examples/llama3-405b.yaml --json
+  colossus estimate examples/llama3-405b.yaml --set system.gpu=h200-sxm --set parallel.pp=8`,
     )
-    .action((file: string, opts: { json?: boolean; calibration?: string; explainPipeline?: boolean }) => {
+    .action((file: string, opts: { json?: boolean; calibration?: string; explainPipeline?: boolean; set?: string[] }) => {
       const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
-      const doc = readDocumentFile(file);
+      const { doc, sets } = readDocumentWithSets(file, opts.set);
       const values = Array.isArray(doc.value) ? doc.value : [doc.value];
       const outcomes: Outcome[] = values.map((v, i) => {
         const r = parseSpecValue(v, doc, Array.isArray(doc.value) ? [i] : []);
-        if (!r.ok) return { issues: r.issues };
+        if (!r.ok) return { issues: attributeToSets(r.issues, sets) };
         const eff = cal?.effFor(r.spec.system.gpu.id);
         if (cal && !eff) {
           process.stderr.write(`note: ${Array.isArray(doc.value) ? `[${i}] ` : ''}${r.spec.system.gpu.id} is not the calibrated GPU (${cal.gpu.id}): model defaults used\n`);
@@ -54,7 +59,7 @@ Example:
       if (Array.isArray(doc.value) && outcomes.length === 0) throw new CliError(`${file}: the array of specs is empty`);
       const anyOk = outcomes.some((o) => 'estimate' in o);
       if (opts.json) {
-        const out = outcomes.map((o) => ('estimate' in o ? o.estimate : { error: { message: 'invalid spec', issues: o.issues } }));
+        const out = outcomes.map((o) => ('estimate' in o ? { ...o.estimate, spareGpus: spareGpus(o.spec), spec: { model: o.spec.model.name, gpu: o.spec.system.gpu.id, gpus: o.spec.system.gpus, precision: o.spec.training.precision } } : { error: { message: 'invalid spec', issues: o.issues } }));
         printJson(Array.isArray(doc.value) ? out : out[0]);
       } else {
         outcomes.forEach((o, i) => {
@@ -76,6 +81,8 @@ export function renderEstimate(spec: Spec, e: Estimate): string {
   lines.push(
     `plan: tp ${p.tp} · pp ${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''} · cp ${p.cp} · dp ${p.dp}${p.ep > 1 ? ` · ep ${p.ep}${p.epDispatch === 'deepep' ? ' (DeepEP)' : ''}${p.epCommOverlap ? ' (a2a overlapped)' : ''}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, SP ${p.sequenceParallel ? 'on' : 'off'}, ZeRO ${p.zeroStage}`,
   );
+  const spare = spareGpus(spec);
+  if (spare > 0) lines.push(`dp derived: the plan uses ${num(spec.system.gpus - spare)} of ${num(spec.system.gpus)} GPUs, ${num(spare)} spare`);
   lines.push('');
   lines.push(
     table(

@@ -53,7 +53,7 @@ describe('colossus run / runs (end to end)', () => {
     expect(r.cost.campaignUsd).toBeGreaterThan(0);
     expect(r.milestones.length).toBeGreaterThan(3);
     // The report: next to the store by default, self-contained (no scripts, nothing fetched).
-    expect(r.report).toBe(join(dir, 'runs-report.html'));
+    expect(r.report).toBe(join(dir, `runs-report-${r.runId}.html`));
     const html = readFileSync(r.report, 'utf8');
     expect(html.match(/<svg/g)?.length).toBe(5);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
@@ -61,7 +61,7 @@ describe('colossus run / runs (end to end)', () => {
 
   it('lists, shows, compares and deletes runs; same seed → same result', () => {
     const again = JSON.parse(cli('run', '--json', '--db', db).stdout) as RunJson & { createdAt: string };
-    const strip = (x: object) => JSON.stringify({ ...x, runId: '', createdAt: '' });
+    const strip = (x: object) => JSON.stringify({ ...x, runId: '', createdAt: '', report: '' });
     expect(strip(again)).toBe(strip({ ...first, createdAt: '' }));
     const list = JSON.parse(cli('runs', 'list', '--json', '--db', db).stdout) as { runId: string; name: string }[];
     expect(list.map((x) => x.runId)).toEqual([again.runId, first.runId]);
@@ -74,6 +74,17 @@ describe('colossus run / runs (end to end)', () => {
     const cmp = cli('runs', 'compare', first.runId, again.runId, '--db', db);
     expect(cmp.code).toBe(0);
     expect(cmp.stdout).toContain('time-to-model');
+    // latest, latest~1, a prefix and the random suffix name runs too; compare shows milestones side by side.
+    const latest = JSON.parse(cli('runs', 'show', 'latest', '--json', '--db', db).stdout) as RunJson;
+    expect(latest.runId).toBe(again.runId);
+    expect((JSON.parse(cli('runs', 'show', 'latest~1', '--json', '--db', db).stdout) as RunJson).runId).toBe(first.runId);
+    expect((JSON.parse(cli('runs', 'show', first.runId.slice(-8), '--json', '--db', db).stdout) as RunJson).runId).toBe(first.runId);
+    const ambiguous = cli('runs', 'show', first.runId.slice(0, 6), '--db', db);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toMatch(/matches 2 runs/);
+    const cmpJson = JSON.parse(cli('runs', 'compare', 'latest~1', 'latest', '--json', '--db', db).stdout) as { milestones: { label: string; days: number[] }[] };
+    expect(cmpJson.milestones.find((m) => m.label === 'training starts')?.days).toEqual([80, 80]);
+    expect(cmp.stdout).toMatch(/milestone\s.*\n.*\n.*first GPUs delivered\s+day 60\.0\s+day 60\.0\s+\+0\.0 days/);
     expect(cli('runs', 'delete', again.runId, '--db', db).code).toBe(0);
     expect((JSON.parse(cli('runs', 'list', '--json', '--db', db).stdout) as unknown[]).length).toBe(1);
     const missing = cli('runs', 'show', 'nope', '--db', db);
@@ -95,6 +106,33 @@ describe('colossus run / runs (end to end)', () => {
     expect(list.stdout).toContain('colossus-rival-doubles');
     // Two whole campaigns through the built CLI: ~10–30 s on the shared 2-core machine under load.
   }, 90_000);
+
+  it('what-ifs without editing YAML: --shift-deliveries, --set, validated like the file; reports never overwritten', () => {
+    const w = join(dir, 'knobs.db');
+    const slip = JSON.parse(cli('run', '--json', '--db', w, '--shift-deliveries', '30').stdout) as RunJson;
+    expect(slip.milestones.find((m) => m.kind === 'training-start')?.day).toBe(110);
+    // A month later at the start; the model ends later too, by about a month (re-plans, checkpoints and spares move with the capacity).
+    expect(slip.training.timeToModelDays ?? 0).toBeGreaterThan((first.training.timeToModelDays ?? 0) + 20);
+    expect(slip.training.timeToModelDays ?? 0).toBeLessThan((first.training.timeToModelDays ?? 0) + 60);
+    expect(slip.report).toBe(join(dir, `knobs-report-${slip.runId}.html`));
+    const show = cli('runs', 'list', '--db', w);
+    expect(show.stdout).toContain(slip.runId);
+    // A bad override names the --set, not a line of the file.
+    const bad = cli('run', '--db', w, '--set', 'training.globalBatch=lots');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--set training\.globalBatch=lots: training\.globalBatch: /);
+    const past = cli('run', '--db', w, '--shift-deliveries', '400');
+    expect(past.code).toBe(1);
+    expect(past.stderr).toMatch(/--shift-deliveries 400: deliveries\[0\]\.toDay: is out of range/);
+    // An existing --report is refused before anything is computed; --force replaces it.
+    const report = join(dir, 'mine.html');
+    writeFileSync(report, 'keep');
+    const refused = cli('run', '--db', w, '--report', report);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/mine\.html exists; give another file or --force .*nothing was computed/);
+    expect(readFileSync(report, 'utf8')).toBe('keep');
+    expect(cli('run', '--db', join(dir, 'no-such-dir', 'x.db')).stderr).toMatch(/no such directory/);
+  });
 
   it('refuses a bad scenario with file:line and the field, no stack trace, and leaves the store untouched', () => {
     const bad = join(dir, 'bad.yaml');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CampaignResult } from '../../campaign/index.js';
+import type { CampaignResult, Milestone } from '../../campaign/index.js';
 import { fixed, formatCampaignSummary, int, pct, renderCampaignReport, usd } from '../../report/index.js';
 import { defaultStorePath, runFromRecovery, type DamagedRun, type RunListing, type RunStore, type StoredRun } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -12,6 +12,7 @@ interface RunsOptions {
   json?: boolean;
   db?: string;
   report?: string;
+  force?: boolean;
 }
 
 type Summary = Partial<Record<string, number | string | null>>;
@@ -23,15 +24,16 @@ export function registerRuns(program: Command): void {
   db(runs.command('list').description('list saved runs, newest first')).action((opts: RunsOptions) => {
     listRuns(opts);
   });
-  db(runs.command('show').description('show one run').argument('<id>', 'run id'))
+  db(runs.command('show').description('show one run').argument('<id>', 'run id, a unique prefix or its last 8 characters, or latest (latest~1 the one before)'))
     .option('--report <path>', 'also write its HTML report here')
+    .option('--force', 'replace the --report file if it exists')
     .action((id: string, opts: RunsOptions) => {
       showRun(id, opts);
     });
-  db(runs.command('compare').description('compare runs side by side').argument('<ids...>', 'two or more run ids')).action((ids: string[], opts: RunsOptions) => {
+  db(runs.command('compare').description('compare runs side by side').argument('<ids...>', 'two or more run ids (prefixes, latest, latest~1 ...)')).action((ids: string[], opts: RunsOptions) => {
     compareRuns(ids, opts);
   });
-  db(runs.command('delete').description('delete a run').argument('<id>', 'run id')).action((id: string, opts: RunsOptions) => {
+  db(runs.command('delete').description('delete a run').argument('<id>', 'run id (a unique prefix, or latest)')).action((id: string, opts: RunsOptions) => {
     deleteRun(id, opts);
   });
   db(runs.command('check').description('read every run back and run SQLite\'s integrity check; exit 1 if anything is damaged')).action((opts: RunsOptions) => {
@@ -128,10 +130,27 @@ function withStore<T>(opts: RunsOptions, fn: (store: RunStore) => T): T | undefi
   }
 }
 
-function getRun(store: RunStore | undefined, id: string): StoredRun {
-  const run = store?.getRun(id);
-  if (!run) throw new CliError(`no run ${id} in the store (see colossus runs list)`);
-  if (run.damaged) process.stderr.write(`warning: parts of run ${id} are damaged and left out: ${run.damaged.map((d) => d.part).join(', ')} (see colossus runs check)\n`);
+/** A run reference: a full id, `latest` / `latest~N` (newest first), a unique prefix, or the id's random suffix. */
+export function resolveRunId(ids: readonly string[], ref: string): string {
+  const latest = /^latest(?:~(\d+))?$/.exec(ref);
+  if (latest) {
+    const k = Number(latest[1] ?? 0);
+    const id = ids[k];
+    if (id === undefined) throw new CliError(ids.length === 0 ? 'no runs in the store yet (colossus run saves one)' : `${ref}: the store has only ${ids.length} run(s)`);
+    return id;
+  }
+  if (ids.includes(ref)) return ref;
+  const matches = ids.filter((id) => ref.length >= 4 && (id.startsWith(ref) || id.endsWith(ref)));
+  if (matches.length === 1) return matches[0] as string;
+  if (matches.length > 1) throw new CliError(`${ref} matches ${matches.length} runs (${matches.slice(0, 4).join(', ')}${matches.length > 4 ? ', ...' : ''}): give more of the id`);
+  throw new CliError(`no run ${ref} in the store (see colossus runs list)`);
+}
+
+function getRun(store: RunStore | undefined, ref: string): StoredRun {
+  const id = store ? resolveRunId(store.listRuns().map((r) => r.id), ref) : undefined;
+  const run = id !== undefined ? store?.getRun(id) : undefined;
+  if (!run) throw new CliError(`no run ${ref} in the store (see colossus runs list)`);
+  if (run.damaged) process.stderr.write(`warning: parts of run ${run.id} are damaged and left out: ${run.damaged.map((d) => d.part).join(', ')} (see colossus runs check)\n`);
   return run;
 }
 
@@ -170,11 +189,13 @@ function listRuns(opts: RunsOptions): void {
   process.stdout.write(`${table(['run', 'saved (UTC)', 'scenario', 'time-to-model', 'MFU', 'ETTR', 'GPUs', 'cost'], rows, ['left', 'left', 'left'])}\n`);
 }
 
-function showRun(id: string, opts: RunsOptions): void {
-  const run = withStore(opts, (s) => getRun(s, id)) ?? getRun(undefined, id);
+function showRun(ref: string, opts: RunsOptions): void {
+  const run = withStore(opts, (s) => getRun(s, ref)) ?? getRun(undefined, ref);
+  const id = run.id;
   const result = run.blobs['result'] as CampaignResult | undefined;
   if (opts.report) {
     if (!result) throw new CliError(`run ${id} has no stored result to report`);
+    if (existsSync(opts.report) && !opts.force) throw new CliError(`--report ${opts.report} exists; give another file or --force to replace it`);
     writeFileSync(opts.report, renderCampaignReport(result, { runId: run.id, createdAt: run.createdAt }));
   }
   if (opts.json) {
@@ -185,11 +206,11 @@ function showRun(id: string, opts: RunsOptions): void {
   else process.stdout.write(`${run.id} ${run.name}\n${JSON.stringify(run.summary, null, 2)}\n`);
 }
 
-const METRICS: { key: string; label: string; fmt: (v: number) => string }[] = [
-  { key: 'timeToModelDays', label: 'time-to-model (day)', fmt: (v) => fixed(v, 1) },
-  { key: 'startDay', label: 'training starts (day)', fmt: (v) => fixed(v, 0) },
-  { key: 'mfu', label: 'MFU', fmt: (v) => pct(v) },
-  { key: 'ettr', label: 'ETTR', fmt: (v) => pct(v) },
+const METRICS: { key: string; label: string; fmt: (v: number) => string; delta?: (v: number) => string }[] = [
+  { key: 'timeToModelDays', label: 'time-to-model (day)', fmt: (v) => fixed(v, 1), delta: (v) => `${fixed(v, 1)} days` },
+  { key: 'startDay', label: 'training starts (day)', fmt: (v) => fixed(v, 0), delta: (v) => `${fixed(v, 0)} days` },
+  { key: 'mfu', label: 'MFU', fmt: (v) => pct(v), delta: (v) => `${fixed(v * 100, 1)} points` },
+  { key: 'ettr', label: 'ETTR', fmt: (v) => pct(v), delta: (v) => `${fixed(v * 100, 1)} points` },
   { key: 'tokens', label: 'tokens (T)', fmt: (v) => fixed(v / 1e12, 1) },
   { key: 'interruptions', label: 'interruptions', fmt: (v) => int(v) },
   { key: 'peakGpus', label: 'GPUs at the end', fmt: (v) => int(v) },
@@ -203,10 +224,11 @@ function compareRuns(ids: string[], opts: RunsOptions): void {
   if (ids.length < 2) throw new CliError('compare needs at least two run ids');
   const runs = withStore(opts, (s) => ids.map((id) => getRun(s, id))) ?? ids.map((id) => getRun(undefined, id));
   const summaries = runs.map(summaryOf);
+  const milestones = milestoneRows(runs);
   if (opts.json) {
     const metrics: Record<string, (number | null)[]> = {};
     for (const m of METRICS) metrics[m.key] = summaries.map((s) => n(s[m.key]) ?? null);
-    printJson({ runs: runs.map((r) => ({ runId: r.id, name: r.name, createdAt: r.createdAt })), metrics });
+    printJson({ runs: runs.map((r) => ({ runId: r.id, name: r.name, createdAt: r.createdAt })), metrics, milestones });
     return;
   }
   const header = ['', ...runs.map((r) => `${r.name} (${r.id.slice(-8)})`), `Δ last − first`];
@@ -214,14 +236,39 @@ function compareRuns(ids: string[], opts: RunsOptions): void {
     const values = summaries.map((s) => n(s[m.key]));
     const first = values[0];
     const last = values[values.length - 1];
-    const delta = first !== undefined && last !== undefined ? `${last - first >= 0 ? '+' : '−'}${m.fmt(Math.abs(last - first))}` : '—';
+    const delta = first !== undefined && last !== undefined ? `${last - first >= 0 ? '+' : '−'}${(m.delta ?? m.fmt)(Math.abs(last - first))}` : '—';
     return [m.label, ...values.map((v) => (v === undefined ? '—' : m.fmt(v))), delta];
   });
   process.stdout.write(`${table(header, rows)}\n`);
+  if (milestones.length > 0) {
+    const mRows = milestones.map((m) => {
+      const first = m.days[0];
+      const last = m.days[m.days.length - 1];
+      const delta = first != null && last != null ? `${last - first >= 0 ? '+' : '−'}${fixed(Math.abs(last - first), 1)} days` : '—';
+      return [m.label, ...m.days.map((d) => (d == null ? '—' : `day ${fixed(d, 1)}`)), delta];
+    });
+    process.stdout.write(`\n${table(['milestone', ...header.slice(1)], mRows)}\n`);
+  }
 }
 
-function deleteRun(id: string, opts: RunsOptions): void {
-  const deleted = withStore(opts, (s) => s.deleteRun(id)) ?? false;
+/** The runs' milestones side by side, by label, in the order they first happen; null where a run never reached one. */
+function milestoneRows(runs: readonly StoredRun[]): { label: string; kind: string; days: (number | null)[] }[] {
+  const rows = new Map<string, { label: string; kind: string; days: (number | null)[]; first: number }>();
+  runs.forEach((run, i) => {
+    const ms = ((run.blobs['result'] as CampaignResult | undefined)?.milestones ?? []) as Milestone[];
+    for (const m of ms) {
+      let row = rows.get(m.label);
+      if (!row) rows.set(m.label, (row = { label: m.label, kind: m.kind, days: runs.map(() => null), first: m.day }));
+      row.days[i] = m.day;
+      row.first = Math.min(row.first, m.day);
+    }
+  });
+  return [...rows.values()].sort((a, b) => a.first - b.first).map(({ label, kind, days }) => ({ label, kind, days }));
+}
+
+function deleteRun(ref: string, opts: RunsOptions): void {
+  let id = ref;
+  const deleted = withStore(opts, (s) => s.deleteRun((id = resolveRunId(s.listRuns().map((r) => r.id), ref)))) ?? false;
   if (!deleted) throw new CliError(`no run ${id} in the store (see colossus runs list)`);
   if (opts.json) printJson({ runId: id, deleted: true });
   else process.stdout.write(`deleted ${id}\n`);

@@ -105,11 +105,16 @@ describe('colossus simulate (end to end)', () => {
 
   it('rejects a bad scenario with exit 1, file:line and the field path, and no stack trace', () => {
     const file = scenario('bad.yaml', `job: { gpus: 16384, days: 54, stepTimeS: 10 }\nreliability:\n  preset: llama3\n  checkpoint: { writeS: -5 }\n`);
-    const res = cli('simulate', file, '--json');
+    const res = cli('simulate', file);
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(/bad\.yaml:4:\d+: reliability\.checkpoint\.writeS/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+    // With --json the same issue, as JSON on stderr.
+    const json = cli('simulate', file, '--json');
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe('');
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { issues: [{ path: 'reliability.checkpoint.writeS', line: 4 }] } });
     const missing = cli('simulate', join(dir, 'nope.yaml'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such file/);

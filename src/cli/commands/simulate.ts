@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { checkedResult } from '../../core/index.js';
-import { printJson, readDocumentFile } from '../io.js';
+import { printJson, readDocumentWithSets } from '../io.js';
+import { addSetOption, attributing } from '../overrides.js';
 import { intOption } from '../options.js';
 import { resolveStepTimeS } from '../step-time.js';
 import { createReplicationPool } from '../../sim/node/pool.js';
@@ -21,11 +22,12 @@ interface SimulateOptions {
   optimizeCheckpoint?: boolean;
   optimizeSpares?: boolean;
   threads?: string;
+  set?: string[];
 }
 
 /** `colossus simulate SCENARIO [--json] [--seed N] [--replications R] [--optimize-checkpoint] [--optimize-spares]`. */
 export function registerSimulate(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
     .description('Simulate a long training job with failures, checkpoints, restarts and spares (ETTR, interruptions, lost work)')
     .argument('<scenario>', 'scenario file (YAML or JSON), or - for standard input')
@@ -34,7 +36,8 @@ export function registerSimulate(program: Command): void {
     .option('--replications <n>', 'number of replications (overrides the scenario)')
     .option('--optimize-checkpoint', 'sweep the checkpoint interval and compare the best with Young/Daly')
     .option('--optimize-spares', 'simulate spare pools from none to several times the nodes in repair: ETTR against spare nodes')
-    .option('--threads <n>', 'worker threads for replications (default: all cores; 1 = this thread)')
+    .option('--threads <n>', 'worker threads for replications (default: all cores; 1 = this thread)');
+  addSetOption(cmd)
     .action(async (file: string, opts: SimulateOptions) => {
       await simulateCommand(file, opts);
     });
@@ -44,12 +47,14 @@ async function simulateCommand(file: string, opts: SimulateOptions): Promise<voi
   const seed = intOption(opts.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
   const replications = intOption(opts.replications, '--replications', 1, 100_000);
   const threads = intOption(opts.threads, '--threads', 1, 256);
-  const doc = readDocumentFile(file);
-  const scenario = parseScenarioOrThrow(doc, {
-    resolveStepTimeS,
-    ...(seed !== undefined ? { seed } : {}),
-    ...(replications !== undefined ? { replications } : {}),
-  });
+  const { doc, sets } = readDocumentWithSets(file, opts.set);
+  const scenario = attributing(sets, () =>
+    parseScenarioOrThrow(doc, {
+      resolveStepTimeS,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(replications !== undefined ? { replications } : {}),
+    }),
+  );
 
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   const pool = createReplicationPool({

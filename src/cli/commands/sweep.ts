@@ -9,7 +9,8 @@ import { openFileSink } from '../../sweep/node/open-sink.js';
 import { progressBar } from '../../sweep/node/progress-bar.js';
 import type { RowSink } from '../../sweep/node/row-sink.js';
 import { runSweep, type SweepRunSummary } from '../../sweep/node/run-sweep.js';
-import { printJson, readDocumentFile } from '../io.js';
+import { printJson, readDocumentWithSets } from '../io.js';
+import { addSetOption, attributing } from '../overrides.js';
 import { intOption } from '../options.js';
 
 interface SweepOptions {
@@ -18,6 +19,7 @@ interface SweepOptions {
   threads?: string;
   json?: boolean;
   list?: boolean;
+  set?: string[];
 }
 
 /**
@@ -33,7 +35,8 @@ export function registerSweep(program: Command): void {
     .option('--out <file>', 'write rows to FILE: .db/.sqlite/.sqlite3 for SQLite, anything else for JSON Lines (default: JSON Lines on stdout)')
     .option('--threads <n>', 'threads, this one included: it computes points while N-1 workers start (default: all cores; 1 = this thread only)')
     .option('--json', 'print the run summary as JSON (without --out: the summary and the rows as one JSON object)')
-    .option('--list', 'list the points (of the shard) without running them')
+    .option('--list', 'list the points (of the shard) without running them');
+  addSetOption(sweep)
     .addHelpText(
       'after',
       `
@@ -97,7 +100,8 @@ async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
   const shard: Shard = opts.shard !== undefined ? parseShard(opts.shard) : WHOLE;
   const threads = intOption(opts.threads, '--threads', 1, 256);
   if (opts.out === '') throw new InputError([{ path: '--out', message: 'is empty', expected: 'a file name' }]);
-  const sweep = parseSweep(readDocumentFile(file));
+  const { doc, sets } = readDocumentWithSets(file, opts.set);
+  const sweep = attributing(sets, () => parseSweep(doc));
 
   if (opts.list) {
     const lines = shardPoints(sweep.points, shard).map((k) => {

@@ -2,7 +2,7 @@ import { ApiError, api } from '../api.js';
 import { mountChart, type Chart } from '../chart.js';
 import { h, replace, table } from '../dom.js';
 import { num, pct } from '../format.js';
-import { capacitySeries, interruptionBins, interruptionsByCause, numAt, powerSeries, progressSeries, runFigures, type RunFigures, type RunListing, type StoredRun } from '../run-data.js';
+import { capacitySeries, interruptionBins, interruptionsByCause, numAt, powerSeries, progressSeries, runEndDay, runFigures, totalCapacity, until, type RunFigures, type RunListing, type StoredRun } from '../run-data.js';
 
 const dash = '—';
 const fmt = (v: number | undefined, f: (x: number) => string): string => (v === undefined ? dash : f(v));
@@ -71,17 +71,72 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
   function showRuns(runs: StoredRun[]): void {
     const figs = runs.map((r) => runFigures(r.summary, r.timeline));
     const compare = runs.length === 2 ? comparisonTable(runs, figs) : null;
-    const cols = runs.map((r) => runColumn(r));
-    replace(detailEl, compare, h('div', { class: `run-columns n${runs.length}` }, ...cols.map((c) => c.el)));
+    // Shared axes: every chart of the compared runs ends where the later run ends (not the horizon).
+    const xMax = Math.ceil(Math.max(...runs.map(runEndDay)) / 10) * 10;
+    const overlay = runs.length === 2 ? overlayPanel(runs, xMax) : null;
+    const cols = runs.map((r) => runColumn(r, xMax));
+    replace(detailEl, compare, overlay?.el ?? null, h('div', { class: `run-columns n${runs.length}` }, ...cols.map((c) => c.el)));
+    overlay?.draw();
     for (const c of cols) c.draw();
+  }
+
+  /** Both runs on one set of axes: GPUs online, training progress and power, one line each. */
+  function overlayPanel(runs: StoredRun[], xMax: number): { el: HTMLElement; draw: () => void } {
+    const capEl = h('div', { class: 'chart', id: 'overlay-capacity' });
+    const progEl = h('div', { class: 'chart', id: 'overlay-progress' });
+    const powEl = h('div', { class: 'chart short', id: 'overlay-power' });
+    const el = h(
+      'section',
+      { class: 'panel', 'aria-label': 'Overlaid' },
+      h('h2', {}, 'Overlaid on shared axes'),
+      h('div', { class: 'overlay-grid' }, h('figure', {}, h('figcaption', {}, 'GPUs online (all types)'), capEl), h('figure', {}, h('figcaption', {}, 'Training progress'), progEl), h('figure', {}, h('figcaption', {}, 'Facility power'), powEl)),
+    );
+    const colors = ['#0072B2', '#D55E00'];
+    const base = (yName: string): Record<string, unknown> => ({
+      grid: { left: 64, right: 16, top: 36, bottom: 44 },
+      legend: { top: 0, left: 'center' },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 26, min: 0, max: xMax },
+      yAxis: { type: 'value', name: yName, nameLocation: 'middle', nameGap: 48 },
+    });
+    const draw = (): void => {
+      const cap = mountChart(capEl, 'GPUs online, both runs');
+      const prog = mountChart(progEl, 'Training progress, both runs');
+      const pow = mountChart(powEl, 'Power, both runs');
+      charts.push(cap, prog, pow);
+      cap.set({
+        ...base('GPUs'),
+        yAxis: { type: 'value', name: 'GPUs', nameLocation: 'middle', nameGap: 48, axisLabel: { formatter: (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v)) } },
+        series: runs.map((r, i) => ({ name: r.name, type: 'line', step: 'end', symbol: 'none', lineStyle: { color: colors[i] }, itemStyle: { color: colors[i] }, data: until(totalCapacity(r.timeline, xMax), xMax) })),
+      });
+      const ps = runs.map((r) => progressSeries(r));
+      prog.set({
+        ...base(ps[0]?.name === 'fraction' ? 'fraction' : (ps[0]?.name ?? '')),
+        series: runs.map((r, i) => ({ name: r.name, type: 'line', symbol: 'none', lineStyle: { color: colors[i] }, itemStyle: { color: colors[i] }, data: ps[i] ? until(ps[i].points, runEndDay(r)) : [] })),
+      });
+      pow.set({
+        ...base('MW'),
+        series: runs.map((r, i) => ({ name: r.name, type: 'line', step: 'end', symbol: 'none', lineStyle: { color: colors[i] }, itemStyle: { color: colors[i] }, data: powerSeries(r)?.points ?? [] })),
+      });
+    };
+    return { el, draw };
   }
 
   function comparisonTable(runs: StoredRun[], f: RunFigures[]): HTMLElement {
     const [a, b] = [f[0]!, f[1]!];
-    const row = (label: string, key: keyof RunFigures, show: (x: number) => string): (string | HTMLElement)[] => {
+    // Deltas in the quantity's own terms: days for dates, points for percentages, relative for amounts.
+    type Delta = 'days' | 'points' | 'relative';
+    const row = (label: string, key: keyof RunFigures, show: (x: number) => string, kind: Delta = 'relative'): (string | HTMLElement)[] => {
       const x = a[key];
       const y = b[key];
-      const diff = x !== undefined && y !== undefined && x !== 0 ? `${y - x >= 0 ? '+' : ''}${pct((y - x) / x)}` : dash;
+      const sign = (d: number): string => (d >= 0 ? '+' : '−');
+      let diff = dash;
+      if (x !== undefined && y !== undefined) {
+        const d = y - x;
+        if (kind === 'days') diff = `${sign(d)}${num(Math.abs(d), 1)} days`;
+        else if (kind === 'points') diff = `${sign(d)}${num(Math.abs(d) * 100, 1)} points`;
+        else diff = x !== 0 ? `${sign(d)}${show(Math.abs(d))} (${sign(d)}${pct(Math.abs(d / x))})` : `${sign(d)}${show(Math.abs(d))}`;
+      }
       return [label, fmt(x, show), fmt(y, show), diff];
     };
     return h(
@@ -91,10 +146,10 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       table(
         ['', runs[0]!.name, runs[1]!.name, 'second vs first'],
         [
-          row('time to model', 'timeToModelDays', (x) => `${num(x, 1)} days`),
+          row('time to model', 'timeToModelDays', (x) => `${num(x, 1)} days`, 'days'),
           row('peak GPUs online', 'peakGpus', (x) => num(x)),
-          row('MFU', 'mfu', (x) => pct(x)),
-          row('ETTR', 'ettr', (x) => pct(x)),
+          row('MFU', 'mfu', (x) => pct(x), 'points'),
+          row('ETTR', 'ettr', (x) => pct(x), 'points'),
           row('interruptions', 'interruptions', (x) => num(x)),
           row('energy', 'energyMwh', (x) => `${num(x)} MWh`),
           row('peak power', 'peakMw', (x) => `${num(x, 1)} MW`),
@@ -105,7 +160,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
     );
   }
 
-  function runColumn(run: StoredRun): { el: HTMLElement; draw: () => void } {
+  function runColumn(run: StoredRun, xMax?: number): { el: HTMLElement; draw: () => void } {
     const f = runFigures(run.summary, run.timeline);
     const cap = h('div', { class: 'chart' });
     const prog = h('div', { class: 'chart' });
@@ -139,12 +194,14 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       charts.push(capChart);
       const lastDay = run.timeline.at(-1)?.day ?? 0;
       const seen = [progressSeries(run), powerSeries(run)].flatMap((x) => x?.points.at(-1)?.[0] ?? []);
-      const series = capacitySeries(run.timeline, Math.max(Math.ceil(lastDay * 1.1), ...seen));
+      const end = xMax ?? Math.max(Math.ceil(lastDay * 1.1), ...seen);
+      const series = capacitySeries(run.timeline, end).map((s) => ({ ...s, points: until(s.points, end) }));
+      const xAxis = { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25, min: 0, max: end };
       capChart.set({
         grid: { left: 60, right: 20, top: 30, bottom: 40 },
         legend: { top: 0 },
         tooltip: { trigger: 'axis' },
-        xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25 },
+        xAxis,
         yAxis: { type: 'value', axisLabel: { formatter: (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v)) } },
         series: series.map((s) => ({ name: s.name, type: 'line', step: 'end', stack: 'gpus', areaStyle: {}, symbol: 'none', data: s.points })),
       });
@@ -156,9 +213,9 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
           ? {
               grid: { left: 60, right: 20, top: 30, bottom: 40 },
               tooltip: { trigger: 'axis' },
-              xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25 },
+              xAxis,
               yAxis: { type: 'value', name: p.name, axisLabel: { formatter: (v: number) => (p.name === 'fraction' ? pct(v, 0) : v >= 1e12 ? `${v / 1e12}T` : String(v)) } },
-              series: [{ name: p.name, type: 'line', symbol: 'none', data: p.points }],
+              series: [{ name: p.name, type: 'line', symbol: 'none', data: until(p.points, runEndDay(run)) }],
             }
           : noData('no progress series stored with this run'),
       );
@@ -172,7 +229,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
           title: { text: 'per week', left: 'right', textStyle: { fontSize: 11, fontWeight: 'normal', color: '#555' } },
           grid: { left: 50, right: 20, top: 20, bottom: 40 },
           tooltip: { trigger: 'axis' },
-          xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25, max: Math.max(last, (bins.at(-1)?.[0] ?? 0) + 7) },
+          xAxis: { ...xAxis, max: xMax ?? Math.max(last, (bins.at(-1)?.[0] ?? 0) + 7) },
           yAxis: { type: 'value', minInterval: 1 },
           series: [{ name: 'interruptions', type: 'bar', barWidth: 6, data: bins }],
         });
@@ -197,7 +254,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
           ? {
               grid: { left: 50, right: 20, top: 30, bottom: 40 },
               tooltip: { trigger: 'axis' },
-              xAxis: { type: 'value', name: 'day', nameLocation: 'middle', nameGap: 25 },
+              xAxis,
               yAxis: { type: 'value', name: 'MW' },
               series: [{ name: pw.name, type: 'line', step: 'end', symbol: 'none', areaStyle: {}, data: pw.points }],
             }

@@ -4,7 +4,8 @@ import type { Issue } from '../../../src/core/issue.js';
 import { estimate } from '../../../src/model/estimate.js';
 import type { Estimate } from '../../../src/model/result.js';
 import { parseSpecValue } from '../../../src/spec/parse.js';
-import { ApiError, api } from '../api.js';
+import { search } from '../../../src/search/search.js';
+import { ApiError } from '../api.js';
 import { mountChart, type Chart } from '../chart.js';
 import { field, h, replace, table } from '../dom.js';
 import { duration, num, pct } from '../format.js';
@@ -243,7 +244,12 @@ export function mountPlanner(root: HTMLElement): () => void {
     searchBtn.disabled = true;
     replace(searchOut, h('p', { role: 'status' }, 'Searching every plan…'));
     try {
-      const r = await api<SearchAnswer>('/api/search?top=5', value);
+      // In this browser, with the same pure core as `colossus search` (no server needed): let the
+      // status paint first, then search.
+      await new Promise((done) => setTimeout(done, 0));
+      const parsed = parseSpecValue(value, undefined, [], { planOptional: true });
+      if (!parsed.ok) throw new ApiError(400, 'invalid spec', parsed.issues);
+      const r: SearchAnswer = search(parsed.spec, { top: 5 });
       const rows = r.plans.map((pl, i) => {
         const p = pl.parallel;
         const use = h('button', { type: 'button', class: 'small' }, 'Use');
@@ -252,6 +258,8 @@ export function mountPlanner(root: HTMLElement): () => void {
           pp.value = String(p.pp);
           cp.value = String(p.cp);
           ep.value = String(p.ep);
+          epDispatch.value = p.epDispatch ?? 'alltoall';
+          epOverlap.checked = p.epCommOverlap === true;
           if (pl.gpusUsed !== int(gpus)) gpus.value = String(pl.gpusUsed);
           if (pl.precision) precision.value = pl.precision;
           render();
@@ -259,7 +267,7 @@ export function mountPlanner(root: HTMLElement): () => void {
         });
         return [
           String(i + 1),
-          `TP ${p.tp} · PP ${p.pp}${p.vpp > 1 ? `/${p.vpp}` : ''} · CP ${p.cp} · DP ${p.dp}${p.ep > 1 ? ` · EP ${p.ep}` : ''}`,
+          `TP ${p.tp} · PP ${p.pp}${p.vpp > 1 ? `/${p.vpp}` : ''} · CP ${p.cp} · DP ${p.dp}${p.ep > 1 ? ` · EP ${p.ep}${p.epDispatch === 'deepep' ? ' (DeepEP)' : ''}${p.epCommOverlap ? ' (a2a overlapped)' : ''}` : ''}`,
           `mb ${p.microBatch}, ${p.recompute}, ZeRO ${p.zeroStage}`,
           num(pl.gpusUsed),
           num(pl.estimate.tokensPerSecPerGpu, 1),
@@ -272,7 +280,7 @@ export function mountPlanner(root: HTMLElement): () => void {
       replace(
         searchOut,
         h('h3', {}, 'Best plans'),
-        h('p', { class: 'hint' }, `${num(r.evaluated)} plans evaluated, ${num(r.pruned)} pruned, in ${duration(r.elapsedS)} on the server.`),
+        h('p', { class: 'hint' }, `${num(r.evaluated)} plans evaluated, ${num(r.pruned)} pruned, in ${duration(r.elapsedS)} in this browser.`),
         table(['#', 'plan', 'knobs', 'GPUs', 'tok/s/GPU', 'MFU', 'step', 'memory', ''], rows, 'numbers'),
       );
     } catch (err) {
