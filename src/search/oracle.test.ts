@@ -87,19 +87,28 @@ const CASES = [
 ];
 
 describe('plan search against an independent enumeration of the plan space', () => {
-  const results = CASES.map((k) => {
-    const spec = specOf(k.spec);
-    return { ...k, want: oracle(spec).slice(0, 5), got: search(spec, { top: 5 }).plans };
-  });
+  // Computed on first use, inside a test (mutation testing activates its mutant after describe bodies run).
+  const memo = new Map<number, { want: Scored[]; got: ReturnType<typeof search>['plans'] }>();
+  const resultOf = (i: number) => {
+    let r = memo.get(i);
+    if (!r) {
+      const spec = specOf(CASES[i]?.spec);
+      r = { want: oracle(spec).slice(0, 5), got: search(spec, { top: 5 }).plans };
+      memo.set(i, r);
+    }
+    return r;
+  };
 
-  for (const r of results) {
-    it(`top 5 equal the oracle's, in order: ${r.name}`, () => {
+  for (const [i, k] of CASES.entries()) {
+    it(`top 5 equal the oracle's, in order: ${k.name}`, () => {
+      const r = resultOf(i);
       expect(r.got.map((p) => knobs(p.parallel))).toEqual(r.want.map((p) => knobs(p.plan)));
       for (let i = 0; i < r.want.length; i++) expect(r.got[i]?.estimate.tokensPerSec).toBeCloseTo(r.want[i]?.tokensPerSec ?? NaN, 6);
     });
   }
 
   it('the cases reach the corners a cut space would lose: ZeRO-2, micro-batch ≥ 4, tied ZeRO stages', () => {
+    const results = CASES.map((_, i) => resultOf(i));
     const best = results.map((r) => r.want[0]?.plan);
     expect(best[0]?.zeroStage).toBe(2);
     expect(best[1]?.microBatch).toBeGreaterThanOrEqual(4);

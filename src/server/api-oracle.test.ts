@@ -29,13 +29,16 @@ function matrix(name: string, build: (deps: AppDeps) => ReturnType<typeof create
         await Promise.all(servers.map((s) => s.close()));
       });
       body((deps: AppDeps = {}) => {
-        const app = build({ logError: () => undefined, webDir: null, ...deps });
+        // Built on the first request, inside a test: mutation testing activates its mutant in a
+        // beforeAll, after the describe bodies ran, so an app built here would miss it.
+        let app: ReturnType<typeof createApp> | undefined;
+        const get = () => (app ??= build({ logError: () => undefined, webDir: null, ...deps }));
         let server: Promise<RunningServer> | undefined;
         const call: Call =
           mode === 'in-process'
-            ? (path, init) => Promise.resolve(app.request(path, init))
+            ? (path, init) => Promise.resolve(get().request(path, init))
             : async (path, init) => {
-                server ??= startServer(app).then((s) => (servers.push(s), s));
+                server ??= startServer(get()).then((s) => (servers.push(s), s));
                 return fetch(`${(await server).url}${path}`, init);
               };
         return {

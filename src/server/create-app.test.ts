@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type RunStore } from '../store/index.js';
+import { freshApp } from './_test-app.js';
 import { createApp } from './create-app.js';
 
 const llama = {
@@ -13,11 +14,11 @@ const llama = {
 };
 const quiet = { logError: () => undefined, webDir: null };
 
-const post = (app: ReturnType<typeof createApp>, path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+const post = (app: { request: ReturnType<typeof createApp>['request'] }, path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   app.request(path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 describe('HTTP API (in-process)', () => {
-  const app = createApp(quiet);
+  const app = freshApp(() => createApp(quiet));
 
   it('GET /api/health', async () => {
     const res = await app.request('/api/health');
@@ -165,10 +166,12 @@ describe('runs endpoints', () => {
     store?.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const app = createApp({
-    ...quiet,
-    store: () => (store ??= openStore(join(dir, 'runs.db'))),
-  });
+  const app = freshApp(() =>
+    createApp({
+      ...quiet,
+      store: () => (store ??= openStore(join(dir, 'runs.db'))),
+    }),
+  );
 
   it('lists runs newest first and returns one in full; unknown id → 404', async () => {
     const s = (store ??= openStore(join(dir, 'runs.db')));

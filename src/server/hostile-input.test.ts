@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freshApp } from './_test-app.js';
 import { createApp } from './create-app.js';
 
 const quiet = { logError: () => undefined, webDir: null };
 const ROUTES = ['/api/estimate', '/api/search', '/api/simulate', '/api/runs'] as const;
 const STACK = /\bat .*\.(ts|js):\d+|node:internal|Error:/;
 
-const post = (app: ReturnType<typeof createApp>, path: string, body: string, type?: string, extra: Record<string, string> = {}) =>
+const post = (app: { request: ReturnType<typeof createApp>['request'] }, path: string, body: string, type?: string, extra: Record<string, string> = {}) =>
   app.request(path, { method: 'POST', headers: { ...(type === undefined ? {} : { 'content-type': type }), ...extra }, body });
 
 describe('hostile request bodies (audit holes 1, 2, 5)', () => {
-  const app = createApp(quiet);
+  const app = freshApp(() => createApp(quiet));
 
   it('a 2 KB YAML nested 1,000 deep, posted again and again to every POST route: 400 "nests too deeply" each time', async () => {
     const deep = '['.repeat(1000) + ']'.repeat(1000);
@@ -53,7 +54,7 @@ describe('hostile request bodies (audit holes 1, 2, 5)', () => {
 });
 
 describe('content types and bodies (audit hole 4: no cross-site form can post)', () => {
-  const app = createApp(quiet);
+  const app = freshApp(() => createApp(quiet));
 
   it('text/plain, form, multipart and no content type are 415 on every POST route, even with an empty body', async () => {
     for (const route of ROUTES) {
