@@ -12,13 +12,13 @@ import { parseDocumentText } from '../core/index.js';
 import { parseCampaignScenarioOrThrow } from '../scenario/index.js';
 import { runCampaign } from './run-campaign.js';
 
-/** As README.md shows them (2026-12-01, after the pipeline schedules of 0fc3f4e and the causal MFU of c5b30f0). */
+/** As README.md shows them (2026-12-01, after the schedules of 0fc3f4e, causal MFU of c5b30f0, and the merge of the fabric model, stacks, checkpoint/restart and the power record). */
 const PINNED = {
-  timeToModelDay: 311.2,
-  mfuPercent: 22.4,
-  ettrPercent: 58.9,
-  interruptions: 10924,
-  energyGwh: 799.9,
+  timeToModelDay: 309.4,
+  mfuPercent: 23.5,
+  ettrPercent: 63.8,
+  interruptions: 9829,
+  energyGwh: 910.2,
   /** README prints $1.72B: three significant digits. */
   costMusd: 1720,
 };

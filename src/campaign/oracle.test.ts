@@ -26,6 +26,8 @@ describe('campaign figures against their definitions (bundled scenario, fixed de
   const input = load();
   const degrees = { tp: 8, pp: 32, cp: 4, ep: 8 }; // m ≥ pp at every capacity (a pipeline that fills)
   input.training.degrees = degrees;
+  // Room after the model is done, so charging the horizon would show (the power record ends the run late).
+  input.buildout.horizonDays += 100;
   const planner = fixedDegreePlanner(input.training, degrees);
   // Run on first use, inside a test (mutation testing activates its mutant after describe bodies run).
   let cached: ReturnType<typeof runCampaign> | undefined;

@@ -339,7 +339,7 @@ function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingCon
   if (!sv) {
     const refs = [...STACK_IDS, ...stackRefs()];
     const guess = suggestId(stack, refs);
-    report(ctx, [...path, 'stack'], `is not a known software stack${guess ? ` (did you mean "${guess}"?)` : ''}`, { expected: `one of ${refs.join(', ')}`, received: JSON.stringify(stack) });
+    report(ctx, [...path, 'stack'], `is not a known software stack${guess ? ` (did you mean ${guess}?)` : ''}`, { expected: `one of ${refs.join(', ')}`, received: JSON.stringify(stack) });
     stack = DEFAULT_STACK;
   }
   const compile = readBoolean(ctx, o, 'compile', path);
