@@ -8,8 +8,10 @@ export interface LayerComm {
   tpS: number;
   cpExposedS: number;
   cpOverlappedS: number;
+  /** Expert-parallel dispatch/combine on the critical path, and the part hidden by epCommOverlap. */
   epS: number;
   epOverlappedS: number;
+  /** All expert-parallel dispatch/combine of the layer, hidden or not (what DualPipe overlaps). */
   epRawS: number;
 }
 

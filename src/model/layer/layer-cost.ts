@@ -6,11 +6,11 @@ import { attentionShape } from '../flops.js';
 import type { AttentionCost } from './attention.js';
 import type { GemmClock } from './gemm-clock.js';
 import { moeLoadFactor, type MoeBalancer } from '../variability/moe-imbalance.js';
-import { layerComm } from './layer-comm.js';
+import { layerComm, type LayerComm } from './layer-comm.js';
 import type { LayerPlan } from './layer-plan.js';
 
-/** Per-GPU cost of one layer for one micro-batch, seconds. */
-export interface LayerCost {
+/** Per-GPU cost of one layer for one micro-batch, seconds (its communication terms: `LayerComm`). */
+export interface LayerCost extends LayerComm {
   fwdS: number;
   /** Backward, including recomputation. */
   bwdS: number;
@@ -18,14 +18,6 @@ export interface LayerCost {
   bwdWeightS: number;
   hwFlops: number;
   kernelS: number;
-  tpS: number;
-  cpExposedS: number;
-  cpOverlappedS: number;
-  /** Expert-parallel dispatch/combine on the critical path, and the part hidden by epCommOverlap. */
-  epS: number;
-  epOverlappedS: number;
-  /** All expert-parallel dispatch/combine of the layer, hidden or not (what DualPipe overlaps). */
-  epRawS: number;
   /**
    * What MoE load imbalance adds to this layer on the busiest expert-parallel rank (its extra
    * expert GEMMs and the extra tokens it receives), inside fwdS/bwdS and epS above.
