@@ -1,0 +1,36 @@
+import type * as v from 'valibot';
+import { CalibrationProfileSchema, parseProfileValue } from '../calibration/index.js';
+import type { SourceDocument } from '../core/index.js';
+
+/** One input format: its schema, where its JSON Schema is written, and the files in the repository that are examples of it. */
+export interface InputFormat {
+  /** File name stem: schemas/<name>.schema.json. */
+  name: string;
+  title: string;
+  description: string;
+  schema: v.GenericSchema;
+  /** Example files (repository-relative) of this format. */
+  examples: (file: string) => boolean;
+  /** The project's own parser: issues as formatted lines, empty when the document is valid. */
+  parse(doc: SourceDocument): string[];
+}
+
+function issuesOf(r: { ok: true } | { ok: false; issues: { path: string; message: string }[] }): string[] {
+  return r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`);
+}
+
+export const INPUT_FORMATS: readonly InputFormat[] = [
+  {
+    name: 'calibration-profile',
+    title: 'colossus calibration profile',
+    description: 'What calibration/probe.py measured on one GPU (docs/calibrate.md): GEMM, attention and memory-bandwidth tables.',
+    schema: CalibrationProfileSchema,
+    examples: (f) => /^calibration\/fixtures\/.*\.json$/.test(f),
+    parse: (doc) => issuesOf(parseProfileValue(doc.value, doc)),
+  },
+];
+
+/** The committed JSON Schema file of a format, relative to the repository root. */
+export function schemaFile(format: InputFormat): string {
+  return `schemas/${format.name}.schema.json`;
+}
