@@ -120,13 +120,14 @@ function expectedWhenAbsent(schema: v.GenericSchema): string {
  * The checks of maps (`obj`) Valibot does not do as the readers did: a map and not a list,
  * every unknown key (up to MAX_UNKNOWN_KEY_ISSUES, with a guess), required keys that are absent or null.
  */
-function checkMaps(ctx: ReadContext, schema: v.GenericSchema, value: unknown, path: PathSegment[]): void {
+function checkMaps(ctx: ReadContext, schema: v.GenericSchema, value: unknown, path: PathSegment[], lists: PathSegment[][]): void {
   const s = shapeOf(schema) as v.GenericSchema & { entries?: v.ObjectEntries; item?: v.GenericSchema; value?: v.GenericSchema };
+  if ((s.type === 'object' || s.type === 'record') && Array.isArray(value)) {
+    report(ctx, path, 'has the wrong type', { expected: expectedWhenAbsent(s), received: describeValue(value) });
+    lists.push(path);
+    return;
+  }
   if (s.type === 'object' && s.entries) {
-    if (Array.isArray(value)) {
-      report(ctx, path, 'has the wrong type', { expected: expectedWhenAbsent(s), received: describeValue(value) });
-      return;
-    }
     if (!isRecord(value)) return;
     const entries = s.entries;
     const allowed = Object.keys(entries);
@@ -152,26 +153,44 @@ function checkMaps(ctx: ReadContext, schema: v.GenericSchema, value: unknown, pa
       const field = value[key];
       if (field === undefined || field === null) {
         if (!isOptional(entry)) report(ctx, [...path, key], 'is required', { expected: expectedWhenAbsent(entry) });
-      } else checkMaps(ctx, entry, field, [...path, key]);
+      } else checkMaps(ctx, entry, field, [...path, key], lists);
     }
     return;
   }
   if (s.type === 'array' && s.item && Array.isArray(value)) {
-    value.forEach((item: unknown, i) => checkMaps(ctx, s.item as v.GenericSchema, item, [...path, i]));
+    value.forEach((item: unknown, i) => checkMaps(ctx, s.item as v.GenericSchema, item, [...path, i], lists));
     return;
   }
   if (s.type === 'record' && s.value && isRecord(value)) {
-    for (const [key, item] of Object.entries(value)) checkMaps(ctx, s.value, item, [...path, key]);
+    for (const [key, item] of Object.entries(value)) {
+      // A record's value is a value, not an absent field (a grid axis set to null).
+      if (item === null && !v.is(s.value, null)) {
+        report(ctx, [...path, key], 'has the wrong type', { expected: expectedWhenAbsent(s.value), received: 'null' });
+        lists.push([...path, key]);
+      } else checkMaps(ctx, s.value, item, [...path, key], lists);
+    }
   }
 }
 
-/** A copy of a JSON value without the null-valued fields of its maps (null means absent). */
-export function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(value)) if (x !== null) out[k] = withoutNulls(x);
-  return out;
+/** A copy of `value` without the null-valued fields of its maps (`obj`: null means absent); lists and other values as they are. */
+function withoutNulls(schema: v.GenericSchema, value: unknown): unknown {
+  const s = shapeOf(schema) as v.GenericSchema & { entries?: v.ObjectEntries; item?: v.GenericSchema; value?: v.GenericSchema };
+  if (s.type === 'object' && s.entries && isRecord(value)) {
+    const entries = s.entries;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(value)) {
+      const entry = Object.prototype.hasOwnProperty.call(entries, k) ? entries[k] : undefined;
+      if (entry === undefined) out[k] = x;
+      else if (x !== null) out[k] = withoutNulls(entry, x);
+    }
+    return out;
+  }
+  if (s.type === 'array' && s.item && Array.isArray(value)) return value.map((x: unknown) => withoutNulls(s.item as v.GenericSchema, x));
+  if (s.type === 'record' && s.value && isRecord(value)) {
+    const item = s.value;
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, withoutNulls(item, x)]));
+  }
+  return value;
 }
 
 /** The issue Valibot raised for a key (missing or unknown), which `checkMaps` reports its own way. */
@@ -206,12 +225,15 @@ export function validate<S extends v.GenericSchema>(ctx: ReadContext, schema: S,
     if (typeof $schema !== 'string') report(ctx, ['$schema'], 'has the wrong type', { expected: 'the path or URL of a JSON Schema', received: describeValue($schema) });
     value = rest;
   }
-  checkMaps(ctx, schema, value, [...path]);
-  const result = v.safeParse(schema, withoutNulls(value), CONFIG);
+  // Lists where maps belong (Valibot reads them as maps with keys 0, 1, ...) and nulls in records: their one issue is checkMaps'.
+  const lists: PathSegment[][] = [];
+  checkMaps(ctx, schema, value, [...path], lists);
+  const result = v.safeParse(schema, withoutNulls(schema, value), CONFIG);
   if (!result.success) {
     for (const issue of result.issues) {
       if (isKeyIssue(issue)) continue;
       const at = [...path, ...(issue.path ?? []).map((p) => p.key as PathSegment)];
+      if (lists.some((l) => l.length <= at.length && l.every((seg, i) => seg === at[i]))) continue;
       const { message, ...extra } = issueMessage(issue);
       report(ctx, at, message, extra);
     }

@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import { CalibrationProfileSchema, parseProfileValue } from '../calibration/index.js';
 import type { SourceDocument } from '../core/index.js';
+import { SweepFileSchema, parseSweepDocument } from '../sweep/index.js';
 
 /** One input format: its schema, where its JSON Schema is written, and the files in the repository that are examples of it. */
 export interface InputFormat {
@@ -27,6 +28,14 @@ export const INPUT_FORMATS: readonly InputFormat[] = [
     schema: CalibrationProfileSchema,
     examples: (f) => /^calibration\/fixtures\/.*\.json$/.test(f),
     parse: (doc) => issuesOf(parseProfileValue(doc.value, doc)),
+  },
+  {
+    name: 'sweep',
+    title: 'colossus sweep',
+    description: 'A grid of specs (`colossus sweep`): a base spec and axes over dotted spec field paths; points without a plan are searched.',
+    schema: SweepFileSchema,
+    examples: (f) => /^scenarios\/sweep-.*\.ya?ml$/.test(f),
+    parse: (doc) => issuesOf(parseSweepDocument(doc)),
   },
 ];
 

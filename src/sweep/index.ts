@@ -8,3 +8,4 @@ export * from './parse-sweep.js';
 export * from './row.js';
 export * from './run-point.js';
 export * from './merge.js';
+export * from './sweep-file.js';

@@ -1,36 +1,26 @@
 import {
   InputError,
-  checkKeys,
   closest,
   describeValue,
   formatIssue,
+  isRecord,
   newReadContext,
-  readEnum,
-  readNumber,
-  readObject,
-  readString,
   report,
   type Issue,
   type PathSegment,
   type ReadContext,
   type SourceDocument,
 } from '../core/index.js';
-import { OBJECTIVES, type Objective } from '../search/types.js';
+import { validate } from '../core/schema.js';
 import { SPEC_KEYS, parseSpecValue } from '../spec/index.js';
-import type { Precision } from '../spec/types.js';
 import { canonicalJson } from './canonical-json.js';
 import { FORBIDDEN_SEGMENTS } from './dotted-path.js';
 import { axisValueIndices, pointSpecValue } from './expand.js';
 import { hash64Hex } from './hash.js';
+import { MAX_AXIS_VALUES, MAX_SWEEP_POINTS, SweepFileSchema } from './sweep-file.js';
 import type { Sweep, SweepAxis, SweepSearchOptions } from './types.js';
 
-const SWEEP_KEYS = ['name', 'notes', 'base', 'grid', 'search'];
-const SEARCH_KEYS = ['objective', 'memoryMargin', 'precisions'];
-const PRECISIONS: readonly Precision[] = ['bf16', 'fp8'];
-/** A larger grid is refused: it is almost always a typo (an extra axis or value), not a plan. */
-export const MAX_SWEEP_POINTS = 1_000_000;
-/** Values per axis. */
-const MAX_AXIS_VALUES = 10_000;
+export { MAX_SWEEP_POINTS } from './sweep-file.js';
 /** Distinct issues reported before validation stops looking. */
 const MAX_ISSUES = 20;
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -57,14 +47,19 @@ export type SweepResult = { ok: true; sweep: Sweep } | { ok: false; issues: Issu
  */
 export function parseSweepDocument(doc: SourceDocument): SweepResult {
   const ctx = newReadContext(doc);
-  const root = readObject(ctx, doc.value, []);
-  if (!root) return { ok: false, issues: ctx.issues };
-  checkKeys(ctx, root, SWEEP_KEYS, []);
-  const name = readString(ctx, root, 'name', []);
-  const base = root['base'] === undefined || root['base'] === null ? {} : readObject(ctx, root['base'], ['base']);
-  const axes = readGrid(ctx, root['grid']);
-  const search = readSearchOptions(ctx, root['search']);
-  if (!base || !axes || !search || ctx.issues.length > 0) return { ok: false, issues: ctx.issues };
+  // A grid key that is not a path of spec fields is reported as such (and its values not checked).
+  const grid = isRecord(doc.value) ? doc.value['grid'] : undefined;
+  const badPaths = isRecord(grid) ? checkAxisPaths(ctx, grid) : new Set<string>();
+  const value = badPaths.size > 0 && isRecord(doc.value) && isRecord(grid)
+    ? { ...doc.value, grid: Object.fromEntries(Object.entries(grid).filter(([path]) => !badPaths.has(path))) }
+    : doc.value;
+  const file = validate(ctx, SweepFileSchema, value);
+  // The grid's own rules (distinct values, no overlap), for the axes whose values are a list.
+  const axes = isRecord(grid) ? readGrid(ctx, grid, badPaths) : [];
+  if (!file || ctx.issues.length > 0) return { ok: false, issues: ctx.issues };
+  const base = file.base ?? {};
+  const search: SweepSearchOptions = { objective: file.search.objective, memoryMargin: file.search.memoryMargin };
+  if (file.search.precisions) search.precisions = [...new Set(file.search.precisions)];
   let points = 1;
   for (const axis of axes) points *= axis.values.length;
   if (points > MAX_SWEEP_POINTS) {
@@ -74,7 +69,7 @@ export function parseSweepDocument(doc: SourceDocument): SweepResult {
   const issues = checkPoints(doc, base, axes);
   if (issues.length > 0) return { ok: false, issues };
   const sweep: Sweep = { base, axes, search, points, fingerprint: sweepFingerprint(base, axes, search) };
-  if (name !== undefined) sweep.name = name;
+  if (file.name !== undefined) sweep.name = file.name;
   return { ok: true, sweep };
 }
 
@@ -90,14 +85,13 @@ export function sweepFingerprint(base: Record<string, unknown>, axes: readonly S
   return hash64Hex(canonicalJson({ format: SWEEP_FORMAT, base, axes: axes.map((a) => [a.path, a.values]), search }));
 }
 
-function readGrid(ctx: ReadContext, value: unknown): SweepAxis[] | undefined {
-  if (value === undefined || value === null) return [];
-  const grid = readObject(ctx, value, ['grid']);
-  if (!grid) return undefined;
-  const axes: SweepAxis[] = [];
-  for (const [path, values] of Object.entries(grid)) {
+/** Report grid keys that are not dotted paths of spec fields; returns them. */
+function checkAxisPaths(ctx: ReadContext, grid: Record<string, unknown>): Set<string> {
+  const bad = new Set<string>();
+  for (const path of Object.keys(grid)) {
     const at: PathSegment[] = ['grid', path];
     const segments = path.split('.');
+    bad.add(path);
     if (!segments.every((s) => SEGMENT.test(s))) {
       report(ctx, at, 'is not a dotted field path', { expected: 'names joined by dots, e.g. system.gpu', received: describeValue(path) });
       continue;
@@ -116,14 +110,18 @@ function readGrid(ctx: ReadContext, value: unknown): SweepAxis[] | undefined {
       });
       continue;
     }
-    if (!Array.isArray(values) || values.length === 0) {
-      report(ctx, at, 'has the wrong type', { expected: 'a non-empty list of values', received: describeValue(values) });
-      continue;
-    }
-    if (values.length > MAX_AXIS_VALUES) {
-      report(ctx, at, 'has too many values', { expected: `at most ${MAX_AXIS_VALUES}`, received: String(values.length) });
-      continue;
-    }
+    bad.delete(path);
+  }
+  return bad;
+}
+
+function readGrid(ctx: ReadContext, grid: Record<string, unknown>, badPaths: ReadonlySet<string>): SweepAxis[] {
+  const axes: SweepAxis[] = [];
+  for (const [path, values] of Object.entries(grid)) {
+    // A value that is not a list of 1 to MAX_AXIS_VALUES values is the schema's issue.
+    if (badPaths.has(path) || !Array.isArray(values) || values.length === 0 || values.length > MAX_AXIS_VALUES) continue;
+    const at: PathSegment[] = ['grid', path];
+    const segments = path.split('.');
     const seen = new Map<string, number>();
     values.forEach((v, i) => {
       const key = canonicalJson(v);
@@ -143,34 +141,6 @@ function readGrid(ctx: ReadContext, value: unknown): SweepAxis[] | undefined {
 
 function isPrefix(a: readonly string[], b: readonly string[]): boolean {
   return a.length <= b.length && a.every((s, i) => s === b[i]);
-}
-
-function readSearchOptions(ctx: ReadContext, value: unknown): SweepSearchOptions | undefined {
-  const opts: SweepSearchOptions = { objective: 'tokens-per-sec', memoryMargin: 0.05 };
-  if (value === undefined || value === null) return opts;
-  const o = readObject(ctx, value, ['search']);
-  if (!o) return undefined;
-  checkKeys(ctx, o, SEARCH_KEYS, ['search']);
-  const objective = readEnum<Objective>(ctx, o, 'objective', ['search'], OBJECTIVES);
-  if (objective !== undefined) opts.objective = objective;
-  const margin = readNumber(ctx, o, 'memoryMargin', ['search'], { min: 0, max: 0.9 });
-  if (margin !== undefined) opts.memoryMargin = margin;
-  const precisions = o['precisions'];
-  if (precisions !== undefined && precisions !== null) {
-    const at = ['search', 'precisions'];
-    if (!Array.isArray(precisions) || precisions.length === 0) {
-      report(ctx, at, 'has the wrong type', { expected: `a non-empty list of ${PRECISIONS.join(', ')}`, received: describeValue(precisions) });
-    } else {
-      const list: Precision[] = [];
-      precisions.forEach((p, i) => {
-        if (typeof p === 'string' && (PRECISIONS as readonly string[]).includes(p)) {
-          if (!list.includes(p as Precision)) list.push(p as Precision);
-        } else report(ctx, [...at, i], 'is not an allowed value', { expected: `one of ${PRECISIONS.join(', ')}`, received: describeValue(p) });
-      });
-      opts.precisions = list;
-    }
-  }
-  return opts;
 }
 
 /**

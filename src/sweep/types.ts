@@ -1,5 +1,6 @@
-import type { Objective } from '../search/types.js';
-import type { Precision } from '../spec/types.js';
+import type { SweepSearchOptions } from './sweep-file.js';
+
+export type { SweepSearchOptions } from './sweep-file.js';
 
 /** One axis of the grid: a dotted field path into the spec and the values it takes, in order. */
 export interface SweepAxis {
@@ -9,15 +10,6 @@ export interface SweepAxis {
   segments: readonly string[];
   /** Values as written in the file (plain JSON values; `null` removes the field). */
   values: readonly unknown[];
-}
-
-/** Options passed to the plan search for points without a `parallel` plan. */
-export interface SweepSearchOptions {
-  objective: Objective;
-  /** Fraction of usable HBM kept free. */
-  memoryMargin: number;
-  /** Precisions searched; undefined: the spec's own. */
-  precisions?: readonly Precision[];
 }
 
 /**
