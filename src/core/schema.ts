@@ -29,7 +29,8 @@ export function says(message: string, expected: string, received?: string): stri
 /** Valibot's run configuration: one issue per field (the first failing check of a pipe). */
 const CONFIG = { abortPipeEarly: true } as const;
 
-function ruleText(rule: NumberRule): string {
+/** The `expected` text of a number rule: `an integer >= 1 and <= 8`. */
+export function ruleText(rule: NumberRule): string {
   const kind = rule.integer ? 'an integer' : 'a number';
   const parts: string[] = [];
   if (rule.above !== undefined) parts.push(`> ${rule.above}`);
@@ -75,8 +76,19 @@ export function oneOf<const T extends readonly string[]>(values: T): v.PicklistS
  * `strictObject` would name only the first unknown key, and stop the checks of the map's other
  * fields); the JSON Schema says `additionalProperties: false`.
  */
-export function obj<const E extends v.ObjectEntries>(entries: E): v.ObjectSchema<E, string> {
-  return v.object(entries, 'an object');
+export function obj<const E extends v.ObjectEntries>(entries: E, expected = 'an object'): v.ObjectSchema<E, string> {
+  return v.object(entries, expected);
+}
+
+/**
+ * The field `key` of a map, checked by its entry in `schema` on its own (defaults applied), or
+ * undefined when it has an issue (not reported: `validate` of the whole map reports it). For the
+ * checks that run on the valid parts of a document that has issues elsewhere.
+ */
+export function parsedField<E extends v.ObjectEntries, K extends keyof E & string>(schema: v.ObjectSchema<E, string>, map: Record<string, unknown>, key: K): v.InferOutput<E[K]> | undefined {
+  const one = v.object({ [key]: schema.entries[key] } as Record<K, E[K]>);
+  const r = parsed(one, map[key] === undefined ? {} : { [key]: map[key] }) as Record<K, v.InferOutput<E[K]>> | undefined;
+  return r?.[key];
 }
 
 /** A field that may be absent (or null). */
@@ -239,4 +251,10 @@ export function validate<S extends v.GenericSchema>(ctx: ReadContext, schema: S,
     }
   }
   return result.success && ctx.issues.length === before ? result.output : undefined;
+}
+
+/** The typed value when `value` passes `schema` with no issue at all, else undefined (issues are not reported). */
+export function parsed<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> | undefined {
+  const ctx: ReadContext = { doc: undefined, issues: [] };
+  return validate(ctx, schema, value, ['(value)']);
 }

@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import { CalibrationProfileSchema, parseProfileValue } from '../calibration/index.js';
 import type { SourceDocument } from '../core/index.js';
+import { campaignScenarioSchema, parseCampaignScenario } from '../scenario/index.js';
 import { SweepFileSchema, parseSweepDocument } from '../sweep/index.js';
 
 /** One input format: its schema, where its JSON Schema is written, and the files in the repository that are examples of it. */
@@ -36,6 +37,14 @@ export const INPUT_FORMATS: readonly InputFormat[] = [
     schema: SweepFileSchema,
     examples: (f) => /^scenarios\/sweep-.*\.ya?ml$/.test(f),
     parse: (doc) => issuesOf(parseSweepDocument(doc)),
+  },
+  {
+    name: 'campaign-scenario',
+    title: 'colossus campaign scenario',
+    description: 'A `colossus run` scenario (docs/campaign.md): deliveries or a market supply, the site, the training job, reliability and energy.',
+    schema: campaignScenarioSchema(),
+    examples: (f) => /^scenarios\/colossus.*\.ya?ml$/.test(f),
+    parse: (doc) => issuesOf(parseCampaignScenario(doc, doc.value)),
   },
 ];
 

@@ -1,40 +1,13 @@
 import type { CampaignInput } from '../campaign/campaign-input.js';
-import { isIsoDate } from '../campaign/calendar.js';
-import {
-  InputError,
-  checkKeys,
-  describeValue,
-  newReadContext,
-  readNumber,
-  readObject,
-  readString,
-  report,
-  type Issue,
-  type SourceDocument,
-} from '../core/index.js';
+import { InputError, isRecord, newReadContext, report, type Issue, type SourceDocument } from '../core/index.js';
+import { parsed, parsedField, validate } from '../core/schema.js';
 import { defaultPowerProfiles } from '../energy/power-profile.js';
 import { facilityWattsPerGpu } from '../energy/watts-per-gpu.js';
+import { campaignScenarioSchema } from './campaign-scenario-schema.js';
 import { readDeliveries } from './read-deliveries.js';
-import { readEnergy } from './read-energy.js';
 import { readReliability } from './read-reliability.js';
-import { readSite } from './read-site.js';
 import { readSupply } from './read-supply.js';
 import { readTraining } from './read-training.js';
-
-const TOP_KEYS = [
-  'name',
-  'description',
-  'startDate',
-  'horizonDays',
-  'deliveries',
-  'supply',
-  'site',
-  'training',
-  'reliability',
-  'energy',
-  'seed',
-  'assumptions',
-] as const;
 
 export type CampaignScenarioResult = { ok: true; input: CampaignInput } | { ok: false; issues: Issue[] };
 
@@ -49,23 +22,19 @@ export interface CampaignScenarioOptions {
  */
 export function parseCampaignScenario(doc: SourceDocument | undefined, value: unknown, options: CampaignScenarioOptions = {}): CampaignScenarioResult {
   const ctx = newReadContext(doc);
-  const root = readObject(ctx, value, []);
+  const root = isRecord(value) ? value : undefined;
+  // Delivery days must fall within the horizon: the schema is made with it (when it is valid).
+  const horizon = parsed(campaignScenarioSchema().entries.horizonDays, root?.['horizonDays']);
+  const schema = campaignScenarioSchema(horizon);
+  const file = validate(ctx, schema, value);
   if (!root) return { ok: false, issues: ctx.issues };
-  checkKeys(ctx, root, TOP_KEYS, []);
-  const name = readString(ctx, root, 'name', []) ?? 'campaign';
-  const description = readString(ctx, root, 'description', []);
-  let startDate: string | undefined;
-  const rawDate = root['startDate'];
-  if (rawDate !== undefined && rawDate !== null) {
-    // YAML reads an unquoted 2024-05-03 as a string (YAML 1.2 core schema), JSON as a string.
-    if (typeof rawDate !== 'string' || !isIsoDate(rawDate)) {
-      report(ctx, ['startDate'], 'is not a date', { expected: 'YYYY-MM-DD', received: describeValue(rawDate) });
-    } else startDate = rawDate;
-  }
-  const horizonDays = readNumber(ctx, root, 'horizonDays', [], { required: true, integer: true, min: 1, max: 3650 });
+  // The checks a schema cannot make, on the parts of the file that are valid.
+  const field = <K extends keyof typeof schema.entries & string>(key: K) => parsedField(schema, root, key);
+  const startDate = field('startDate');
+  const horizonDays = horizon;
 
-  const hasDeliveries = root['deliveries'] !== undefined;
-  const hasSupply = root['supply'] !== undefined;
+  const hasDeliveries = root['deliveries'] !== undefined && root['deliveries'] !== null;
+  const hasSupply = root['supply'] !== undefined && root['supply'] !== null;
   let deliveries: CampaignInput['buildout']['deliveries'] = [];
   let supply: CampaignInput['supply'];
   if (hasDeliveries === hasSupply) {
@@ -75,30 +44,24 @@ export function parseCampaignScenario(doc: SourceDocument | undefined, value: un
   } else if (hasDeliveries) {
     deliveries = readDeliveries(ctx, root['deliveries'], ['deliveries'], horizonDays);
   } else if (horizonDays !== undefined) {
-    const s = readSupply(ctx, root['supply'], ['supply'], startDate, horizonDays);
+    const supplyFile = field('supply');
+    const s = supplyFile && readSupply(ctx, supplyFile, ['supply'], startDate, horizonDays);
     if (s) {
       deliveries = s.deliveries;
       supply = s.whatIf;
     }
   }
   const gpus = [...new Set(deliveries.map((d) => d.gpuType))];
-  const site = readSite(ctx, root['site'], ['site']);
-  const training = readTraining(ctx, doc, root['training'], gpus);
-  const reliability = readReliability(ctx, doc, root['reliability'], site.gpusPerServer);
-  const energy = readEnergy(ctx, root['energy'], ['energy']);
-  const seed = options.seed ?? readNumber(ctx, root, 'seed', [], { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 1;
-  const assumptions: string[] = [];
-  const rawAssumptions = root['assumptions'];
-  if (rawAssumptions !== undefined) {
-    if (!Array.isArray(rawAssumptions) || rawAssumptions.some((a) => typeof a !== 'string')) {
-      report(ctx, ['assumptions'], 'has the wrong type', { expected: 'a list of strings', received: describeValue(rawAssumptions) });
-    } else assumptions.push(...(rawAssumptions as string[]));
-  }
+  const site = field('site');
+  const training = readTraining(ctx, doc, root['training'], field('training'), gpus);
+  const reliability = readReliability(ctx, doc, root['reliability'], site?.gpusPerServer ?? 8);
 
-  if (ctx.issues.length > 0 || horizonDays === undefined || !training || !reliability) {
+  if (ctx.issues.length > 0 || !file || horizonDays === undefined || !site || !training || !reliability) {
     if (ctx.issues.length === 0) report(ctx, [], 'is not a valid campaign scenario');
     return { ok: false, issues: ctx.issues };
   }
+  const { name = 'campaign', description, energy, assumptions = [] } = file;
+  const seed = options.seed ?? file.seed ?? 1;
   const facility: Record<string, number> = {};
   for (const g of gpus) {
     const profile = defaultPowerProfiles[g];
@@ -106,7 +69,7 @@ export function parseCampaignScenario(doc: SourceDocument | undefined, value: un
   }
   const input: CampaignInput = {
     name,
-    buildout: { ...site, deliveries, horizonDays, facilityWattsPerGpu: facility },
+    buildout: { ...site, installPhases: site.installPhases.map(({ startDay, racksPerDay }) => ({ startDay, racksPerDay })), deliveries, horizonDays, facilityWattsPerGpu: facility },
     training,
     reliability,
     energy,

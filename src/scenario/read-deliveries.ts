@@ -1,57 +1,42 @@
 import { evenDeliveries } from '../buildout/even-deliveries.js';
 import type { GpuDelivery } from '../buildout/buildout-input.js';
-import { checkKeys, describeValue, isRecord, readNumber, readString, report, suggestId, type Path, type ReadContext } from '../core/index.js';
-import { CAMPAIGN_GPU_IDS } from './campaign-gpus.js';
-
-const DELIVERY_KEYS = ['gpu', 'gpus', 'day', 'fromDay', 'toDay', 'note'] as const;
+import { isRecord, report, type Path, type ReadContext } from '../core/index.js';
+import { parsed, ruleText } from '../core/schema.js';
+import { deliverySchema } from './campaign-scenario-schema.js';
 
 /**
  * `deliveries: [{ gpu, gpus, day }]` or `[{ gpu, gpus, fromDay, toDay }]` (spread evenly over the
- * days, inclusive). Days count from day 0 and fall within the horizon.
+ * days, inclusive). The schema checks each field; here: a day or a range (not both), the range in
+ * order. Items with issues of their own are left out (the schema reported them).
  */
 export function readDeliveries(ctx: ReadContext, value: unknown, path: Path, horizonDays: number | undefined): GpuDelivery[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    report(ctx, path, Array.isArray(value) ? 'is empty' : 'has the wrong type', {
-      expected: 'a list of { gpu, gpus, day } or { gpu, gpus, fromDay, toDay }',
-      received: describeValue(value),
-    });
-    return [];
-  }
+  if (!Array.isArray(value)) return [];
   const out: GpuDelivery[] = [];
   const maxDay = horizonDays ?? Number.MAX_SAFE_INTEGER;
+  const schema = deliverySchema(maxDay);
+  const present = (item: Record<string, unknown>, key: string) => item[key] !== undefined && item[key] !== null;
   value.forEach((item: unknown, i) => {
+    if (!isRecord(item)) return;
     const at = [...path, i];
-    if (!isRecord(item)) {
-      report(ctx, at, 'has the wrong type', { expected: 'an object { gpu, gpus, day | fromDay, toDay }', received: describeValue(item) });
-      return;
-    }
-    checkKeys(ctx, item, DELIVERY_KEYS, at);
-    const gpu = readString(ctx, item, 'gpu', at, true);
-    if (gpu !== undefined && !CAMPAIGN_GPU_IDS.includes(gpu)) {
-      const guess = suggestId(gpu, CAMPAIGN_GPU_IDS);
-      report(ctx, [...at, 'gpu'], `is not a GPU the campaign can price and power${guess ? ` (did you mean ${guess}?)` : ''}`, {
-        expected: `one of ${CAMPAIGN_GPU_IDS.join(', ')}`,
-        received: describeValue(gpu),
-      });
-    }
-    const gpus = readNumber(ctx, item, 'gpus', at, { required: true, integer: true, min: 1, max: 100_000_000 });
-    const hasDay = item['day'] !== undefined;
-    const hasRange = item['fromDay'] !== undefined || item['toDay'] !== undefined;
+    const hasDay = present(item, 'day');
+    const hasRange = present(item, 'fromDay') || present(item, 'toDay');
     if (hasDay === hasRange) {
-      report(ctx, hasDay ? [...at, 'fromDay'] : at, hasDay ? 'conflicts with day' : 'needs a delivery day', {
-        expected: 'either day, or fromDay and toDay',
-      });
+      report(ctx, hasDay ? [...at, 'fromDay'] : at, hasDay ? 'conflicts with day' : 'needs a delivery day', { expected: 'either day, or fromDay and toDay' });
       return;
     }
-    const rule = { integer: true, min: 0, max: maxDay, required: true };
-    const fromDay = readNumber(ctx, item, hasDay ? 'day' : 'fromDay', at, rule);
-    const toDay = hasDay ? fromDay : readNumber(ctx, item, 'toDay', at, rule);
-    if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) {
+    for (const key of hasRange ? ['fromDay', 'toDay'] : []) {
+      if (!present(item, key)) report(ctx, [...at, key], 'is required', { expected: ruleText({ integer: true, min: 0, max: maxDay }) });
+    }
+    const d = parsed(schema, item);
+    if (!d) return;
+    const fromDay = d.day ?? d.fromDay;
+    const toDay = d.day ?? d.toDay;
+    if (fromDay === undefined || toDay === undefined) return;
+    if (toDay < fromDay) {
       report(ctx, [...at, 'toDay'], 'is before fromDay', { expected: `an integer >= ${fromDay}`, received: String(toDay) });
       return;
     }
-    if (gpu === undefined || gpus === undefined || fromDay === undefined || toDay === undefined) return;
-    out.push(...evenDeliveries(gpu, gpus, fromDay, toDay));
+    out.push(...evenDeliveries(d.gpu, d.gpus, fromDay, toDay));
   });
   return out;
 }

@@ -2,17 +2,13 @@ import type { GpuDelivery } from '../buildout/buildout-input.js';
 import { monthlyToDailyDeliveries } from '../buildout/monthly-to-daily-deliveries.js';
 import { daysBetween } from '../campaign/calendar.js';
 import type { SupplyWhatIf } from '../campaign/supply-what-if.js';
-import { checkKeys, closest, describeValue, readNumber, readObject, readString, report, type Path, type ReadContext } from '../core/index.js';
-import type { AllocationInput } from '../supply/allocation-input.js';
-import { defaultHopperMarket2024 } from '../supply/default-hopper-market.js';
+import { closest, describeValue, report, type Path, type ReadContext } from '../core/index.js';
+import type * as v from 'valibot';
 import { compareOrderChange, type OrderChange } from '../supply/order-what-if.js';
 import { CAMPAIGN_GPU_IDS } from './campaign-gpus.js';
+import { MARKETS, type SupplySchema } from './campaign-scenario-schema.js';
 
-/** Markets a scenario can name. */
-export const MARKETS: Readonly<Record<string, AllocationInput>> = { 'hopper-2024': defaultHopperMarket2024 };
-
-const SUPPLY_KEYS = ['market', 'customer', 'monthZeroDay', 'orderChange', 'note'] as const;
-const CHANGE_KEYS = ['customer', 'factor', 'product', 'note'] as const;
+export { MARKETS } from './campaign-scenario-schema.js';
 
 export interface SupplyDeliveries {
   deliveries: GpuDelivery[];
@@ -20,31 +16,25 @@ export interface SupplyDeliveries {
 }
 
 /**
- * `supply: { market, customer, orderChange?: { customer, factor, product? }, monthZeroDay? }`:
- * the customer's deliveries come from allocating the market's monthly supply among all its
- * customers (after the change, if any), spread evenly over each month. Month 0 of the market
- * begins on `monthZeroDay` (default: from `startDate` and the market's start month); deliveries
- * before day 0 arrive on day 0, those after the horizon are dropped.
+ * `supply: { market, customer, orderChange?: { customer, factor, product? }, monthZeroDay? }`
+ * (fields checked by the schema): the customer's deliveries come from allocating the market's
+ * monthly supply among all its customers (after the change, if any), spread evenly over each
+ * month. Month 0 of the market begins on `monthZeroDay` (default: from `startDate` and the
+ * market's start month); deliveries before day 0 arrive on day 0, those after the horizon are dropped.
  */
 export function readSupply(
   ctx: ReadContext,
-  value: unknown,
+  o: v.InferOutput<typeof SupplySchema>,
   path: Path,
   startDate: string | undefined,
   horizonDays: number,
 ): SupplyDeliveries | undefined {
-  const o = readObject(ctx, value, path);
-  if (!o) return undefined;
-  checkKeys(ctx, o, SUPPLY_KEYS, path);
-  const marketName = readString(ctx, o, 'market', path, true);
-  const market = marketName !== undefined ? MARKETS[marketName] : undefined;
-  if (marketName !== undefined && !market) {
-    report(ctx, [...path, 'market'], 'is not a known market', { expected: `one of ${Object.keys(MARKETS).join(', ')}`, received: JSON.stringify(marketName) });
-  }
-  const names = market?.customers.map((c) => c.name) ?? [];
-  const customerName = (obj: Record<string, unknown>, at: Path): string | undefined => {
-    const name = readString(ctx, obj, 'customer', at, true);
-    if (name === undefined || !market || names.includes(name)) return name;
+  const marketName = o.market;
+  const market = MARKETS[marketName];
+  if (!market) return undefined;
+  const names = market.customers.map((c) => c.name);
+  const customerName = (name: string, at: Path): string | undefined => {
+    if (names.includes(name)) return name;
     const guess = closest(name, names);
     report(ctx, [...at, 'customer'], `is not a customer of the market${guess ? ` (did you mean "${guess}"?)` : ''}`, {
       expected: `one of ${names.join(', ')}`,
@@ -52,24 +42,20 @@ export function readSupply(
     });
     return undefined;
   };
-  const customer = customerName(o, path);
+  const customer = customerName(o.customer, path);
   let change: OrderChange | undefined;
-  const co = readObject(ctx, o['orderChange'], [...path, 'orderChange'], false);
+  const co = o.orderChange;
   if (co) {
-    const at = [...path, 'orderChange'];
-    checkKeys(ctx, co, CHANGE_KEYS, at);
-    const who = customerName(co, at);
-    const factor = readNumber(ctx, co, 'factor', at, { required: true, above: 0, max: 1000 });
-    const product = readString(ctx, co, 'product', at);
-    if (who !== undefined && factor !== undefined) change = product !== undefined ? { customer: who, factor, product } : { customer: who, factor };
+    const who = customerName(co.customer, [...path, 'orderChange']);
+    if (who !== undefined) change = co.product !== undefined ? { customer: who, factor: co.factor, product: co.product } : { customer: who, factor: co.factor };
   }
-  let monthZeroDay = readNumber(ctx, o, 'monthZeroDay', path, { integer: true, min: -3650, max: 3650 });
-  if (monthZeroDay === undefined && market) {
+  let monthZeroDay = o.monthZeroDay;
+  if (monthZeroDay === undefined) {
     if (startDate === undefined || market.startMonth === undefined) {
       report(ctx, [...path, 'monthZeroDay'], 'is required without startDate', { expected: 'the day (from day 0) on which the market\'s month 0 begins' });
     } else monthZeroDay = daysBetween(startDate, market.startMonth);
   }
-  if (!market || customer === undefined || monthZeroDay === undefined || (co && !change)) return undefined;
+  if (customer === undefined || monthZeroDay === undefined || (co && !change)) return undefined;
 
   // The identity change (factor 1 on the customer itself) gives the same side-by-side rows without a change.
   const whatIf = compareOrderChange(market, change ?? { customer, factor: 1 });
@@ -100,7 +86,7 @@ export function readSupply(
   return {
     deliveries,
     whatIf: {
-      market: marketName ?? '',
+      market: marketName,
       customer,
       policy: market.policy,
       monthZeroDay,

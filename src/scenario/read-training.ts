@@ -1,43 +1,12 @@
-import {
-  checkKeys,
-  readBoolean,
-  readEnum,
-  readNumber,
-  readObject,
-  readString,
-  report,
-  type Issue,
-  type Path,
-  type PathSegment,
-  type ReadContext,
-  type SourceDocument,
-} from '../core/index.js';
+import { isRecord, report, type Issue, type Path, type PathSegment, type SourceDocument, type ReadContext } from '../core/index.js';
+import { ruleText } from '../core/schema.js';
 import { parseSpecValue } from '../spec/parse.js';
-import type { CampaignTraining, FleetMode } from '../campaign/campaign-input.js';
+import type { CampaignTraining } from '../campaign/campaign-input.js';
+import type { TrainingFile } from './campaign-scenario-schema.js';
 
-const TRAINING_KEYS = [
-  'model',
-  'seqLen',
-  'globalBatch',
-  'precision',
-  'attention',
-  'gradPrecision',
-  'tokens',
-  'startFraction',
-  'replanGrowth',
-  'fleet',
-  'primaryGpu',
-  'parallel',
-  'system',
-] as const;
 const SPEC_TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'attention', 'gradPrecision'] as const;
 const SYSTEM_KEYS = ['nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription'] as const;
 const DEGREE_KEYS = ['tp', 'pp', 'cp', 'ep'] as const;
-/** Software facts a scenario may fix for every plan of the campaign. */
-const FACT_KEYS = ['epDispatch', 'epCommOverlap'] as const;
-const FLEETS: readonly FleetMode[] = ['combined', 'mixed', 'separate'];
-
-export const TRAINING_DEFAULTS = { startFraction: 0.1, replanGrowth: 0.1, fleet: 'combined' as FleetMode };
 
 function pick(system: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -60,24 +29,21 @@ function toScenarioIssue(issue: Issue): Issue {
 /**
  * `training:` the model (a catalog id or an object, as in `estimate`), sequence length, global
  * batch, precision, token budget, when to start, when to re-plan, how to run a mixed fleet, and
- * optionally fixed parallel degrees. The model and training fields are checked by the spec parser
- * (same messages as `estimate`), with their positions in this file.
+ * optionally fixed parallel degrees. The schema checks the campaign's own fields (`typed`, undefined
+ * when they have issues); the model and training fields of `raw` are checked by the spec parser
+ * (same messages as `estimate`), with their positions in this file; the degrees against the model.
  */
 export function readTraining(
   ctx: ReadContext,
   doc: SourceDocument | undefined,
-  value: unknown,
+  raw: unknown,
+  typed: TrainingFile | undefined,
   gpus: readonly string[],
 ): CampaignTraining | undefined {
   const path: Path = ['training'];
-  const o = readObject(ctx, value, path);
-  if (!o) return undefined;
-  checkKeys(ctx, o, TRAINING_KEYS, path);
-  const tokens = readNumber(ctx, o, 'tokens', path, { required: true, above: 0, max: 1e18 });
-  const startFraction = readNumber(ctx, o, 'startFraction', path, { above: 0, max: 1 }) ?? TRAINING_DEFAULTS.startFraction;
-  const replanGrowth = readNumber(ctx, o, 'replanGrowth', path, { above: 0, max: 10 }) ?? TRAINING_DEFAULTS.replanGrowth;
-  const fleet = readEnum(ctx, o, 'fleet', path, FLEETS) ?? TRAINING_DEFAULTS.fleet;
-  let primaryGpu = readString(ctx, o, 'primaryGpu', path);
+  if (!isRecord(raw)) return undefined;
+  const o = raw;
+  let primaryGpu = typed?.primaryGpu;
   if (primaryGpu !== undefined && gpus.length > 0 && !gpus.includes(primaryGpu)) {
     report(ctx, [...path, 'primaryGpu'], 'is not a GPU type the scenario delivers', { expected: `one of ${gpus.join(', ')}`, received: JSON.stringify(primaryGpu) });
     primaryGpu = undefined;
@@ -86,8 +52,7 @@ export function readTraining(
   // Model, sequence, batch, precision and system through the estimate spec parser.
   const specTraining: Record<string, unknown> = {};
   for (const k of SPEC_TRAINING_KEYS) if (o[k] !== undefined) specTraining[k] = o[k];
-  const system = readObject(ctx, o['system'], [...path, 'system'], false);
-  if (system) checkKeys(ctx, system, SYSTEM_KEYS, [...path, 'system']);
+  const system = isRecord(o['system']) ? o['system'] : undefined;
   const specValue = {
     model: o['model'],
     system: { ...pick(system), gpu: gpus[0] ?? 'h100-sxm', gpus: 1 },
@@ -100,25 +65,21 @@ export function readTraining(
   };
   const spec = parseSpecValue(specValue, remapped, [], { planOptional: true });
   if (!spec.ok) ctx.issues.push(...spec.issues.map(toScenarioIssue));
+  if (!typed) return undefined;
 
   let degrees: CampaignTraining['degrees'];
   const facts: NonNullable<CampaignTraining['facts']> = {};
-  const par = readObject(ctx, o['parallel'], [...path, 'parallel'], false);
-  if (par) {
-    const at = [...path, 'parallel'];
-    checkKeys(ctx, par, [...DEGREE_KEYS, ...FACT_KEYS], at);
-    const epDispatch = readEnum(ctx, par, 'epDispatch', at, ['alltoall', 'deepep'] as const);
-    if (epDispatch !== undefined) facts.epDispatch = epDispatch;
-    const epCommOverlap = readBoolean(ctx, par, 'epCommOverlap', at);
-    if (epCommOverlap !== undefined) facts.epCommOverlap = epCommOverlap;
-  }
+  const par = typed.parallel;
+  if (par?.epDispatch !== undefined) facts.epDispatch = par.epDispatch;
+  if (par?.epCommOverlap !== undefined) facts.epCommOverlap = par.epCommOverlap;
   if (par && DEGREE_KEYS.some((k) => par[k] !== undefined)) {
     const at = [...path, 'parallel'];
-    const deg = (k: string, required: boolean) => readNumber(ctx, par, k, at, { required, integer: true, min: 1, max: 1_000_000 });
-    const tp = deg('tp', true);
-    const pp = deg('pp', true);
-    const cp = deg('cp', false) ?? 1;
-    const ep = deg('ep', false) ?? 1;
+    for (const k of ['tp', 'pp'] as const) {
+      if (par[k] === undefined) report(ctx, [...at, k], 'is required', { expected: ruleText({ integer: true, min: 1, max: 1_000_000 }) });
+    }
+    const { tp, pp } = par;
+    const cp = par.cp ?? 1;
+    const ep = par.ep ?? 1;
     if (tp !== undefined && pp !== undefined) {
       degrees = { tp, pp, cp, ep };
       if (spec.ok) {
@@ -131,7 +92,7 @@ export function readTraining(
       }
     }
   }
-  if (!spec.ok || tokens === undefined) return undefined;
+  if (!spec.ok) return undefined;
   const s = spec.spec;
   const out: CampaignTraining = {
     model: s.model,
@@ -140,10 +101,10 @@ export function readTraining(
     precision: s.training.precision,
     attention: s.training.attention,
     facts,
-    tokens,
-    startFraction,
-    replanGrowth,
-    fleet,
+    tokens: typed.tokens,
+    startFraction: typed.startFraction,
+    replanGrowth: typed.replanGrowth,
+    fleet: typed.fleet,
     primaryGpu: primaryGpu ?? gpus[0] ?? 'h100-sxm',
     system: {},
   };
