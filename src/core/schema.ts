@@ -116,6 +116,13 @@ function shapeOf(schema: v.GenericSchema): v.GenericSchema {
   return s;
 }
 
+/** For a union (`intervalS: 600 | auto`, `storage: name | {...}`), the option that a map value is meant for. */
+function optionFor(schema: v.GenericSchema, value: unknown): v.GenericSchema {
+  const s = schema as v.GenericSchema & { options?: v.GenericSchema[] };
+  if (s.type !== 'union' || !s.options || typeof value !== 'object' || value === null) return schema;
+  return s.options.find((o) => shapeOf(o).type === 'object' || shapeOf(o).type === 'record') ?? schema;
+}
+
 function isOptional(schema: v.GenericSchema): boolean {
   return schema.type === 'exact_optional' || schema.type === 'optional' || schema.type === 'nullish';
 }
@@ -133,7 +140,7 @@ function expectedWhenAbsent(schema: v.GenericSchema): string {
  * every unknown key (up to MAX_UNKNOWN_KEY_ISSUES, with a guess), required keys that are absent or null.
  */
 function checkMaps(ctx: ReadContext, schema: v.GenericSchema, value: unknown, path: PathSegment[], lists: PathSegment[][]): void {
-  const s = shapeOf(schema) as v.GenericSchema & { entries?: v.ObjectEntries; item?: v.GenericSchema; value?: v.GenericSchema };
+  const s = shapeOf(optionFor(shapeOf(schema), value)) as v.GenericSchema & { entries?: v.ObjectEntries; item?: v.GenericSchema; value?: v.GenericSchema };
   if ((s.type === 'object' || s.type === 'record') && Array.isArray(value)) {
     report(ctx, path, 'has the wrong type', { expected: expectedWhenAbsent(s), received: describeValue(value) });
     lists.push(path);
@@ -186,7 +193,7 @@ function checkMaps(ctx: ReadContext, schema: v.GenericSchema, value: unknown, pa
 
 /** A copy of `value` without the null-valued fields of its maps (`obj`: null means absent); lists and other values as they are. */
 function withoutNulls(schema: v.GenericSchema, value: unknown): unknown {
-  const s = shapeOf(schema) as v.GenericSchema & { entries?: v.ObjectEntries; item?: v.GenericSchema; value?: v.GenericSchema };
+  const s = shapeOf(optionFor(shapeOf(schema), value)) as v.GenericSchema & { entries?: v.ObjectEntries; item?: v.GenericSchema; value?: v.GenericSchema };
   if (s.type === 'object' && s.entries && isRecord(value)) {
     const entries = s.entries;
     const out: Record<string, unknown> = {};
@@ -203,6 +210,23 @@ function withoutNulls(schema: v.GenericSchema, value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, withoutNulls(item, x)]));
   }
   return value;
+}
+
+/**
+ * A union none of whose options fit a map (`storage: { preset: vast }`) is one issue in Valibot;
+ * the map option's issues (at the fields) say more: they replace it.
+ */
+function unionFieldIssues(issues: readonly v.BaseIssue<unknown>[]): v.BaseIssue<unknown>[] {
+  const out: v.BaseIssue<unknown>[] = [];
+  for (const issue of issues) {
+    const nested = issue.type === 'union' && isRecord(issue.input) ? (issue.issues ?? []).filter((i) => (i.path?.length ?? 0) > 0) : [];
+    if (nested.length === 0) {
+      out.push(issue);
+      continue;
+    }
+    for (const i of unionFieldIssues(nested)) out.push({ ...i, path: [...(issue.path ?? []), ...(i.path ?? [])] } as v.BaseIssue<unknown>);
+  }
+  return out;
 }
 
 /** The issue Valibot raised for a key (missing or unknown), which `checkMaps` reports its own way. */
@@ -242,7 +266,7 @@ export function validate<S extends v.GenericSchema>(ctx: ReadContext, schema: S,
   checkMaps(ctx, schema, value, [...path], lists);
   const result = v.safeParse(schema, withoutNulls(schema, value), CONFIG);
   if (!result.success) {
-    for (const issue of result.issues) {
+    for (const issue of unionFieldIssues(result.issues)) {
       if (isKeyIssue(issue)) continue;
       const at = [...path, ...(issue.path ?? []).map((p) => p.key as PathSegment)];
       if (lists.some((l) => l.length <= at.length && l.every((seg, i) => seg === at[i]))) continue;

@@ -2,6 +2,8 @@ import type * as v from 'valibot';
 import { CalibrationProfileSchema, parseProfileValue } from '../calibration/index.js';
 import type { SourceDocument } from '../core/index.js';
 import { campaignScenarioSchema, parseCampaignScenario } from '../scenario/index.js';
+import { resolveStepTimeS } from '../cli/step-time.js';
+import { SimScenarioFileSchema, parseScenario } from '../sim/index.js';
 import { SweepFileSchema, parseSweepDocument } from '../sweep/index.js';
 
 /** One input format: its schema, where its JSON Schema is written, and the files in the repository that are examples of it. */
@@ -45,6 +47,14 @@ export const INPUT_FORMATS: readonly InputFormat[] = [
     schema: campaignScenarioSchema(),
     examples: (f) => /^scenarios\/colossus.*\.ya?ml$/.test(f),
     parse: (doc) => issuesOf(parseCampaignScenario(doc, doc.value)),
+  },
+  {
+    name: 'sim-scenario',
+    title: 'colossus simulation scenario',
+    description: 'A `colossus simulate` scenario (docs/simulate.md): the cluster, the job, and its failure model, restart and checkpoints.',
+    schema: SimScenarioFileSchema,
+    examples: (f) => /^scenarios\/sim-.*\.ya?ml$/.test(f),
+    parse: (doc) => issuesOf(parseScenario(doc, doc.value, { resolveStepTimeS })),
   },
 ];
 

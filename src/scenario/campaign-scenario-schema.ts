@@ -6,6 +6,7 @@ import { defaultAmortizationYears, defaultUsdPerKwh } from '../energy/capital-co
 import { defaultPowerUtilisation } from '../energy/power-profile.js';
 import { defaultHopperMarket2024 } from '../supply/default-hopper-market.js';
 import type { AllocationInput } from '../supply/allocation-input.js';
+import { ReliabilitySchema } from '../sim/scenario-schema.js';
 import { CAMPAIGN_GPU_IDS } from './campaign-gpus.js';
 
 /**
@@ -13,7 +14,7 @@ import { CAMPAIGN_GPU_IDS } from './campaign-gpus.js';
  * shape check (`parseCampaignScenario`) and schemas/campaign-scenario.schema.json come. What a
  * schema cannot say is checked after it: a delivery has a day or a range, phases start on
  * increasing days, the customer is one of the market's, the model and training fields are a spec
- * (the spec parser), `reliability` is a simulator block (the simulator's parser).
+ * (the spec parser), `reliability` is a simulator block (its schema here; its rules, the simulator's parser).
  */
 
 /** Markets a scenario can name. */
@@ -163,7 +164,7 @@ export function campaignScenarioSchema(horizonDays?: number) {
     supply: optional(doc(SupplySchema, 'Instead of deliveries: the customer\'s share of a market\'s monthly supply.')),
     site: optional(SiteSchema, {}),
     training: TrainingSchema,
-    reliability: optional(doc(v.unknown(), 'The failure model, as in a `colossus simulate` scenario (preset, causes, checkpoint, spareNodes, ...).')),
+    reliability: optional(doc(ReliabilitySchema, 'The failure model, as in a `colossus simulate` scenario (preset, causes, checkpoint, spareNodes, ...).')),
     energy: optional(EnergySchema, {}),
     seed: optional(num({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
     assumptions: optional(list(v.string('a string'), 'a list of strings')),

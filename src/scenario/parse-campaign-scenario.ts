@@ -1,5 +1,5 @@
 import type { CampaignInput } from '../campaign/campaign-input.js';
-import { InputError, isRecord, newReadContext, report, type Issue, type SourceDocument } from '../core/index.js';
+import { InputError, formatIssue, isRecord, newReadContext, report, type Issue, type SourceDocument } from '../core/index.js';
 import { parsed, parsedField, validate } from '../core/schema.js';
 import { defaultPowerProfiles } from '../energy/power-profile.js';
 import { facilityWattsPerGpu } from '../energy/watts-per-gpu.js';
@@ -58,7 +58,9 @@ export function parseCampaignScenario(doc: SourceDocument | undefined, value: un
 
   if (ctx.issues.length > 0 || !file || horizonDays === undefined || !site || !training || !reliability) {
     if (ctx.issues.length === 0) report(ctx, [], 'is not a valid campaign scenario');
-    return { ok: false, issues: ctx.issues };
+    // `reliability` is checked by this file's schema and again by the simulator's parser: each issue once.
+    const seen = new Set<string>();
+    return { ok: false, issues: ctx.issues.filter((i) => !seen.has(formatIssue(i)) && seen.add(formatIssue(i)) !== undefined) };
   }
   const { name = 'campaign', description, energy, assumptions = [] } = file;
   const seed = options.seed ?? file.seed ?? 1;

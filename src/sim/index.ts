@@ -15,3 +15,4 @@ export * from './optimize.js';
 export * from './spares.js';
 export * from './storage.js';
 export * from './restart.js';
+export * from './scenario-schema.js';

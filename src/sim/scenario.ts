@@ -1,36 +1,24 @@
-import {
-  InputError,
-  checkKeys,
-  describeValue,
-  isRecord,
-  newReadContext,
-  readBoolean,
-  readEnum,
-  readNumber,
-  readObject,
-  readString,
-  report,
-  type Issue,
-  type Path,
-  type ReadContext,
-  type SourceDocument,
-} from '../core/index.js';
+import * as v from 'valibot';
+import { InputError, closest, describeValue, isRecord, newReadContext, report, type Issue, type Path, type ReadContext, type SourceDocument } from '../core/index.js';
+import { parsed, parsedField, ruleText, validate } from '../core/schema.js';
 import { SIM_BOUNDS } from './bounds.js';
-import { CAUSE_SCOPES, totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
-import { INTERVAL_POLICIES, intervalForPolicy, type IntervalPolicy } from './checkpoint.js';
+import { totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
+import { intervalForPolicy, type IntervalPolicy } from './checkpoint.js';
 import type { JobModel } from './job.js';
 import { PRESET_NAMES, presetCauses, type PresetName } from './presets.js';
-import { RESTART_DEFAULTS, RESTART_POLICIES, restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
+import { restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
 import {
-  CHECKPOINT_BYTES_PER_PARAM,
-  STORAGE_PRESETS,
-  STORAGE_PRESET_NAMES,
-  STORAGE_TIERS,
-  planCheckpoint,
-  type CheckpointPlan,
-  type StorageCheckpointSpec,
-  type StorageSystem,
-} from './storage.js';
+  CauseSchema,
+  CheckpointSchema,
+  ClusterSchema,
+  JobSchema,
+  OverrideSchema,
+  ReliabilitySchema,
+  SIM_DEFAULTS,
+  SimScenarioFileSchema,
+  StorageSchema,
+} from './scenario-schema.js';
+import { STORAGE_PRESETS, planCheckpoint, type CheckpointPlan, type StorageCheckpointSpec, type StorageSystem } from './storage.js';
 
 /**
  * Reads a `colossus simulate` scenario (YAML/JSON) into a resolved job model, collecting every
@@ -98,43 +86,7 @@ export interface SimScenario {
 
 export type ScenarioResult = { ok: true; scenario: SimScenario } | { ok: false; issues: Issue[] };
 
-const TOP_KEYS = ['name', 'description', 'cluster', 'job', 'reliability', 'seed', 'replications'] as const;
-const CLUSTER_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nodesPerSwitch'] as const;
-const JOB_KEYS = [
-  'gpus',
-  'days',
-  'stepTimeS',
-  'targetSteps',
-  'steps',
-  'tokens',
-  'tokensPerStep',
-  'replicaNodes',
-  'elastic',
-  'minReplicas',
-  'model',
-  'training',
-  'parallel',
-] as const;
-const RELIABILITY_KEYS = ['preset', 'causes', 'overrides', 'rateMultiplier', 'restartS', 'restart', 'checkpoint', 'spareNodes', 'repairCrews', 'burnIn'] as const;
-const RESTART_KEYS = ['policy', 'schedulerS', 'processStartS', 'ncclBaseS', 'ncclPerRankS', 'warmupSteps', 'elasticStallS'] as const;
-const STORAGE_KEYS = ['preset', 'tier', 'writeGBps', 'readGBps', 'nodeGBps', 'capacityTB', 'source'] as const;
-const OVERRIDE_KEYS = ['rateMultiplier', 'scope', 'detectS', 'repairHours', 'silent'] as const;
-const CHECKPOINT_KEYS = ['intervalS', 'writeS', 'restoreS', 'async', 'blockS', 'storage', 'bytes', 'bytesPerParam', 'keep'] as const;
-const CAUSE_KEYS = ['name', 'perGpuHour', 'perNodeHour', 'perSwitchHour', 'scope', 'detectS', 'repairHours', 'silent', 'source'] as const;
-const BURN_IN_KEYS = ['days', 'rateMultiplier'] as const;
-
-export const DEFAULTS = {
-  gpusPerNode: 8,
-  nodesPerSwitch: 16,
-  restartS: 600,
-  writeS: 30,
-  restoreS: 60,
-  asyncBlockS: 1,
-  detectS: 30,
-  repairHours: 48,
-  seed: 1,
-  replications: 1,
-} as const;
+export const DEFAULTS = SIM_DEFAULTS;
 
 /** Parse and validate a scenario document. */
 export function parseScenario(doc: SourceDocument | undefined, value: unknown, options: ScenarioOptions = {}): ScenarioResult {
@@ -155,24 +107,19 @@ export function parseScenarioOrThrow(doc: SourceDocument, options: ScenarioOptio
 }
 
 function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions): SimScenario | undefined {
-  const root = readObject(ctx, value, []);
-  if (!root) return undefined;
-  checkKeys(ctx, root, TOP_KEYS, []);
-  const name = readString(ctx, root, 'name', []);
-  if (root['description'] !== undefined && typeof root['description'] !== 'string')
-    report(ctx, ['description'], 'has the wrong type', { expected: 'a string', received: describeValue(root['description']) });
-
-  // cluster
-  const cluster = readObject(ctx, root['cluster'], ['cluster'], false) ?? {};
-  checkKeys(ctx, cluster, CLUSTER_KEYS, ['cluster']);
-  const gpu = readString(ctx, cluster, 'gpu', ['cluster']);
-  const clusterGpus = readNumber(ctx, cluster, 'gpus', ['cluster'], { integer: true, min: 1, max: SIM_BOUNDS.maxGpus, why: SIM_BOUNDS.maxGpusWhy });
-  const gpusPerNode = readNumber(ctx, cluster, 'gpusPerNode', ['cluster'], { integer: true, min: 1, max: 1024 }) ?? DEFAULTS.gpusPerNode;
-  const nodesPerSwitch =
-    readNumber(ctx, cluster, 'nodesPerSwitch', ['cluster'], { integer: true, min: 1 }) ?? DEFAULTS.nodesPerSwitch;
+  const file = validate(ctx, SimScenarioFileSchema, value);
+  if (!isRecord(value)) return undefined;
+  const root = value;
+  // The checks a schema cannot make, on the parts of the file that are valid on their own.
+  const clusterRaw = isRecord(root['cluster']) ? root['cluster'] : {};
+  const cluster = parsedField(SimScenarioFileSchema, root, 'cluster') ?? v.parse(ClusterSchema, {});
+  const gpu = cluster.gpu;
+  const clusterGpus = cluster.gpus;
+  const { gpusPerNode, nodesPerSwitch } = cluster;
 
   // job
-  const job = readObject(ctx, root['job'], ['job']);
+  const jobRaw = isRecord(root['job']) ? root['job'] : undefined;
+  const field = <K extends keyof typeof JobSchema.entries & string>(key: K) => (jobRaw ? parsedField(JobSchema, jobRaw, key) : undefined);
   let jobGpus: number | undefined;
   let days: number | undefined;
   let stepTimeS: number | undefined;
@@ -183,9 +130,8 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   let replicaNodes = 1;
   let elastic = false;
   let minReplicas = 1;
-  if (job) {
-    checkKeys(ctx, job, JOB_KEYS, ['job']);
-    jobGpus = readNumber(ctx, job, 'gpus', ['job'], { required: true, integer: true, min: 1, max: SIM_BOUNDS.maxGpus, why: SIM_BOUNDS.maxGpusWhy });
+  if (jobRaw) {
+    jobGpus = field('gpus');
     if (jobGpus !== undefined && jobGpus % gpusPerNode !== 0) {
       report(ctx, ['job', 'gpus'], `must be a whole number of ${gpusPerNode}-GPU nodes`, {
         expected: `a multiple of cluster.gpusPerNode (${gpusPerNode})`,
@@ -197,18 +143,19 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
       report(ctx, ['job', 'gpus'], 'is larger than the cluster', { expected: `<= cluster.gpus (${clusterGpus})`, received: String(jobGpus) });
       jobGpus = undefined;
     }
-    targetSteps = readNumber(ctx, job, 'targetSteps', ['job'], { above: 0, max: SIM_BOUNDS.maxTargetSteps, why: SIM_BOUNDS.targetStepsWhy });
-    const steps = readNumber(ctx, job, 'steps', ['job'], { above: 0, max: SIM_BOUNDS.maxTargetSteps, why: SIM_BOUNDS.targetStepsWhy });
-    targetTokens = readNumber(ctx, job, 'tokens', ['job'], { above: 0, max: 1e18 });
-    tokensPerStep = readNumber(ctx, job, 'tokensPerStep', ['job'], { min: 1, why: 'a step trains at least one token' });
-    const given = [['targetSteps', targetSteps], ['steps', steps], ['tokens', targetTokens]].filter((x) => x[1] !== undefined);
-    if (given.length > 1)
-      report(ctx, ['job', String((given[1] as [string, number])[0])], 'gives a second target', { expected: 'one of job.steps, job.tokens (job.targetSteps is job.steps)' });
+    targetSteps = field('targetSteps');
+    const steps = field('steps');
+    targetTokens = field('tokens');
+    tokensPerStep = field('tokensPerStep');
+    const present = (k: string) => jobRaw[k] !== undefined && jobRaw[k] !== null;
+    const given = ['targetSteps', 'steps', 'tokens'].filter(present);
+    if (given.length > 1) report(ctx, ['job', given[1] as string], 'gives a second target', { expected: 'one of job.steps, job.tokens (job.targetSteps is job.steps)' });
     if (steps !== undefined) targetSteps = steps;
-    days = readNumber(ctx, job, 'days', ['job'], { required: given.length === 0, min: SIM_BOUNDS.minDays, max: 3650, why: SIM_BOUNDS.daysWhy });
-    replicaNodes = readNumber(ctx, job, 'replicaNodes', ['job'], { integer: true, min: 1 }) ?? 1;
-    elastic = readBoolean(ctx, job, 'elastic', ['job']) ?? false;
-    minReplicas = readNumber(ctx, job, 'minReplicas', ['job'], { integer: true, min: 1 }) ?? 1;
+    days = field('days');
+    if (given.length === 0 && !present('days')) report(ctx, ['job', 'days'], 'is required', { expected: ruleText({ min: SIM_BOUNDS.minDays, max: 3650, why: SIM_BOUNDS.daysWhy }) });
+    replicaNodes = field('replicaNodes') ?? 1;
+    elastic = field('elastic') ?? false;
+    minReplicas = field('minReplicas') ?? 1;
     if (jobGpus !== undefined) {
       const jobNodes = jobGpus / gpusPerNode;
       if (jobNodes % replicaNodes !== 0)
@@ -222,7 +169,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
           received: String(minReplicas),
         });
     }
-    const st = readStepTime(ctx, job, cluster, jobGpus, gpusPerNode, options);
+    const st = readStepTime(ctx, jobRaw, field('stepTimeS'), clusterRaw, jobGpus, gpusPerNode, options);
     if (typeof st === 'number') stepTimeS = st;
     else if (st) {
       resolved = st;
@@ -236,7 +183,8 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   }
 
   // reliability
-  const rel = readObject(ctx, root['reliability'], ['reliability']);
+  const relRaw = isRecord(root['reliability']) ? root['reliability'] : undefined;
+  const relField = <K extends keyof typeof ReliabilitySchema.entries & string>(key: K) => (relRaw ? parsedField(ReliabilitySchema, relRaw, key) : undefined);
   let causes: FailureCause[] = [];
   let preset: PresetName | undefined;
   let restartS: number = DEFAULTS.restartS;
@@ -244,14 +192,16 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   let spareNodes: number | undefined;
   let repairCrews: number | undefined;
   let burnIn: { days: number; rateMultiplier: number } | undefined;
-  let ckpt: Record<string, unknown> = {};
-  if (rel) {
-    checkKeys(ctx, rel, RELIABILITY_KEYS, ['reliability']);
-    preset = readEnum(ctx, rel, 'preset', ['reliability'], PRESET_NAMES);
+  const ckptPath = ['reliability', 'checkpoint'];
+  const ckptRaw = relRaw && isRecord(relRaw['checkpoint']) ? relRaw['checkpoint'] : {};
+  // Each checkpoint field on its own: a bad one does not hide the rules between the others.
+  const cf = <K extends keyof typeof CheckpointSchema.entries & string>(key: K) => parsedField(CheckpointSchema, ckptRaw, key);
+  if (relRaw) {
+    preset = relField('preset');
     if (preset) causes = presetCauses(preset);
-    const custom = readCauses(ctx, rel['causes'], ['reliability', 'causes']);
+    const custom = readCauses(ctx, relRaw['causes'], ['reliability', 'causes']);
     causes = causes.concat(custom);
-    if (rel['preset'] === undefined && rel['causes'] === undefined)
+    if ((relRaw['preset'] === undefined || relRaw['preset'] === null) && (relRaw['causes'] === undefined || relRaw['causes'] === null))
       report(ctx, ['reliability'], 'needs failure causes', { expected: `preset (${PRESET_NAMES.join(', ')}) and/or causes` });
     const seen = new Set<string>();
     for (const c of causes) {
@@ -261,60 +211,43 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
       }
       seen.add(c.name);
     }
-    causes = applyOverrides(ctx, rel['overrides'], causes, ['reliability', 'overrides']);
-    const multiplier = readNumber(ctx, rel, 'rateMultiplier', ['reliability'], { min: 0 }) ?? 1;
+    causes = applyOverrides(ctx, relRaw['overrides'], causes, ['reliability', 'overrides']);
+    const multiplier = relField('rateMultiplier') ?? 1;
     if (multiplier !== 1) causes = causes.map((c) => ({ ...c, ratePerUnitHour: c.ratePerUnitHour * multiplier, source: `${c.source}; ×${multiplier} (rateMultiplier)` }));
-    restartS = readNumber(ctx, rel, 'restartS', ['reliability'], { min: 0 }) ?? DEFAULTS.restartS;
-    if (rel['restart'] !== undefined) {
-      if (rel['restartS'] !== undefined)
+    restartS = relField('restartS') ?? DEFAULTS.restartS;
+    if (relRaw['restart'] !== undefined && relRaw['restart'] !== null) {
+      if (relRaw['restartS'] !== undefined && relRaw['restartS'] !== null)
         report(ctx, ['reliability', 'restart'], 'conflicts with reliability.restartS', { expected: 'either a fixed restartS or a restart model, not both' });
-      restart = readRestart(ctx, rel['restart'], ['reliability', 'restart']);
+      restart = relField('restart');
     }
-    spareNodes = readNumber(ctx, rel, 'spareNodes', ['reliability'], { integer: true, min: 0 });
-    repairCrews = readNumber(ctx, rel, 'repairCrews', ['reliability'], { integer: true, min: 1 });
-    ckpt = readObject(ctx, rel['checkpoint'], ['reliability', 'checkpoint'], false) ?? {};
-    checkKeys(ctx, ckpt, CHECKPOINT_KEYS, ['reliability', 'checkpoint']);
-    const bi = readObject(ctx, rel['burnIn'], ['reliability', 'burnIn'], false);
-    if (bi) {
-      checkKeys(ctx, bi, BURN_IN_KEYS, ['reliability', 'burnIn']);
-      const biDays = readNumber(ctx, bi, 'days', ['reliability', 'burnIn'], { required: true, min: 0 });
-      const biMult = readNumber(ctx, bi, 'rateMultiplier', ['reliability', 'burnIn'], { required: true, min: 0 });
-      if (biDays !== undefined && biMult !== undefined) burnIn = { days: biDays, rateMultiplier: biMult };
-    }
+    spareNodes = relField('spareNodes');
+    repairCrews = relField('repairCrews');
+    burnIn = relField('burnIn');
   }
-  const ckptPath = ['reliability', 'checkpoint'];
-  const asyncCheckpoint = readBoolean(ctx, ckpt, 'async', ckptPath) ?? false;
-  const storageSpec = readStorageCheckpoint(ctx, ckpt, ckptPath, asyncCheckpoint);
-  let writeS = readNumber(ctx, ckpt, 'writeS', ckptPath, { min: 0 }) ?? DEFAULTS.writeS;
-  let restoreS = readNumber(ctx, ckpt, 'restoreS', ckptPath, { min: 0 }) ?? DEFAULTS.restoreS;
+  const asyncCheckpoint = cf('async') ?? false;
+  const storageSpec = readStorageCheckpoint(ctx, cf, ckptRaw, ckptPath, asyncCheckpoint);
+  let writeS = cf('writeS') ?? DEFAULTS.writeS;
+  let restoreS = cf('restoreS') ?? DEFAULTS.restoreS;
   let blockS = writeS;
   if (storageSpec) {
     // The storage decides every cost: no fixed write/restore/block time beside it.
   } else if (asyncCheckpoint) {
-    blockS = readNumber(ctx, ckpt, 'blockS', ckptPath, { min: 0 }) ?? Math.min(DEFAULTS.asyncBlockS, writeS);
+    blockS = cf('blockS') ?? Math.min(DEFAULTS.asyncBlockS, writeS);
     if (blockS > writeS) report(ctx, [...ckptPath, 'blockS'], 'is longer than the write', { expected: `<= writeS (${writeS})`, received: String(blockS) });
-  } else if (ckpt['blockS'] !== undefined) {
+  } else if (ckptRaw['blockS'] !== undefined && ckptRaw['blockS'] !== null) {
     report(ctx, [...ckptPath, 'blockS'], 'only applies to asynchronous checkpoints', { expected: 'async: true, or no blockS' });
   }
   let intervalPolicy: IntervalPolicy | 'fixed' = 'auto';
   let fixedIntervalS: number | undefined;
-  const rawInterval = ckpt['intervalS'];
-  if (typeof rawInterval === 'string' && (INTERVAL_POLICIES as readonly string[]).includes(rawInterval)) intervalPolicy = rawInterval as IntervalPolicy;
-  else if (rawInterval !== undefined && rawInterval !== null) {
-    if (typeof rawInterval !== 'number') {
-      report(ctx, [...ckptPath, 'intervalS'], 'has the wrong type', {
-        expected: `a number of seconds > 0 or one of ${INTERVAL_POLICIES.join(', ')}`,
-        received: describeValue(rawInterval),
-      });
-    } else {
-      fixedIntervalS = readNumber(ctx, ckpt, 'intervalS', ckptPath, { above: 0 });
-      intervalPolicy = 'fixed';
-    }
+  const interval = cf('intervalS');
+  if (typeof interval === 'string') intervalPolicy = interval;
+  else if (interval !== undefined) {
+    fixedIntervalS = interval;
+    intervalPolicy = 'fixed';
   }
 
-  const seed = options.seed ?? readNumber(ctx, root, 'seed', [], { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }) ?? DEFAULTS.seed;
-  const replications =
-    options.replications ?? readNumber(ctx, root, 'replications', [], { integer: true, min: 1, max: 100_000 }) ?? DEFAULTS.replications;
+  const seed = options.seed ?? parsedField(SimScenarioFileSchema, root, 'seed') ?? DEFAULTS.seed;
+  const replications = options.replications ?? parsedField(SimScenarioFileSchema, root, 'replications') ?? DEFAULTS.replications;
 
   if (storageSpec && storageSpec.bytes === undefined && resolved?.paramsTotal === undefined && !options.deferCheckpoint && stepTimeS !== undefined)
     report(ctx, [...ckptPath, 'bytes'], 'is needed to size the checkpoint', {
@@ -331,7 +264,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     // Long enough for the target at ETTR 10%, capped at ten years.
     days = Math.min(3650, Math.max(1, (10 * targetSteps * stepTimeS) / 86400));
   }
-  if (ctx.issues.length > 0 || jobGpus === undefined || days === undefined || stepTimeS === undefined) return undefined;
+  if (ctx.issues.length > 0 || !file || jobGpus === undefined || days === undefined || stepTimeS === undefined) return undefined;
 
   const jobNodes = jobGpus / gpusPerNode;
   let checkpointPlan: CheckpointPlan | undefined;
@@ -433,7 +366,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     if (targetTokens !== undefined) scenario.target.tokens = targetTokens;
     if (tokensPerStep !== undefined) scenario.target.tokensPerStep = tokensPerStep;
   }
-  if (name !== undefined) scenario.name = name;
+  if (file.name !== undefined) scenario.name = file.name;
   if (gpu !== undefined) scenario.gpu = gpu;
   if (clusterGpus !== undefined) scenario.clusterGpus = clusterGpus;
   if (preset !== undefined) scenario.preset = preset;
@@ -442,92 +375,74 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
 
 const fmtTB = (tb: number): string => (tb >= 1000 ? `${(tb / 1000).toFixed(2)} PB` : `${tb.toFixed(tb >= 10 ? 1 : 3)} TB`);
 
-/** `reliability.restart: { policy, schedulerS, processStartS, ncclBaseS, ncclPerRankS, warmupSteps, elasticStallS }`. */
-function readRestart(ctx: ReadContext, value: unknown, path: Path): RestartParams | undefined {
-  const o = readObject(ctx, value, path);
-  if (!o) return undefined;
-  checkKeys(ctx, o, RESTART_KEYS, path);
-  const n = (k: keyof RestartParams): number => readNumber(ctx, o, k, path, { min: 0 }) ?? (RESTART_DEFAULTS[k] as number);
-  return {
-    policy: readEnum(ctx, o, 'policy', path, RESTART_POLICIES) ?? RESTART_DEFAULTS.policy,
-    schedulerS: n('schedulerS'),
-    processStartS: n('processStartS'),
-    ncclBaseS: n('ncclBaseS'),
-    ncclPerRankS: n('ncclPerRankS'),
-    warmupSteps: n('warmupSteps'),
-    elasticStallS: n('elasticStallS'),
-  };
-}
-
 /** `checkpoint.storage` (a preset name or `{ preset?, tier, writeGBps, readGBps, nodeGBps, capacityTB, source }`), `bytes`, `bytesPerParam`, `keep`. */
-function readStorageCheckpoint(ctx: ReadContext, ckpt: Record<string, unknown>, path: Path, async: boolean): StorageCheckpointSpec | undefined {
-  const raw = ckpt['storage'];
-  const stray = ['bytes', 'bytesPerParam', 'keep'].filter((k) => ckpt[k] !== undefined);
-  if (raw === undefined || raw === null) {
-    for (const k of stray) report(ctx, [...path, k], 'only applies with checkpoint.storage', { expected: 'checkpoint.storage, or no ' + k });
+function readStorageCheckpoint(
+  ctx: ReadContext,
+  cf: <K extends keyof typeof CheckpointSchema.entries & string>(key: K) => v.InferOutput<(typeof CheckpointSchema.entries)[K]> | undefined,
+  raw: Record<string, unknown>,
+  path: Path,
+  async: boolean,
+): StorageCheckpointSpec | undefined {
+  const given = (k: string) => raw[k] !== undefined && raw[k] !== null;
+  if (!given('storage')) {
+    for (const k of ['bytes', 'bytesPerParam', 'keep'].filter(given)) report(ctx, [...path, k], 'only applies with checkpoint.storage', { expected: 'checkpoint.storage, or no ' + k });
     return undefined;
   }
-  for (const k of ['writeS', 'restoreS', 'blockS'])
-    if (ckpt[k] !== undefined)
-      report(ctx, [...path, k], 'conflicts with checkpoint.storage', { expected: 'either fixed times or a storage system that derives them, not both' });
-  const at = [...path, 'storage'];
-  let storage: StorageSystem | undefined;
-  if (typeof raw === 'string') {
-    if ((STORAGE_PRESET_NAMES as string[]).includes(raw)) storage = { ...STORAGE_PRESETS[raw as keyof typeof STORAGE_PRESETS] };
-    else report(ctx, at, 'is not a storage preset', { expected: `one of ${STORAGE_PRESET_NAMES.join(', ')}, or an object`, received: JSON.stringify(raw) });
-  } else {
-    const o = readObject(ctx, raw, at);
-    if (o) {
-      checkKeys(ctx, o, STORAGE_KEYS, at);
-      const presetName = readEnum(ctx, o, 'preset', at, STORAGE_PRESET_NAMES);
-      const base: StorageSystem | undefined = presetName ? { ...STORAGE_PRESETS[presetName] } : undefined;
-      const req = base === undefined;
-      const tier = readEnum(ctx, o, 'tier', at, STORAGE_TIERS) ?? base?.tier ?? 'storage';
-      const writeGBps = readNumber(ctx, o, 'writeGBps', at, { required: req, above: 0 }) ?? base?.writeGBps;
-      const readGBps = readNumber(ctx, o, 'readGBps', at, { above: 0 }) ?? base?.readGBps ?? writeGBps;
-      const nodeGBps = readNumber(ctx, o, 'nodeGBps', at, { above: 0 }) ?? base?.nodeGBps ?? 50;
-      const capacityTB = readNumber(ctx, o, 'capacityTB', at, { required: req, above: 0 }) ?? base?.capacityTB;
-      const source = readString(ctx, o, 'source', at);
-      if (writeGBps !== undefined && readGBps !== undefined && capacityTB !== undefined) {
-        const changed = (['writeGBps', 'readGBps', 'nodeGBps', 'capacityTB', 'tier'] as const).filter((k) => o[k] !== undefined);
-        storage = {
-          name: base?.name ?? 'custom',
-          tier,
-          writeGBps,
-          readGBps,
-          nodeGBps,
-          capacityTB,
-          source:
-            source ??
-            (base ? (changed.length ? `${base.source}; overridden by the scenario: ${changed.join(', ')}` : base.source) : 'scenario (user-supplied)'),
-        };
-      }
-    }
-  }
-  const bytes = readNumber(ctx, ckpt, 'bytes', path, { above: 0 });
-  const bytesPerParam = readNumber(ctx, ckpt, 'bytesPerParam', path, { above: 0, max: 1000 }) ?? CHECKPOINT_BYTES_PER_PARAM;
-  const keep = readNumber(ctx, ckpt, 'keep', path, { integer: true, min: 1, max: 1000 }) ?? 2;
-  if (!storage) return undefined;
+  for (const k of ['writeS', 'restoreS', 'blockS'].filter(given))
+    report(ctx, [...path, k], 'conflicts with checkpoint.storage', { expected: 'either fixed times or a storage system that derives them, not both' });
+  const system = cf('storage');
+  const storage = system === undefined ? undefined : storageSystem(ctx, system, [...path, 'storage']);
+  const bytes = cf('bytes');
+  const bytesPerParam = cf('bytesPerParam');
+  const keep = cf('keep');
+  if (!storage || bytesPerParam === undefined || keep === undefined) return undefined;
   const spec: StorageCheckpointSpec = { storage, bytesPerParam, async, keep };
   if (bytes !== undefined) spec.bytes = bytes;
   return spec;
 }
 
+/** A storage preset, or a system given field by field (on top of a preset, or all of its required fields). */
+function storageSystem(ctx: ReadContext, given: string | v.InferOutput<typeof StorageSchema>, at: Path): StorageSystem | undefined {
+  if (typeof given === 'string') return { ...STORAGE_PRESETS[given as keyof typeof STORAGE_PRESETS] };
+  const base: StorageSystem | undefined = given.preset ? { ...STORAGE_PRESETS[given.preset] } : undefined;
+  if (!base) {
+    for (const k of ['writeGBps', 'capacityTB'] as const) if (given[k] === undefined) report(ctx, [...at, k], 'is required', { expected: 'a number > 0' });
+  }
+  const tier = given.tier ?? base?.tier ?? 'storage';
+  const writeGBps = given.writeGBps ?? base?.writeGBps;
+  const readGBps = given.readGBps ?? base?.readGBps ?? writeGBps;
+  const nodeGBps = given.nodeGBps ?? base?.nodeGBps ?? 50;
+  const capacityTB = given.capacityTB ?? base?.capacityTB;
+  if (writeGBps === undefined || readGBps === undefined || capacityTB === undefined) return undefined;
+  const changed = (['writeGBps', 'readGBps', 'nodeGBps', 'capacityTB', 'tier'] as const).filter((k) => given[k] !== undefined);
+  return {
+    name: base?.name ?? 'custom',
+    tier,
+    writeGBps,
+    readGBps,
+    nodeGBps,
+    capacityTB,
+    source: given.source ?? (base ? (changed.length ? `${base.source}; overridden by the scenario: ${changed.join(', ')}` : base.source) : 'scenario (user-supplied)'),
+  };
+}
+
 function readStepTime(
   ctx: ReadContext,
   job: Record<string, unknown>,
+  stepTimeS: number | undefined,
   cluster: Record<string, unknown>,
   jobGpus: number | undefined,
   gpusPerNode: number,
   options: ScenarioOptions,
 ): number | ResolvedJob | undefined {
-  const hasModel = job['model'] !== undefined || job['training'] !== undefined || job['parallel'] !== undefined;
-  if (job['stepTimeS'] !== undefined) {
+  const given = (k: string) => job[k] !== undefined && job[k] !== null;
+  const hasModel = given('model') || given('training') || given('parallel');
+  if (given('stepTimeS')) {
     if (hasModel) {
       report(ctx, ['job', 'stepTimeS'], 'conflicts with job.model/training/parallel', { expected: 'either stepTimeS or a model, not both' });
       return undefined;
     }
-    return readNumber(ctx, job, 'stepTimeS', ['job'], { required: true, min: SIM_BOUNDS.minStepTimeS, max: SIM_BOUNDS.maxStepTimeS, why: SIM_BOUNDS.stepTimeWhy });
+    return stepTimeS;
   }
   if (!hasModel) {
     report(ctx, ['job', 'stepTimeS'], 'is required', { expected: 'a step time in seconds > 0, or job.model/training/parallel' });
@@ -555,86 +470,69 @@ function readStepTime(
 
 /** `overrides: { <cause name>: { rateMultiplier, scope, detectS, repairHours, silent } }` on preset or custom causes. */
 function applyOverrides(ctx: ReadContext, value: unknown, causes: FailureCause[], path: Path): FailureCause[] {
-  const obj = readObject(ctx, value, path, false);
-  if (!obj) return causes;
+  if (!isRecord(value)) return causes;
   const names = causes.map((c) => c.name);
-  checkKeys(ctx, obj, names, path);
+  for (const key of Object.keys(value)) {
+    if (names.includes(key)) continue;
+    const guess = closest(key, names);
+    report(ctx, [...path, key], `is not a known field${guess ? ` (did you mean "${guess}"?)` : ''}`, { expected: `one of ${names.join(', ')}` });
+  }
   return causes.map((c) => {
-    const o = readObject(ctx, obj[c.name], [...path, c.name], false);
+    const o = isRecord(value[c.name]) ? parsed(OverrideSchema, value[c.name]) : undefined;
     if (!o) return c;
-    const at = [...path, c.name];
-    checkKeys(ctx, o, OVERRIDE_KEYS, at);
     const out = { ...c };
     const changed: string[] = [];
-    const mult = readNumber(ctx, o, 'rateMultiplier', at, { min: 0 });
-    if (mult !== undefined) {
-      out.ratePerUnitHour *= mult;
-      changed.push(`rate ×${mult}`);
+    if (o.rateMultiplier !== undefined) {
+      out.ratePerUnitHour *= o.rateMultiplier;
+      changed.push(`rate ×${o.rateMultiplier}`);
     }
-    const scope = readEnum(ctx, o, 'scope', at, CAUSE_SCOPES);
-    if (scope !== undefined) {
-      out.scope = scope;
-      changed.push(`scope ${scope}`);
+    if (o.scope !== undefined) {
+      out.scope = o.scope;
+      changed.push(`scope ${o.scope}`);
     }
-    const detectS = readNumber(ctx, o, 'detectS', at, { min: 0 });
-    if (detectS !== undefined) {
-      out.detectS = detectS;
-      changed.push(`detectS ${detectS}`);
+    if (o.detectS !== undefined) {
+      out.detectS = o.detectS;
+      changed.push(`detectS ${o.detectS}`);
     }
-    const repairHours = readNumber(ctx, o, 'repairHours', at, { min: 0 });
-    if (repairHours !== undefined) {
-      out.repairHours = repairHours;
-      changed.push(`repairHours ${repairHours}`);
+    if (o.repairHours !== undefined) {
+      out.repairHours = o.repairHours;
+      changed.push(`repairHours ${o.repairHours}`);
     }
-    const silent = readBoolean(ctx, o, 'silent', at);
-    if (silent !== undefined) {
-      out.silent = silent;
-      changed.push(`silent ${silent}`);
+    if (o.silent !== undefined) {
+      out.silent = o.silent;
+      changed.push(`silent ${o.silent}`);
     }
     if (changed.length) out.source = `${c.source}; overridden by the scenario: ${changed.join(', ')}`;
     return out;
   });
 }
 
+const RATE_UNITS: readonly { key: 'perGpuHour' | 'perNodeHour' | 'perSwitchHour'; unit: CauseUnit }[] = [
+  { key: 'perGpuHour', unit: 'gpu' },
+  { key: 'perNodeHour', unit: 'node' },
+  { key: 'perSwitchHour', unit: 'switch' },
+];
+
+/** Custom causes: exactly one rate each (the schema checks the fields). */
 function readCauses(ctx: ReadContext, value: unknown, path: Path): FailureCause[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    report(ctx, path, 'has the wrong type', { expected: 'a list of causes', received: describeValue(value) });
-    return [];
-  }
+  if (!Array.isArray(value)) return [];
   const out: FailureCause[] = [];
   value.forEach((item: unknown, i) => {
+    if (!isRecord(item)) return;
     const at = [...path, i];
-    if (!isRecord(item)) {
-      report(ctx, at, 'has the wrong type', { expected: 'an object {name, perGpuHour | perNodeHour | perSwitchHour, ...}', received: describeValue(item) });
-      return;
-    }
-    checkKeys(ctx, item, CAUSE_KEYS, at);
-    const name = readString(ctx, item, 'name', at, true);
-    const units: { key: string; unit: CauseUnit }[] = [
-      { key: 'perGpuHour', unit: 'gpu' },
-      { key: 'perNodeHour', unit: 'node' },
-      { key: 'perSwitchHour', unit: 'switch' },
-    ];
-    const given = units.filter((u) => item[u.key] !== undefined);
-    let rate: number | undefined;
-    let unit: CauseUnit = 'gpu';
+    const given = RATE_UNITS.filter((u) => item[u.key] !== undefined && item[u.key] !== null);
     if (given.length !== 1) {
       report(ctx, given.length ? [...at, (given[1] as { key: string }).key] : at, given.length ? 'gives a second rate' : 'needs a rate', {
         expected: 'exactly one of perGpuHour, perNodeHour, perSwitchHour',
       });
-    } else {
-      const u = given[0] as { key: string; unit: CauseUnit };
-      unit = u.unit;
-      rate = readNumber(ctx, item, u.key, at, { min: 0 });
+      return;
     }
-    const scope: CauseScope = readEnum(ctx, item, 'scope', at, CAUSE_SCOPES) ?? (unit === 'switch' ? 'switch' : 'node');
-    const detectS = readNumber(ctx, item, 'detectS', at, { min: 0 }) ?? DEFAULTS.detectS;
-    const repairHours = readNumber(ctx, item, 'repairHours', at, { min: 0 }) ?? DEFAULTS.repairHours;
-    const silent = readBoolean(ctx, item, 'silent', at) ?? false;
-    const source = readString(ctx, item, 'source', at) ?? 'scenario (user-supplied)';
-    if (name !== undefined && rate !== undefined)
-      out.push({ name, ratePerUnitHour: rate, unit, scope, detectS, repairHours, silent, source });
+    const c = parsed(CauseSchema, item);
+    const u = given[0] as (typeof RATE_UNITS)[number];
+    const rate = c?.[u.key];
+    if (!c || rate === undefined) return;
+    const scope: CauseScope = c.scope ?? (u.unit === 'switch' ? 'switch' : 'node');
+    out.push({ name: c.name, ratePerUnitHour: rate, unit: u.unit, scope, detectS: c.detectS, repairHours: c.repairHours, silent: c.silent, source: c.source ?? 'scenario (user-supplied)' });
   });
   return out;
 }
