@@ -80,13 +80,19 @@ export function obj<const E extends v.ObjectEntries>(entries: E, expected = 'an 
   return v.object(entries, expected);
 }
 
+/** One-field map schemas of `parsedField`, made once per schema and key. */
+const ONE_FIELD = new WeakMap<v.GenericSchema, Map<string, v.GenericSchema>>();
+
 /**
  * The field `key` of a map, checked by its entry in `schema` on its own (defaults applied), or
  * undefined when it has an issue (not reported: `validate` of the whole map reports it). For the
  * checks that run on the valid parts of a document that has issues elsewhere.
  */
 export function parsedField<E extends v.ObjectEntries, K extends keyof E & string>(schema: v.ObjectSchema<E, string>, map: Record<string, unknown>, key: K): v.InferOutput<E[K]> | undefined {
-  const one = v.object({ [key]: schema.entries[key] } as Record<K, E[K]>);
+  let byKey = ONE_FIELD.get(schema);
+  if (!byKey) ONE_FIELD.set(schema, (byKey = new Map()));
+  let one = byKey.get(key);
+  if (!one) byKey.set(key, (one = v.object({ [key]: schema.entries[key] } as Record<K, E[K]>)));
   const r = parsed(one, map[key] === undefined ? {} : { [key]: map[key] }) as Record<K, v.InferOutput<E[K]>> | undefined;
   return r?.[key];
 }

@@ -19,6 +19,12 @@ function compile(format: InputFormat) {
 }
 
 describe('editor JSON Schemas (schemas/*.schema.json)', () => {
+  it('every scenario and calibration fixture is an example of exactly one format (the spec examples/ have no schema yet)', () => {
+    for (const file of exampleFiles.filter((f) => !f.startsWith('examples/'))) {
+      expect(INPUT_FORMATS.filter((f) => f.examples(file)).map((f) => f.name), file).toHaveLength(1);
+    }
+  });
+
   for (const format of INPUT_FORMATS) {
     describe(format.name, () => {
       it('is the one scripts/emit-schemas.ts writes from the Valibot schema (else run `npx tsx scripts/emit-schemas.ts`)', () => {
