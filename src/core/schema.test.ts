@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocumentText } from './document.js';
 import { MAX_UNKNOWN_KEY_ISSUES, newReadContext } from './read.js';
-import { bool, list, num, obj, oneOf, optional, str, validate } from './schema.js';
+import * as v from 'valibot';
+import { bool, list, num, obj, oneOf, optional, parsedField, str, validate } from './schema.js';
 
 const Schema = obj({
   name: str(),
@@ -63,5 +64,40 @@ describe('validate (Valibot schemas, issues worded as the readers word them)', (
     expect(check('$schema: ../schemas/x.schema.json\nname: a\ncount: 1\n').issues).toEqual([]);
     expect(check('$schema: 3\nname: a\ncount: 1\n').issues).toMatchObject([{ path: '$schema', message: 'has the wrong type' }]);
     expect(check('name: a\ncount: 1\nrows: [{ seqLen: 1, $schema: x }]\n').issues).toMatchObject([{ path: 'rows[0].$schema', message: 'is not a known field' }]);
+  });
+
+  const Mixed = obj({
+    grid: optional(v.record(v.string(), list(v.unknown(), 'a list'), 'an object')),
+    base: optional(v.record(v.string(), v.unknown(), 'an object')),
+    storage: optional(v.union([oneOf(['fast', 'slow']), obj({ gbps: num({ above: 0 }) })], 'a name or an object')),
+    interval: optional(v.union([num({ above: 0 }), oneOf(['auto'])], 'seconds or auto')),
+  });
+  const run = (value: unknown) => {
+    const ctx = newReadContext();
+    const out = validate(ctx, Mixed, value);
+    return { out, issues: ctx.issues.map((i) => `${i.path}: ${i.message} (${i.expected ?? ''})`) };
+  };
+
+  it('keeps nulls that are values (in records), and reports a null where a record wants a list', () => {
+    expect(run({ base: { a: null } })).toEqual({ out: { base: { a: null } }, issues: [] });
+    expect(run({ grid: { a: null } }).issues).toEqual(['grid.a: has the wrong type (a list)']);
+    expect(run({ grid: [1, 2] }).issues).toEqual(['grid: has the wrong type (an object)']);
+  });
+
+  it('checks a map given to a union as the map option: unknown keys and the fields, at their paths', () => {
+    expect(run({ storage: 'fast', interval: 'auto' }).issues).toEqual([]);
+    expect(run({ storage: { gbps: 0, gpbs: 1 } }).issues).toEqual([
+      'storage.gpbs: is not a known field (did you mean "gbps"?) (one of gbps)',
+      'storage.gbps: is out of range (a number > 0)',
+    ]);
+    expect(run({ storage: 'medium' }).issues).toEqual(['storage: has the wrong type (a name or an object)']);
+    expect(run({ interval: 0 }).issues).toEqual(['interval: is out of range (a number > 0)']);
+  });
+
+  it('parsedField reads one field on its own, with its default, when others have issues', () => {
+    const S = obj({ a: optional(num({ min: 0 }), 5), b: num() });
+    expect(parsedField(S, { b: 'x' }, 'a')).toBe(5);
+    expect(parsedField(S, { a: 2, b: 'x' }, 'a')).toBe(2);
+    expect(parsedField(S, { a: -1 }, 'a')).toBeUndefined();
   });
 });
