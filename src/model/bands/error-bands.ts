@@ -8,7 +8,7 @@ import type { BandTable } from './bands.js';
 export const ERROR_BANDS: BandTable = {
   coverage: 0.8,
   groups: {
-    'all': { q: 0.1346, n: 270 },
+    'all': { q: 0.1325, n: 270 },
     'dense': { q: 0.1013, n: 236 },
     'megatron|ampere|dense': { q: 0.0748, n: 22 },
     'megatron|ampere|dense|short': { q: 0.0748, n: 22 },
@@ -27,8 +27,8 @@ export const ERROR_BANDS: BandTable = {
     'other|ampere|dense|long': { q: 0.0498, n: 20 },
     'other|ampere|dense|short': { q: 0.1109, n: 53 },
     'other|dense': { q: 0.0959, n: 152 },
-    'other|hopper|dense': { q: 0.1090, n: 79 },
-    'other|hopper|dense|long': { q: 0.5908, n: 22 },
+    'other|hopper|dense': { q: 0.1080, n: 79 },
+    'other|hopper|dense|long': { q: 0.2723, n: 22 },
     'other|hopper|dense|short': { q: 0.1044, n: 57 },
   },
 };
