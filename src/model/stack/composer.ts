@@ -32,6 +32,7 @@ export const COMPOSER_2023: StackVersion = {
   sequenceParallel: false,
   schedules: ['1f1b'],
   cpExchange: 'ring',
+  gradSync: { when: 'overlapped', fp32Wire: false },
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,
 };
 

@@ -22,6 +22,7 @@ export const MCORE_2024: StackVersion = {
   sequenceParallel: true,
   schedules: ['1f1b', 'interleaved'],
   cpExchange: 'ring',
+  gradSync: { when: 'overlapped', fp32Wire: false },
   hostPerKernelS: TE_HOST_PER_OP_S,
 };
 

@@ -33,6 +33,7 @@ export interface ResolvedStack {
   hostPerKernelS: number;
   sharded: ShardedDataParallel;
   cpExchange: 'ring' | 'allgather';
+  gradSync: StackVersion['gradSync'];
   tpOverlapDefault: boolean;
   schedules: readonly ScheduleId[];
   sequenceParallel: boolean;
@@ -71,6 +72,7 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     hostPerKernelS: v.hostPerKernelS,
     sharded: v.sharded,
     cpExchange: v.cpExchange,
+    gradSync: v.gradSync,
     tpOverlapDefault: v.tpOverlapDefault,
     schedules: v.schedules,
     sequenceParallel: v.sequenceParallel,

@@ -86,6 +86,16 @@ export interface StackVersion {
    */
   fp8WeightCastPerMicroBatch: boolean;
   /**
+   * How the stack reduces data-parallel gradients (ZeRO 0–2): `overlapped` (Megatron-Core
+   * DDP, PyTorch DDP/FSDP: buckets reduce behind the last backward and parameters gather behind
+   * the next forward) or `after-flush` (DeepSpeed's pipeline engine: ReduceTiedGrads,
+   * ReduceGrads and OptimizerStep run after the last micro-batch's backward, blocking, and the
+   * updated parameters are gathered before the next step). `fp32Wire`: the gradients are
+   * all-reduced in FP32 whatever the distributed optimizer (DeepSpeed's BF16_Optimizer reduces
+   * its FP32 accumulation buffers) and the BF16 parameters all-gathered after the update.
+   */
+  gradSync: { when: 'overlapped' | 'after-flush'; fp32Wire: boolean };
+  /**
    * Host (CPU) time per GPU kernel the stack launches, seconds: Python and framework dispatch,
    * without CUDA graphs. The GPU waits only where the host falls behind it.
    */

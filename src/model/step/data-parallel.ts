@@ -38,12 +38,12 @@ export function newDataParallelCost(): DataParallelCost {
 export function dataParallelCost(
   net: Network, eff: EfficiencyModel, training: TrainingConfig, tp: number, ep: number, dp: number, cp: number, zeroStage: number,
   heavyDense: number, heavyExpert: number, criticalS: number, vpp: number, out: DataParallelCost,
-  sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0,
+  sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0, fp32Wire = false,
 ): DataParallelCost {
   const stateParams = heavyDense + heavyExpert;
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
-  const grads = gradientBytes(training.gradPrecision, zeroStage);
+  const grads = gradientBytes(training.gradPrecision ?? (fp32Wire ? 'fp32' : undefined), zeroStage);
   const gradWireBytes = grads.wire;
   // ZeRO-1 (distributed optimizer): reduce-scatter the gradients, all-gather the updated
   // parameters (each half an all-reduce's bytes). ZeRO-0: one all-reduce of the gradients,
@@ -53,6 +53,11 @@ export function dataParallelCost(
   if (zeroStage === 0) {
     gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
     paramGatherS = 0;
+  } else if (fp32Wire && training.gradPrecision === undefined) {
+    // DeepSpeed BF16_Optimizer: the FP32 gradients all-reduced, each rank updates its shard,
+    // the BF16 parameters all-gathered.
+    gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+    paramGatherS = reduceScatterS(net, stateParams * 2, denseShards, tp);
   } else {
     gradSyncS = reduceScatterS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? reduceScatterS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
     paramGatherS = gradSyncS;
