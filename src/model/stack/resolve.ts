@@ -15,6 +15,12 @@ import { gpuArch, type Fp8Recipe, type ShardedDataParallel, type StackVersion } 
  * layer forward: about 36 element-wise ops eager, 12 fused.
  */
 export const EAGER_ELEMENTWISE = { normResidual: 84 / 20, rope: 20 / 4, activation: 10 / 6, kernels: 36 } as const;
+/**
+ * Host time per kernel under CUDA graphs: one `cudaGraphLaunch` replays every captured kernel,
+ * so the per-kernel host cost is the graph launch (a few µs) spread over its nodes, zero here;
+ * the GPU-side launch gap (`EfficiencyModel.kernelS`) stays.
+ */
+export const CUDA_GRAPH_HOST_PER_KERNEL_S = 0;
 export const FUSED_ELEMENTWISE = { normResidual: 1, rope: 1, activation: 1, kernels: 12 } as const;
 
 /** The facts of one spec's stack, resolved for its GPU, as the layer and step phases use them. */
@@ -69,7 +75,7 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     fp8Recipe: recipe,
     fp8CastBytes: compiled ? rf.castBytesCompiled : rf.castBytes,
     fp8WeightCastPerMicroBatch: v.fp8WeightCastPerMicroBatch,
-    hostPerKernelS: v.hostPerKernelS,
+    hostPerKernelS: training.cudaGraphs === true ? CUDA_GRAPH_HOST_PER_KERNEL_S : v.hostPerKernelS,
     sharded: v.sharded,
     cpExchange: v.cpExchange,
     gradSync: v.gradSync,

@@ -66,6 +66,16 @@ describe.each(stackRefs())('software stack %s', (ref) => {
     expect(compiled.stepTimeS).toBeLessThanOrEqual(eager.stepTimeS);
   });
 
+  it('CUDA graphs never slow a plan, and speed up one the host paces', () => {
+    const off = estimate(spec({ stack: ref }));
+    const on = estimate(spec({ stack: ref, cudaGraphs: true }));
+    expect(on.stepTimeS).toBeLessThanOrEqual(off.stepTimeS);
+    // A small model on a tiny micro-batch launches kernels faster than the GPU runs them only
+    // without the host in the loop.
+    const tiny = (g: boolean) => estimate(spec({ stack: ref, seqLen: 128, globalBatch: 64, cudaGraphs: g }, { microBatch: 1, zeroStage: 1 }));
+    expect(tiny(true).stepTimeS).toBeLessThan(tiny(false).stepTimeS);
+  });
+
   it('runs each FP8 recipe it lists on the GPUs that support it, and refuses the others', () => {
     for (const r of v.fp8.recipes) {
       const ok = FP8_RECIPE_FACTS[r].archs.includes('hopper');
