@@ -97,7 +97,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const headClock = fp8 ? new GemmClock(gpu.bf16Tflops * 1e12, eff.gemmMaxBf16, eff.gemmShapeFactor * ((gpu.bf16Tflops * 1e12) / (gpu.hbmTBps * 1e12)), hbmBps, 2) : clock;
   headClock.reset();
   headClock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
-  const lossBytes = ((tokens * m.vocab) / lp.tp) * 4 * 3; // FP32 logits: softmax, loss, gradient
+  const lossBytes = ((tokens * m.vocab) / lp.tp) * stack.lossBytesPerLogit; // the stack's cross-entropy, forward and backward
   const headS = headClock.fwdS + headClock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? headClock.fwdS : 0);
   const actOpts = { fp8, unfusedAttention: unfused };
   const mo = m.moe;

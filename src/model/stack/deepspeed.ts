@@ -31,6 +31,8 @@ export const DEEPSPEED_2021: StackVersion = {
   // OptimizerStep on the last step); deepspeed/runtime/bf16_optimizer.py
   // (get_grads_for_reduction returns the FP32 gradient buffers).
   gradSync: { when: 'after-flush', fp32Wire: true },
+  // Megatron-DeepSpeed runs Megatron's vocab-parallel cross-entropy.
+  lossBytesPerLogit: 52,
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,
 };
 

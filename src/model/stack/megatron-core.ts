@@ -23,6 +23,7 @@ export const MCORE_2024: StackVersion = {
   schedules: ['1f1b', 'interleaved'],
   cpExchange: 'ring',
   gradSync: { when: 'overlapped', fp32Wire: false },
+  lossBytesPerLogit: 52,
   hostPerKernelS: TE_HOST_PER_OP_S,
 };
 

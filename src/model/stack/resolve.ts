@@ -40,6 +40,7 @@ export interface ResolvedStack {
   sharded: ShardedDataParallel;
   cpExchange: 'ring' | 'allgather';
   gradSync: StackVersion['gradSync'];
+  lossBytesPerLogit: number;
   tpOverlapDefault: boolean;
   schedules: readonly ScheduleId[];
   sequenceParallel: boolean;
@@ -79,6 +80,7 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     sharded: v.sharded,
     cpExchange: v.cpExchange,
     gradSync: v.gradSync,
+    lossBytesPerLogit: v.lossBytesPerLogit,
     tpOverlapDefault: v.tpOverlapDefault,
     schedules: v.schedules,
     sequenceParallel: v.sequenceParallel,

@@ -72,7 +72,16 @@ describe.each(stackRefs())('software stack %s', (ref) => {
     expect(on.stepTimeS).toBeLessThanOrEqual(off.stepTimeS);
     // A small model on a tiny micro-batch launches kernels faster than the GPU runs them only
     // without the host in the loop.
-    const tiny = (g: boolean) => estimate(spec({ stack: ref, seqLen: 128, globalBatch: 64, cudaGraphs: g }, { microBatch: 1, zeroStage: 1 }));
+    const tiny = (g: boolean) => {
+      const r = parseSpecValue({
+        model: { name: 'tiny', layers: 4, hidden: 256, heads: 4, ffnHidden: 1024, vocab: 1024 },
+        system: { gpu: 'h100-sxm', gpus: 8 },
+        training: { seqLen: 128, globalBatch: 8, precision: 'bf16', stack: ref, cudaGraphs: g },
+        parallel: { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1, microBatch: 1, recompute: 'none', zeroStage: 1 },
+      });
+      if (!r.ok) throw new Error(JSON.stringify(r.issues));
+      return estimate(r.spec);
+    };
     expect(tiny(true).stepTimeS).toBeLessThan(tiny(false).stepTimeS);
   });
 

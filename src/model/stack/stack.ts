@@ -96,6 +96,18 @@ export interface StackVersion {
    */
   gradSync: { when: 'overlapped' | 'after-flush'; fp32Wire: boolean };
   /**
+   * HBM bytes the stack's cross-entropy loss moves per logit (forward and backward), counted op
+   * by op from its code. Megatron's vocab-parallel cross-entropy
+   * (megatron/core/tensor_parallel/cross_entropy.py): cast to FP32 (read 2, write 4), max (4),
+   * subtract in place (8), exp in place (8), sum (4), divide into the softmax kept for the
+   * backward (8); backward: scale by the loss gradient (8), cast to BF16 (6): 52 B. PyTorch
+   * `F.cross_entropy` on FP32 logits (torchtitan): cast (6), log-softmax (max 4, sum-exp 4,
+   * write 8), the NLL backward's zero-filled gradient (4), log-softmax backward (12), cast to
+   * BF16 (6): 44 B. FlashAttention's fused cross-entropy kernel (LLM Foundry's MPT default
+   * `fused_crossentropy`): read the BF16 logits forward and backward, write their gradient: 6 B.
+   */
+  lossBytesPerLogit: number;
+  /**
    * Host (CPU) time per GPU kernel the stack launches, seconds: Python and framework dispatch,
    * without CUDA graphs. The GPU waits only where the host falls behind it.
    */
