@@ -10,7 +10,7 @@ const folders = module ? [module] : modules;
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  vitest: { configFile: 'vitest.stryker.config.ts', related: true },
   coverageAnalysis: 'perTest',
   mutate: [
     ...folders.map((f) => `src/${f}/**/*.ts`),
