@@ -1,4 +1,4 @@
-import { ratePerGpuHour } from './causes.js';
+import { nodesEvicted, ratePerGpuHour } from './causes.js';
 import { EventHeap } from './heap.js';
 import type { CheckpointCosts, GpuTime, JobModel, ReplicationResult } from './job.js';
 import { Rng, deriveSeed } from './rng.js';
@@ -336,7 +336,7 @@ export class JobEngine {
     const cause = this.job.causes[c];
     if (!cause) return;
     const before = this.heldNodes;
-    const want = cause.scope === 'node' ? 1 : cause.scope === 'switch' ? this.job.nodesPerSwitch : 0;
+    const want = nodesEvicted(cause, this.job.nodesPerSwitch);
     const down = Math.min(want, this.heldNodes);
     if (down > 0) {
       this.heldNodes -= down;
