@@ -1,4 +1,4 @@
-import { nodesEvicted, ratePerGpuHour } from './causes.js';
+import { nodesEvicted, ratePerGpuHour, type FailureCause } from './causes.js';
 import { EventHeap } from './heap.js';
 import type { CheckpointCosts, GpuTime, JobModel, ReplicationResult } from './job.js';
 import { Rng, deriveSeed } from './rng.js';
@@ -45,6 +45,8 @@ export class JobEngine {
   private readonly causeRatePerGpuS: Float64Array;
   private readonly causeRepairMeanS: Float64Array;
   private readonly byCause: Int32Array;
+  /** The causes as of now (a capacity change may rescale them to the new job's components). */
+  private causes: readonly FailureCause[];
 
   // Clock and phase.
   private t = 0;
@@ -117,7 +119,14 @@ export class JobEngine {
     this.causeRatePerGpuS = new Float64Array(n);
     this.causeRepairMeanS = new Float64Array(n);
     this.byCause = new Int32Array(n);
-    job.causes.forEach((c, i) => {
+    this.causes = job.causes;
+    this.setCauses(job.causes);
+  }
+
+  private setCauses(causes: readonly FailureCause[]): void {
+    const job = this.job;
+    this.causes = causes;
+    causes.forEach((c, i) => {
       this.causeRatePerGpuS[i] = ratePerGpuHour(c, job.gpusPerNode, job.nodesPerSwitch) / 3600;
       this.causeRepairMeanS[i] = c.repairHours * 3600;
     });
@@ -200,6 +209,7 @@ export class JobEngine {
     this.phaseStartT = 0;
     this.phaseVersion = 0;
     this.rateMultiplier = 1;
+    if (this.causes !== job.causes) this.setCauses(job.causes);
     this.jobNodes = job.jobNodes;
     this.stepTimeS = job.stepTimeS;
     this.totalReplicas = Math.max(1, Math.floor(job.jobNodes / job.replicaNodes));
@@ -275,7 +285,7 @@ export class JobEngine {
   }
 
   private onFailure(c: number): void {
-    const cause = this.job.causes[c];
+    const cause = this.causes[c];
     if (!cause) return;
     if (cause.silent) {
       // Corruption spreads quietly; a second one before the first is found merges into it.
@@ -333,7 +343,7 @@ export class JobEngine {
 
   /** Evict the nodes a cause takes down, send them to repair, and refill from the spare pool. */
   private takeNodesDown(c: number): void {
-    const cause = this.job.causes[c];
+    const cause = this.causes[c];
     if (!cause) return;
     const before = this.heldNodes;
     const want = nodesEvicted(cause, this.job.nodesPerSwitch);
@@ -421,13 +431,14 @@ export class JobEngine {
     if (change.checkpoint) this.ck = change.checkpoint;
     if (change.restartS !== undefined) this.restartS = change.restartS;
     if (change.spareNodes !== undefined) this.spares = Math.max(0, change.spareNodes - this.nodesInRepair);
+    if (change.causes && change.causes.length === this.causes.length) this.setCauses(change.causes);
     const before = this.heldNodes;
     if (change.jobNodes > this.jobNodes) this.heldNodes += change.jobNodes - this.jobNodes;
     this.jobNodes = change.jobNodes;
     if (this.heldNodes > this.jobNodes) this.heldNodes = this.jobNodes;
     this.stepTimeS = change.stepTimeS;
     this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.job.replicaNodes));
-    if (this.heldNodes !== before) this.rescaleCauses();
+    if (this.heldNodes !== before || change.causes) this.rescaleCauses();
     if (wasRunning) this.tryRestart(finalWriteS);
     else if (this.phase === RESTARTING || this.phase === WAITING) {
       this.closePhase();

@@ -30,6 +30,11 @@ export interface CapacityChange {
   restartS?: number;
   /** Healthy idle nodes beside the job from now on, repairs included (default: unchanged). */
   spareNodes?: number;
+  /**
+   * The causes at that size, in `JobModel.causes` order (rates rescaled to the components the new
+   * job holds, e.g. a fabric tier it now spans; default: unchanged).
+   */
+  causes?: readonly FailureCause[];
 }
 
 export interface JobModel {

@@ -178,6 +178,17 @@ export function formatSummary(r: SimulationResult, opt?: CheckpointOptimization,
     const share = r.interruptions.total > 0 ? n / r.interruptions.total : 0;
     lines.push(`    ${name.padEnd(26)} ${num(n).padStart(8)}  ${pct(share).padStart(6)}`);
   }
+  const f = r.failures;
+  if (f.byComponent.some((c) => c.component !== 'other')) {
+    lines.push('');
+    lines.push(`  interruptions by component${f.tiers ? ` (fabric tiers the job spans: ${f.tiers.map((t) => `${t.tier} ${t.switches.toLocaleString('en-US')} switches`).join(', ')})` : ' (at the preset\'s reference build)'}`);
+    lines.push('    component            count   per component-h   per day   share   simulated');
+    for (const c of f.byComponent) {
+      lines.push(
+        `    ${c.component.padEnd(15)} ${num(c.count, 0).padStart(10)}   ${c.perComponentHour > 0 ? c.perComponentHour.toExponential(2).padStart(15) : '–'.padStart(15)}  ${num(c.perDay, 2).padStart(8)}  ${pct(c.share).padStart(6)}  ${num(c.interruptions).padStart(10)}`,
+      );
+    }
+  }
   if (opt) {
     lines.push('');
     lines.push('  checkpoint interval sweep (simulated ETTR, same seeds)');
