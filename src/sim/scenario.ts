@@ -22,7 +22,7 @@ import { CAUSE_SCOPES, rescaleToInventory, totalRatePerHour, type CauseScope, ty
 import { INTERVAL_POLICIES, intervalForPolicy, type IntervalPolicy } from './checkpoint.js';
 import type { JobModel } from './job.js';
 import { PRESET_NAMES, presetCauses, type PresetName } from './presets.js';
-import { RESTART_DEFAULTS, RESTART_POLICIES, restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
+import { RESTART_DEFAULTS, RESTART_POLICIES, partialRejoinS, restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
 import {
   CHECKPOINT_BYTES_PER_PARAM,
   STORAGE_PRESETS,
@@ -419,6 +419,13 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     progressSamples: Math.min(1000, Math.max(1, Math.ceil(days))),
   };
   if (targetSteps !== undefined) model.targetSteps = targetSteps;
+  if (restart && restart.policy === 'elastic') {
+    const stateBytes = checkpointPlan?.bytes ?? 0;
+    model.partialRecovery = {
+      rejoinS: partialRejoinS(restart, replicaNodes * gpusPerNode, stateBytes),
+      fullRestartS: restartBreakdown({ ...restart, policy: 'full' }, jobGpus, stepTimeS).totalS,
+    };
+  }
   if (repairCrews !== undefined) model.repairCrews = repairCrews;
   if (burnIn && burnIn.days > 0) model.burnIn = { untilS: burnIn.days * 86400, rateMultiplier: burnIn.rateMultiplier };
 

@@ -100,6 +100,8 @@ export interface ScenarioEcho {
   restartS: number;
   spareNodes: number;
   elastic: boolean;
+  /** Partial recovery (`restart.policy: elastic`): a spare re-forms a dropped replica in `rejoinS`; faults on every rank pay `fullRestartS`. */
+  partialRecovery?: { rejoinS: number; fullRestartS: number };
   causes: { name: string; perGpuHour: number; scope: string; detectS: number; repairHours: number; silent: boolean; source: string; component?: string; perComponentHour?: number; evictNodes?: number }[];
 }
 
@@ -190,6 +192,7 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
   if (sc.gpu !== undefined) echo.gpu = sc.gpu;
   if (sc.clusterGpus !== undefined) echo.clusterGpus = sc.clusterGpus;
   if (sc.preset !== undefined) echo.preset = sc.preset;
+  if (job.partialRecovery) echo.partialRecovery = { rejoinS: sig(job.partialRecovery.rejoinS), fullRestartS: sig(job.partialRecovery.fullRestartS) };
 
   const pct = (xs: number[]): Summary => {
     const s = summarize(xs);

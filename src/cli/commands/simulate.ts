@@ -161,7 +161,8 @@ export function formatSummary(r: SimulationResult, opt?: CheckpointOptimization,
     lines.push(
       `  restart              ${num(b.totalS, 0).padStart(10)} s  (${b.policy}: ` +
         (b.policy === 'elastic'
-          ? `stall ${num(b.stallS, 0)} s`
+          ? `partial recovery: the job drops the failed replica and continues after a stall of ${num(b.stallS, 0)} s, no rollback or restore; ` +
+            `a spare re-forms it in ${num(r.scenario.partialRecovery?.rejoinS ?? 0, 0)} s, else it waits for the repair; faults on every rank: full restart ${num(r.scenario.partialRecovery?.fullRestartS ?? 0, 0)} s`
           : `scheduler ${num(b.schedulerS, 0)} s, processes ${num(b.processStartS, 0)} s, NCCL init ${num(b.ncclInitS, 0)} s`) +
         `, warm-up ${num(b.warmupS, 0)} s; + detection and restore)`,
     );
