@@ -18,6 +18,10 @@ export interface JobSegment extends PlanSegment {
   spareNodes: number;
   /** Mean time between interruptions at this size (seconds). */
   mtbfS: number;
+  /** Expected interruptions per day at this size by component (gpu, host, nic, psu, switches and links by kind). */
+  failuresPerDay: Record<string, number>;
+  /** With `reliability.inventory`: the fabric tiers this plan's job spans and their switches. */
+  fabricTiers?: { tier: string; switches: number }[];
 }
 
 /** A dated event of the campaign. `day` counts from day 0 (fractional for the model's completion). */
