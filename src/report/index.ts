@@ -8,3 +8,7 @@ export * from './interruptions-chart.js';
 export * from './energy-chart.js';
 export * from './format-summary.js';
 export * from './render-report.js';
+export * from './chart-frame.js';
+export * from './step-points.js';
+export * from './site-of.js';
+export * from './compare-charts.js';
