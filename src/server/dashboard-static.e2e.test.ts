@@ -63,7 +63,7 @@ describe.skipIf(why !== '' && !forced)(`static dashboard from disk in Chromium${
   it('campaign: an edited scenario is checked as the CLI checks it, played in the browser, kept, and compared with the bundled run', async () => {
     await page.goto(`${pathToFileURL(page0).href}#/campaign`);
     await page.locator('#new-run').waitFor({ timeout: 20_000 });
-    await page.evaluate(() => localStorage.clear());
+    await page.evaluate('localStorage.clear()');
     await page.reload();
     // With no runs yet, the editor is open.
     expect(await page.locator('#new-run').getAttribute('open')).not.toBeNull();
@@ -110,10 +110,15 @@ describe.skipIf(why !== '' && !forced)(`static dashboard from disk in Chromium${
       const text = (await page.locator(`#${id}`).textContent()) ?? '';
       expect(text.split('colossus').length - 1).toBeGreaterThanOrEqual(2);
     }
+    // In the page (real text metrics): no two labels of an overlaid chart overlap; the x ticks end at the later run's end.
     const geometry = await page.evaluate(() => {
+      // Runs in the page; typed here without the DOM library (the tests' tsconfig has none).
+      interface Rect { left: number; right: number; top: number; bottom: number; height: number }
+      interface El { textContent: string | null; getBoundingClientRect(): Rect }
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El>; querySelector(s: string): El | null } }).document;
       const out: { id: string; overlaps: string[]; maxTick: number }[] = [];
       for (const id of ['overlay-capacity', 'overlay-progress', 'overlay-power']) {
-        const texts = [...document.querySelectorAll(`#${id} svg text`)].filter((t) => (t.textContent ?? '').trim() !== '');
+        const texts = Array.from(doc.querySelectorAll(`#${id} svg text`)).filter((t) => (t.textContent ?? '').trim() !== '');
         const boxes = texts.map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }));
         const overlaps: string[] = [];
         for (let i = 0; i < boxes.length; i++)
@@ -123,14 +128,14 @@ describe.skipIf(why !== '' && !forced)(`static dashboard from disk in Chromium${
             const dy = Math.min(p.r.bottom, q.r.bottom) - Math.max(p.r.top, q.r.top);
             if (dx > 1 && dy > 1) overlaps.push(`${p.text} / ${q.text}`);
           }
-        const svgBox = document.querySelector(`#${id} svg`)!.getBoundingClientRect();
-        const ticks = boxes.filter((b) => /^\d+$/.test(b.text) && b.r.top > svgBox.top + svgBox.height * 0.7).map((b) => Number(b.text));
+        const svgBox = doc.querySelector(`#${id} svg`)!.getBoundingClientRect();
+        const ticks = boxes.filter((x) => /^\d+$/.test(x.text) && x.r.top > svgBox.top + svgBox.height * 0.7).map((x) => Number(x.text));
         out.push({ id, overlaps, maxTick: Math.max(...ticks) });
       }
       return out;
     });
-    const ends = await page.evaluate(() => [...document.querySelectorAll('article.run')].map((a) => /Time to model([\d.,]+) days/.exec(a.textContent ?? '')?.[1]));
-    const later = Math.max(...ends.map((e) => Number((e ?? '').replace(/,/g, ''))));
+    const ends = await page.locator('article.run .metric', { hasText: 'Time to model' }).allTextContents();
+    const later = Math.max(...ends.map((e) => Number(/([\d.,]+) days/.exec(e)?.[1]?.replace(/,/g, '') ?? NaN)));
     for (const g of geometry) {
       expect(g.overlaps, g.id).toEqual([]);
       expect(g.maxTick, g.id).toBeLessThanOrEqual(Math.ceil(later));
