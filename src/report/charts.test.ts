@@ -11,6 +11,7 @@ import { energyChart } from './energy-chart.js';
 import { gpuTimeChart, interruptionsChart } from './interruptions-chart.js';
 import { progressChart } from './progress-chart.js';
 import { renderCampaignReport } from './render-report.js';
+import { scalingChart, type ScalingSeries } from './scaling-chart.js';
 import { curveUntil, stepsUntil, type Point } from './step-points.js';
 import { renderSvgChart, type ChartOption } from './svg-chart.js';
 
@@ -128,6 +129,24 @@ describe('report charts: geometry', () => {
     expect(html).toContain('delivered');
     expect(html).toContain('power limit');
     expect(html.match(/<svg/g)?.length).toBe(5);
+  });
+});
+
+describe('scaling charts (sweep and search results)', () => {
+  const curves: ScalingSeries[] = ['llama3-405b', 'grok-1'].flatMap((m) =>
+    ['h100-sxm', 'h200-sxm', 'b200'].flatMap((g) =>
+      [400, 800].map((gbps) => ({ name: `${m} · ${g} · ${gbps} Gb/s`, points: [1024, 4096, 16384, 65536].map((x, i) => ({ x, tokensPerSecPerGpu: 900 - 100 * i + gbps / 10, mfu: 0.45 - 0.03 * i })) })),
+    ),
+  );
+  it.each(['tokensPerSecPerGpu', 'mfu'] as const)('%s vs GPU count, 12 curves: no labels overlap, the legend beside the plot, none outside', (metric) => {
+    const o = scalingChart(curves, { xName: 'GPUs', metric, title: 'vs GPUs' });
+    const boxes = svgTextBoxes(renderSvgChart(o, 880, 340));
+    expect(overlappingLabels(boxes)).toEqual([]);
+    expect(labelsOutside(boxes, 880, 340)).toEqual([]);
+    // GPU counts that quadruple are on a log axis; every curve is drawn.
+    expect((o['xAxis'] as { type: string }).type).toBe('log');
+    expect(seriesOf(o)).toHaveLength(12);
+    expect(seriesOf(o)[0]?.data).toEqual(curves[0]!.points.map((p) => [p.x, p[metric]]));
   });
 });
 

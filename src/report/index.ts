@@ -12,3 +12,5 @@ export * from './chart-frame.js';
 export * from './step-points.js';
 export * from './site-of.js';
 export * from './compare-charts.js';
+export * from './scaling-chart.js';
+export * from './render-sweep-plot.js';

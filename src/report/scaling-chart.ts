@@ -29,6 +29,21 @@ export function axisName(path: string): string {
   return path;
 }
 
+/** An axis value as a curve's name shows it: `16,384 GPUs`, `400 Gb/s`, `seqLen 8192`, or a string as it is. */
+export function axisValue(path: string, v: unknown): string {
+  const last = path.split('.').at(-1) ?? path;
+  if (path === 'parallel') {
+    if (v === null || v === undefined) return 'searched plan';
+    if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}${String(x as string | number)}`).join(' ');
+  }
+  if (v === null || v === undefined) return `${last} none`;
+  if (typeof v === 'object') return `${last} ${JSON.stringify(v)}`;
+  if (typeof v !== 'number') return String(v as string);
+  if (path === 'system.gpus') return `${v.toLocaleString('en-US')} GPUs`;
+  if (path === 'system.scaleOutGbpsPerGpu') return `${v} Gb/s`;
+  return `${last} ${v}`;
+}
+
 /**
  * The sweep's answered rows as curves along one numeric axis: one curve for each combination of the
  * other axes (named by their values), points sorted by x. Error rows are left out (and counted).
@@ -40,13 +55,17 @@ export function sweepScalingSeries(rows: readonly SweepRow[], xPath: string): { 
   const varying = others.filter((p) => new Set(ok.map((r) => JSON.stringify(r.axes[p]))).size > 1);
   const groups = new Map<string, ScalingPoint[]>();
   for (const r of ok) {
-    const name = varying.map((p) => String(r.axes[p] as string | number)).join(' · ') || 'best plan';
+    const name = varying.map((p) => axisValue(p, r.axes[p])).join(' · ') || 'best plan';
     const list = groups.get(name) ?? [];
     list.push({ x: r.axes[xPath] as number, tokensPerSecPerGpu: r.tokensPerSecPerGpu, mfu: r.mfu, gpusUsed: r.gpusUsed });
     groups.set(name, list);
   }
   return { series: [...groups.entries()].map(([name, points]) => ({ name, points: points.sort((a, b) => a.x - b.x) })), skipped: rows.length - ok.length };
 }
+
+/** Twelve distinguishable colours (Tableau 10 and two more) and four marker shapes: no two curves look alike up to 48. */
+const CURVE_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#79706e', '#17becf', '#8c564b'];
+const CURVE_SYMBOLS = ['circle', 'rect', 'triangle', 'diamond'];
 
 const LEGEND_GLYPH_PX = LABEL_FONT_PX * 0.62;
 
@@ -57,14 +76,18 @@ const LEGEND_GLYPH_PX = LABEL_FONT_PX * 0.62;
  */
 export function scalingChart(series: readonly ScalingSeries[], o: { xName: string; metric: ScalingMetric; title?: string; logX?: boolean }): ChartOption {
   const m = SCALING_METRICS[o.metric];
-  const legendPx = series.length > 1 ? Math.ceil(Math.max(...series.map((s) => s.name.length)) * LEGEND_GLYPH_PX) + 44 : 0;
+  const longest = Math.max(0, ...series.map((s) => s.name.length));
+  const legendPx = series.length > 1 ? Math.ceil(longest * LEGEND_GLYPH_PX) + 44 : 0;
+  // ECharts lays the legend out with Arial-like widths (~0.5 em) against the right edge; a wider font
+  // would run off it, so the legend keeps that difference free on its right.
+  const legendRight = 8 + Math.ceil(longest * LABEL_FONT_PX * 0.14);
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const logX = o.logX ?? (xs.length > 1 && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 8);
   return {
     ...(o.title ? { title: { text: o.title, left: 8, top: 6, textStyle: { fontSize: TITLE_FONT_PX } } } : {}),
     grid: { left: 76, right: 24 + legendPx, top: o.title ? 44 : 16, bottom: 48 },
     tooltip: { trigger: 'axis' },
-    ...(series.length > 1 ? { legend: { orient: 'vertical', right: 8, top: o.title ? 44 : 16, itemHeight: 10, textStyle: { fontSize: LABEL_FONT_PX } } } : {}),
+    ...(series.length > 1 ? { legend: { orient: 'vertical', right: legendRight, top: o.title ? 44 : 16, itemHeight: 10, textStyle: { fontSize: LABEL_FONT_PX } } } : {}),
     xAxis: {
       type: logX ? 'log' : 'value',
       ...(logX ? { logBase: 2 } : {}),
@@ -77,6 +100,13 @@ export function scalingChart(series: readonly ScalingSeries[], o: { xName: strin
       nameTextStyle: { fontSize: LABEL_FONT_PX },
     },
     yAxis: { type: 'value', name: m.label, nameLocation: 'middle', nameGap: 52, min: 0, axisLabel: { fontSize: LABEL_FONT_PX, formatter: m.format }, nameTextStyle: { fontSize: LABEL_FONT_PX } },
-    series: series.map((s) => ({ name: s.name, type: 'line', symbolSize: 6, data: s.points.map((p) => [p.x, p[o.metric]]) })),
+    series: series.map((s, i) => ({
+      name: s.name,
+      type: 'line',
+      symbolSize: 7,
+      symbol: CURVE_SYMBOLS[Math.floor(i / CURVE_COLORS.length) % CURVE_SYMBOLS.length],
+      color: CURVE_COLORS[i % CURVE_COLORS.length],
+      data: s.points.map((p) => [p.x, p[o.metric]]),
+    })),
   };
 }
