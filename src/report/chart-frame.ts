@@ -21,11 +21,11 @@ export interface FrameOptions {
 export const TITLE_FONT_PX = 14;
 export const LABEL_FONT_PX = 12;
 
-/** 12,000 → 12k, 1,500,000 → 1.5M: tick labels that fit the axis margin. */
+/** 12,000 → 12k, 1,500,000 → 1.5M (below 10,000 as it is: 1024): tick labels that fit the axis margin. */
 export function compactNumber(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
-  if (a >= 1e3) return `${Number((v / 1e3).toPrecision(3))}k`;
+  if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
   return String(Number(v.toPrecision(4)));
 }
 
