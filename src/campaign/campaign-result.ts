@@ -1,4 +1,5 @@
 import type { CapacityStep } from '../buildout/capacity-timeline.js';
+import type { SiteStep } from '../buildout/site-steps.js';
 import type { CostResult } from '../energy/campaign-cost.js';
 import type { ParallelPlan } from '../spec/types.js';
 import type { FleetMode } from './campaign-input.js';
@@ -96,6 +97,8 @@ export interface CampaignResult {
   scenario: { name: string; description?: string; startDate?: string; horizonDays: number; seed: number };
   /** Online capacity by GPU type as steps (day 0 and every change) over the whole horizon. */
   timeline: CapacityStep[];
+  /** GPUs delivered, burnt in and online, power limit and power drawn at full load, as steps over the horizon. */
+  site: SiteStep[];
   milestones: Milestone[];
   training: TrainingSummary;
   /** Every job (one when the fleet is combined). */

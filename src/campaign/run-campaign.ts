@@ -1,5 +1,6 @@
 import { capacityTimeline, type CapacityStep } from '../buildout/capacity-timeline.js';
 import { simulateBuildout } from '../buildout/simulate-buildout.js';
+import { siteSteps } from '../buildout/site-steps.js';
 import { InputError } from '../core/issue.js';
 import { campaignCost } from '../energy/campaign-cost.js';
 import { energyOverTimeline } from '../energy/energy-over-timeline.js';
@@ -149,6 +150,7 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
       seed,
     },
     timeline,
+    site: siteSteps(buildout),
     milestones: campaignMilestones(buildout, { startDay: training.startDay, doneDay }, input.startDate),
     training,
     jobs,
