@@ -95,7 +95,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   clock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
   const lossBytes = ((tokens * m.vocab) / lp.tp) * 4 * 3; // FP32 logits: softmax, loss, gradient
   const headS = clock.fwdS + clock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? clock.fwdS : 0);
-  const actOpts = { fp8, unfusedAttention: unfused };
+  const actOpts = { fp8, unfusedAttention: unfused, fineGrainedFp8: stack.fp8Activations === 'fine-grained' };
   const mo = m.moe;
   const typical = mo && moeLayerCount(m) >= denseLayerCount(m) ? moe : dense;
   const typicalS = typical.fwdS + typical.bwdS;
