@@ -172,7 +172,7 @@ describe('colossus search', () => {
     for (const [args, msg] of [
       [['--objective', 'speed'], /--objective must be one of/],
       [['--top', '0'], /--top must be an integer/],
-      [['--rank', 'tp=8'], /--rank needs at least tp, pp and dp/],
+      [['--rank', 'tp=8'], /--rank: needs at least tp, pp and dp/],
       [['--objective', 'time-to-train'], /training\.tokens: is required/],
     ] as const) {
       const r = run(['search', f, ...args]);

@@ -129,6 +129,11 @@ export interface TrainingConfig {
    * paces the GPU. Unset: off, as the stacks' defaults and the H100 benchmark recipes leave it.
    */
   cudaGraphs?: boolean;
+  /**
+   * Precision of Adam's moments (master weights stay FP32): `fp32` or `bf16` (DeepSeek-V3;
+   * Megatron-Core's precision-aware optimizer). Unset: the stack's default.
+   */
+  optimizerMoments?: 'fp32' | 'bf16';
   /** The run's MoE load balancing, overriding the model's `moe.balancer` (e.g. `balanced` for benchmark runs that force even routing). */
   moeBalancer?: MoeBalancer;
 }

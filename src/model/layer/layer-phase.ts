@@ -99,7 +99,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   headClock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
   const lossBytes = ((tokens * m.vocab) / lp.tp) * stack.lossBytesPerLogit; // the stack's cross-entropy, forward and backward
   const headS = headClock.fwdS + headClock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? headClock.fwdS : 0);
-  const actOpts = { fp8, unfusedAttention: unfused };
+  const actOpts = { fp8, unfusedAttention: unfused, fineGrainedFp8: stack.fp8Activations === 'fine-grained' };
   const mo = m.moe;
   const typical = mo && moeLayerCount(m) >= denseLayerCount(m) ? moe : dense;
   const typicalS = typical.fwdS + typical.bwdS;

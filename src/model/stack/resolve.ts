@@ -3,7 +3,7 @@ import type { ScheduleId, TrainingConfig } from '../../spec/types.js';
 import { attentionKernelFactors, type AttentionKernelFactors } from './attention-kernels.js';
 import { FP8_RECIPE_FACTS } from './fp8-recipes.js';
 import { DEFAULT_STACK, stackVersion } from './registry.js';
-import { gpuArch, type Fp8Recipe, type ShardedDataParallel, type StackVersion } from './stack.js';
+import { gpuArch, type Fp8ActivationCache, type Fp8Recipe, type ShardedDataParallel, type StackVersion } from './stack.js';
 
 /**
  * Bytes per element that PyTorch eager moves for the element-wise work between GEMMs, against
@@ -44,6 +44,9 @@ export interface ResolvedStack {
   tpOverlapDefault: boolean;
   schedules: readonly ScheduleId[];
   sequenceParallel: boolean;
+  /** Optimizer state per parameter, bytes: FP32 master weights and Adam's two moments (FP32: 12, BF16 moments: 8). */
+  optimizerBytes: number;
+  fp8Activations: Fp8ActivationCache;
 }
 
 const cache = new WeakMap<TrainingConfig, WeakMap<GpuSpec, ResolvedStack>>();
@@ -84,5 +87,7 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     tpOverlapDefault: v.tpOverlapDefault,
     schedules: v.schedules,
     sequenceParallel: v.sequenceParallel,
+    optimizerBytes: (training.optimizerMoments ?? v.optimizerMoments ?? 'fp32') === 'bf16' ? 4 + 2 + 2 : 4 + 4 + 4,
+    fp8Activations: v.fp8Activations ?? 'gemm-inputs',
   };
 }

@@ -105,7 +105,7 @@ describe.each(stackRefs())('software stack %s', (ref) => {
 
 describe('stack registry', () => {
   it('has every stack the issue names, each with a default (newest) version', () => {
-    expect([...STACK_IDS].sort()).toEqual(['composer', 'deepspeed', 'megatron-core', 'nemo', 'torchtitan']);
+    expect([...STACK_IDS].sort()).toEqual(['composer', 'deepspeed', 'hai-llm', 'megatron-core', 'nemo', 'torchtitan']);
     for (const id of STACK_IDS) {
       expect(STACKS[id].versions.length).toBeGreaterThan(0);
       expect(stackVersion(id)).toBe(STACKS[id].versions[0]);

@@ -2,8 +2,8 @@ import type { GpuSpec } from '../../catalog/gpu.js';
 import type { ScheduleId } from '../../spec/types.js';
 
 /** The training software a run uses (`training.stack`). */
-export type StackId = 'megatron-core' | 'nemo' | 'torchtitan' | 'deepspeed' | 'composer';
-export const STACK_IDS: readonly StackId[] = ['megatron-core', 'nemo', 'torchtitan', 'deepspeed', 'composer'];
+export type StackId = 'megatron-core' | 'nemo' | 'torchtitan' | 'deepspeed' | 'composer' | 'hai-llm';
+export const STACK_IDS: readonly StackId[] = ['megatron-core', 'nemo', 'torchtitan', 'deepspeed', 'composer', 'hai-llm'];
 
 /**
  * Attention kernels: `cudnn-fused` (cuDNN fused attention through Transformer Engine, FA3-class
@@ -130,7 +130,25 @@ export interface StackVersion {
    * Megatron-DeepSpeed that trained BLOOM (Mar–Jul 2022) did not.
    */
   sequenceParallel: boolean;
+  /**
+   * Precision of Adam's two moments: `fp32` (12 B of optimizer state per parameter with the
+   * FP32 master weights) or `bf16` (8 B: DeepSeek-V3 report §3.3.3; Megatron-Core ≥ 0.13 with
+   * `--use-precision-aware-optimizer --exp-avg-dtype bf16 --exp-avg-sq-dtype bf16`). The master
+   * weights stay FP32 either way. Absent: `fp32`. `training.optimizerMoments` overrides it.
+   */
+  optimizerMoments?: OptimizerMoments;
+  /**
+   * What FP8 training caches for the backward: `gemm-inputs` (Transformer Engine: each FP8
+   * GEMM's input as its FP8 copy; the attention output in BF16 for the attention backward plus
+   * its FP8 copy) or `fine-grained` (DeepSeek-V3 report §3.3.3: the attention output once, in
+   * E5M6 (1.5 B), serving both backwards; the MoE experts' SwiGLU input in FP8 with its output
+   * recomputed). Absent: `gemm-inputs`.
+   */
+  fp8Activations?: Fp8ActivationCache;
 }
+
+export type OptimizerMoments = 'fp32' | 'bf16';
+export type Fp8ActivationCache = 'gemm-inputs' | 'fine-grained';
 
 /** A software stack: its versions, newest first (the first is the default). */
 export interface SoftwareStack {
