@@ -1,4 +1,5 @@
-import { totalRatePerHour } from '../sim/causes.js';
+import { rescaleToInventory, totalRatePerHour, type FailureCause } from '../sim/causes.js';
+import { inventoryFor, type Inventory } from '../sim/inventory.js';
 import { intervalForPolicy } from '../sim/checkpoint.js';
 import { JobEngine } from '../sim/engine.js';
 import type { CapacityChange, CheckpointCosts, JobModel, ReplicationResult } from '../sim/job.js';
@@ -34,6 +35,10 @@ export interface SegmentCosts {
   spareNodes: number;
   /** Mean time between interruptions at this size. */
   mtbfS: number;
+  /** The failure causes at this size (rescaled to its components with an inventory). */
+  causes: readonly FailureCause[];
+  /** With `reliability.inventory`: the components this plan's job holds. */
+  inventory?: Inventory;
 }
 
 export interface TrainJobOptions {
@@ -76,7 +81,9 @@ export interface TrainedJob {
  */
 export function segmentCosts(r: CampaignReliability, segment: PlanSegment, gpusPerNode: number, paramsTotal: number, horizonS: number): SegmentCosts {
   const nodes = Math.max(1, Math.ceil(segment.gpusUsed / gpusPerNode));
-  const mtbfS = 3600 / totalRatePerHour(r.causes, nodes, gpusPerNode, r.nodesPerSwitch);
+  const inventory = r.inventory ? inventoryFor(nodes * gpusPerNode, r.inventory) : undefined;
+  const causes = inventory ? rescaleToInventory(r.causes, inventory) : r.causes;
+  const mtbfS = 3600 / totalRatePerHour(causes, nodes, gpusPerNode, r.nodesPerSwitch);
   let writeS = r.writeS;
   let blockS = r.blockS;
   let restoreS = r.restoreS;
@@ -103,7 +110,9 @@ export function segmentCosts(r: CampaignReliability, segment: PlanSegment, gpusP
     restartS: r.restartS,
     spareNodes: r.spareNodes + Math.max(0, Math.floor((segment.capacityGpus - segment.gpusUsed) / gpusPerNode)),
     mtbfS,
+    causes,
   };
+  if (inventory) costs.inventory = inventory;
   if (r.restart) {
     const b = restartBreakdown(r.restart, nodes * gpusPerNode, segment.stepTimeS);
     costs.restart = b;
@@ -138,6 +147,7 @@ export function trainJob(o: TrainJobOptions): TrainedJob | undefined {
       checkpoint: engineCosts(c.checkpoint),
       restartS: c.restartS,
       spareNodes: c.spareNodes,
+      causes: c.causes,
     };
   });
   const model: JobModel = {
@@ -147,7 +157,7 @@ export function trainJob(o: TrainJobOptions): TrainedJob | undefined {
     stepTimeS: first.stepTimeS,
     horizonS: horizonDays * 86400,
     targetSteps: o.tokens / o.tokensPerStep,
-    causes: r.causes,
+    causes: c0.causes,
     restartS: c0.restartS,
     checkpoint: engineCosts(c0.checkpoint),
     spareNodes: c0.spareNodes,

@@ -1,6 +1,7 @@
 import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, scheduleOf, scheduleProblem, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase, type PipelineSchedule } from '../model/index.js';
 import type { ParallelPlan, Precision, Recompute, ScheduleId, Spec } from '../spec/types.js';
 import { explain } from './explain.js';
+import { compareRanked } from './rank-order.js';
 import { costPerToken, isJobObjective, ratesFor, score } from './objective.js';
 import { epFactsOf } from '../spec/ep-facts.js';
 import { searchSpace } from './space.js';
@@ -86,7 +87,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
         recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...epFactsOf(lp), schedule,
       },
     });
-    kept.sort((a, b) => b.score - a.score || a.gpusUsed - b.gpusUsed);
+    kept.sort(compareRanked);
     if (kept.length > top) kept.pop();
     if (kept.length === top) {
       threshold = (kept[top - 1] as Kept).score;

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { bool, doc, list, num, obj, oneOf, optional, says, str } from '../core/schema.js';
 import { SIM_BOUNDS } from './bounds.js';
 import { CAUSE_SCOPES } from './causes.js';
+import { COMPONENTS } from './inventory.js';
 import { INTERVAL_POLICIES } from './checkpoint.js';
 import { PRESET_NAMES } from './presets.js';
 import { RESTART_DEFAULTS, RESTART_POLICIES } from './restart.js';
@@ -61,6 +62,8 @@ export const CauseSchema = obj({
   perGpuHour: optional(seconds),
   perNodeHour: optional(seconds),
   perSwitchHour: optional(seconds),
+  perComponentHour: optional(doc(seconds, 'Failures per component-hour of `component` (needs reliability.inventory).')),
+  component: optional(oneOf(COMPONENTS)),
   scope: optional(oneOf(CAUSE_SCOPES)),
   detectS: optional(seconds, SIM_DEFAULTS.detectS),
   repairHours: optional(seconds, SIM_DEFAULTS.repairHours),
@@ -118,10 +121,19 @@ export const CheckpointSchema = obj({
   keep: optional(num({ integer: true, min: 1, max: 1000 }), 2),
 });
 
+/** The cluster's components (src/sim/inventory.ts): the job's causes are rescaled to what it holds. */
+export const InventorySchema = obj({
+  fabric: doc(v.custom<unknown>(() => true, 'a fabric preset id (e.g. colossus-spectrum-x) or { tiers: [...] }'), 'A fabric preset id or a { tiers } object, as system.fabric in a spec.'),
+  switchPorts: optional(num({ integer: true, min: 4, max: 4096 })),
+  nicsPerGpu: optional(num({ above: 0, max: 16 })),
+  psusPerNode: optional(num({ integer: true, min: 0, max: 64 })),
+});
+
 export const BurnInSchema = obj({ days: num({ min: 0 }), rateMultiplier: num({ min: 0 }) });
 
 export const ReliabilitySchema = obj({
   preset: optional(oneOf(PRESET_NAMES)),
+  inventory: optional(InventorySchema),
   causes: optional(list(CauseSchema, 'a list of causes')),
   overrides: optional(doc(v.record(v.string(), OverrideSchema, 'an object'), 'Changes to causes by name (preset or custom).')),
   rateMultiplier: optional(seconds, 1),

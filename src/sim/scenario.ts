@@ -1,16 +1,19 @@
 import * as v from 'valibot';
 import { InputError, closest, describeValue, isRecord, newReadContext, report, type Issue, type Path, type ReadContext, type SourceDocument } from '../core/index.js';
 import { parsed, parsedField, ruleText, validate } from '../core/schema.js';
+import { readFabric } from '../spec/fabric.js';
 import { SIM_BOUNDS } from './bounds.js';
-import { totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
+import { COMPONENTS, inventoryFor, inventorySpec, type Inventory, type InventorySpec } from './inventory.js';
+import { rescaleToInventory, totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
 import { intervalForPolicy, type IntervalPolicy } from './checkpoint.js';
 import type { JobModel } from './job.js';
 import { PRESET_NAMES, presetCauses, type PresetName } from './presets.js';
-import { restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
+import { partialRejoinS, restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
 import {
   CauseSchema,
   CheckpointSchema,
   ClusterSchema,
+  InventorySchema,
   JobSchema,
   OverrideSchema,
   ReliabilitySchema,
@@ -82,6 +85,13 @@ export interface SimScenario {
   sparesFromIdle: boolean;
   /** Problems with the scenario that are not errors (printed, and in `--json`). */
   warnings: string[];
+  /**
+   * `reliability.inventory`: the cluster's components (fabric tiers, NICs, PSUs). The job's causes
+   * are then rescaled to what this job holds (`inventory`); `baseCauses` are the causes before.
+   */
+  inventorySpec?: InventorySpec;
+  inventory?: Inventory;
+  baseCauses?: FailureCause[];
 }
 
 export type ScenarioResult = { ok: true; scenario: SimScenario } | { ok: false; issues: Issue[] };
@@ -196,6 +206,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   const ckptRaw = relRaw && isRecord(relRaw['checkpoint']) ? relRaw['checkpoint'] : {};
   // Each checkpoint field on its own: a bad one does not hide the rules between the others.
   const cf = <K extends keyof typeof CheckpointSchema.entries & string>(key: K) => parsedField(CheckpointSchema, ckptRaw, key);
+  let invSpec: InventorySpec | undefined;
   if (relRaw) {
     preset = relField('preset');
     if (preset) causes = presetCauses(preset);
@@ -212,6 +223,11 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
       seen.add(c.name);
     }
     causes = applyOverrides(ctx, relRaw['overrides'], causes, ['reliability', 'overrides']);
+    const inventory = relRaw['inventory'];
+    if (isRecord(inventory)) invSpec = readInventory(ctx, inventory, ['reliability', 'inventory'], gpusPerNode);
+    for (const [i, c] of custom.entries())
+      if (c.component !== undefined && !invSpec)
+        report(ctx, ['reliability', 'causes', i, 'perComponentHour'], 'needs the cluster\'s components', { expected: 'reliability.inventory: { fabric, ... }, or perGpuHour / perNodeHour / perSwitchHour' });
     const multiplier = relField('rateMultiplier') ?? 1;
     if (multiplier !== 1) causes = causes.map((c) => ({ ...c, ratePerUnitHour: c.ratePerUnitHour * multiplier, source: `${c.source}; ×${multiplier} (rateMultiplier)` }));
     restartS = relField('restartS') ?? DEFAULTS.restartS;
@@ -290,6 +306,12 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   const spares = spareNodes ?? idleNodes;
   if (ctx.issues.length > 0) return undefined;
 
+  const baseCauses = causes;
+  let inventory: Inventory | undefined;
+  if (invSpec) {
+    inventory = inventoryFor(jobGpus, invSpec);
+    causes = rescaleToInventory(causes, inventory);
+  }
   const ratePerHour = totalRatePerHour(causes, jobNodes, gpusPerNode, nodesPerSwitch);
   // Work estimate before anything runs: the engine does a few operations per failure.
   const expectedFailures = ratePerHour * days * 24 * replications;
@@ -331,6 +353,13 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     progressSamples: Math.min(1000, Math.max(1, Math.ceil(days))),
   };
   if (targetSteps !== undefined) model.targetSteps = targetSteps;
+  if (restart && restart.policy === 'elastic') {
+    const stateBytes = checkpointPlan?.bytes ?? 0;
+    model.partialRecovery = {
+      rejoinS: partialRejoinS(restart, replicaNodes * gpusPerNode, stateBytes),
+      fullRestartS: restartBreakdown({ ...restart, policy: 'full' }, jobGpus, stepTimeS).totalS,
+    };
+  }
   if (repairCrews !== undefined) model.repairCrews = repairCrews;
   if (burnIn && burnIn.days > 0) model.burnIn = { untilS: burnIn.days * 86400, rateMultiplier: burnIn.rateMultiplier };
 
@@ -357,6 +386,11 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     sparesFromIdle,
     warnings,
   };
+  if (invSpec && inventory) {
+    scenario.inventorySpec = invSpec;
+    scenario.inventory = inventory;
+    scenario.baseCauses = baseCauses;
+  }
   if (storageSpec) scenario.checkpointSpec = storageSpec;
   if (checkpointPlan) scenario.checkpointPlan = checkpointPlan;
   if (restart) scenario.restart = restart;
@@ -374,6 +408,22 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
 }
 
 const fmtTB = (tb: number): string => (tb >= 1000 ? `${(tb / 1000).toFixed(2)} PB` : `${tb.toFixed(tb >= 10 ? 1 : 3)} TB`);
+
+/** `reliability.inventory: { fabric, switchPorts, nicsPerGpu, psusPerNode }` (fabric: a preset id or a `{ tiers }` object, as `system.fabric`, read by the spec's fabric reader). */
+function readInventory(ctx: ReadContext, o: Record<string, unknown>, path: Path, gpusPerNode: number): InventorySpec | undefined {
+  // Each field on its own (the schema reported the bad ones): a typo beside the fabric does not hide the fabric's issues.
+  const field = <K extends keyof typeof InventorySchema.entries & string>(key: K) => parsedField(InventorySchema, o, key);
+  const fabric = o['fabric'] === undefined || o['fabric'] === null ? undefined : readFabric(ctx, o['fabric'], [...path, 'fabric'], 400);
+  if (!fabric) return undefined;
+  const opts: { switchPorts?: number; nicsPerGpu?: number; psusPerNode?: number } = {};
+  const switchPorts = field('switchPorts');
+  const nicsPerGpu = field('nicsPerGpu');
+  const psusPerNode = field('psusPerNode');
+  if (switchPorts !== undefined) opts.switchPorts = switchPorts;
+  if (nicsPerGpu !== undefined) opts.nicsPerGpu = nicsPerGpu;
+  if (psusPerNode !== undefined) opts.psusPerNode = psusPerNode;
+  return inventorySpec(fabric, gpusPerNode, opts);
+}
 
 /** `checkpoint.storage` (a preset name or `{ preset?, tier, writeGBps, readGBps, nodeGBps, capacityTB, source }`), `bytes`, `bytesPerParam`, `keep`. */
 function readStorageCheckpoint(
@@ -507,10 +557,11 @@ function applyOverrides(ctx: ReadContext, value: unknown, causes: FailureCause[]
   });
 }
 
-const RATE_UNITS: readonly { key: 'perGpuHour' | 'perNodeHour' | 'perSwitchHour'; unit: CauseUnit }[] = [
+const RATE_UNITS: readonly { key: 'perGpuHour' | 'perNodeHour' | 'perSwitchHour' | 'perComponentHour'; unit: CauseUnit }[] = [
   { key: 'perGpuHour', unit: 'gpu' },
   { key: 'perNodeHour', unit: 'node' },
   { key: 'perSwitchHour', unit: 'switch' },
+  { key: 'perComponentHour', unit: 'gpu' },
 ];
 
 /** Custom causes: exactly one rate each (the schema checks the fields). */
@@ -523,16 +574,26 @@ function readCauses(ctx: ReadContext, value: unknown, path: Path): FailureCause[
     const given = RATE_UNITS.filter((u) => item[u.key] !== undefined && item[u.key] !== null);
     if (given.length !== 1) {
       report(ctx, given.length ? [...at, (given[1] as { key: string }).key] : at, given.length ? 'gives a second rate' : 'needs a rate', {
-        expected: 'exactly one of perGpuHour, perNodeHour, perSwitchHour',
+        expected: 'exactly one of perGpuHour, perNodeHour, perSwitchHour, perComponentHour (with component)',
       });
       return;
     }
-    const c = parsed(CauseSchema, item);
     const u = given[0] as (typeof RATE_UNITS)[number];
+    const perComponent = u.key === 'perComponentHour';
+    const hasComponent = item['component'] !== undefined && item['component'] !== null;
+    if (perComponent && !hasComponent) report(ctx, [...at, 'component'], 'is required with perComponentHour', { expected: `one of ${COMPONENTS.join(', ')}` });
+    if (!perComponent && hasComponent) report(ctx, [...at, 'component'], 'only applies with perComponentHour', { expected: 'perComponentHour, or no component' });
+    const c = parsed(CauseSchema, item);
     const rate = c?.[u.key];
     if (!c || rate === undefined) return;
     const scope: CauseScope = c.scope ?? (u.unit === 'switch' ? 'switch' : 'node');
-    out.push({ name: c.name, ratePerUnitHour: rate, unit: u.unit, scope, detectS: c.detectS, repairHours: c.repairHours, silent: c.silent, source: c.source ?? 'scenario (user-supplied)' });
+    const source = c.source ?? 'scenario (user-supplied)';
+    const cause: FailureCause = { name: c.name, ratePerUnitHour: perComponent ? 0 : rate, unit: u.unit, scope, detectS: c.detectS, repairHours: c.repairHours, silent: c.silent, source };
+    if (perComponent && c.component !== undefined) {
+      cause.component = c.component;
+      cause.perComponentHour = rate;
+    }
+    out.push(cause);
   });
   return out;
 }
