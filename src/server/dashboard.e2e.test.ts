@@ -196,8 +196,20 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     expect(store.listRuns().map((r) => r.name)).toContain('colossus-more-power');
     // Compared with the run that was shown.
     await expect.poll(() => page.locator('article.run').count()).toBe(2);
+    // Played in this browser instead: the worker is its own file the server serves (/assets/worker-*.js).
+    const workerFetched: string[] = [];
+    page.on('request', (r) => {
+      if (/\/assets\/worker-[\w-]+\.js$/.test(r.url())) workerFetched.push(r.url());
+    });
+    await page.locator('#new-run').evaluate((d) => ((d as unknown as { open: boolean }).open = true));
+    await page.click('#scenario-reset');
+    await expect.poll(() => page.locator('#scenario-check').textContent()).toMatch(/✓ colossus:/);
+    await page.click('#run-browser');
+    await expect.poll(() => page.locator('table.runs tbody tr', { hasText: 'this browser' }).count(), { timeout: 120_000 }).toBe(1);
+    expect(workerFetched).toHaveLength(1);
+    expect(store.listRuns()).toHaveLength(3); // a run played in the browser is not put in the server's store
     expect(pageErrors).toEqual([]);
-  }, 150_000);
+  }, 240_000);
 
   it('validation: scatter and the error per source', async () => {
     await page.click('nav a[data-view="validation"]');

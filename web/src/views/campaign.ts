@@ -4,9 +4,9 @@ import { progressChart } from '../../../src/report/progress-chart.js';
 import bundledScenario from '../../../scenarios/colossus.yaml?raw';
 import { ApiError, STATIC, api, postYaml } from '../api.js';
 import { browserRun, browserRuns, deleteBrowserRun, isBrowserRun, keepBrowserRun } from '../campaign/browser-runs.js';
-import { checkScenario, playScenario } from '../campaign/play-scenario.js';
+import { checkScenario } from '../campaign/check-scenario.js';
 import type { CampaignMessage, CampaignRequest } from '../campaign/protocol.js';
-import CampaignWorker from '../campaign/worker.ts?worker&inline';
+import { newCampaignWorker } from '../campaign/start-worker.js';
 import { mountChart, type Chart } from '../chart.js';
 import { field, h, replace, table } from '../dom.js';
 import { num, pct } from '../format.js';
@@ -182,22 +182,15 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       busy(true);
       replace(progress, 'Starting…');
       const req: CampaignRequest = { text: text.value, fileName, ...(seedValue() !== undefined ? { seed: seedValue()! } : {}) };
-      const t0 = performance.now();
       let worker: Worker | undefined;
       try {
-        worker = new CampaignWorker();
+        worker = newCampaignWorker();
       } catch {
         worker = undefined;
       }
       if (!worker) {
-        // No worker (a browser that refuses one here): play it on this thread after the status paints.
-        replace(progress, 'Playing the campaign in this page (a few seconds; the page waits)…');
-        setTimeout(() => {
-          const r = playScenario(req.text, req.fileName, req.seed);
-          busy(false);
-          if (r.ok) done(r.run, `Played in this browser in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
-          else replace(progress, issueList(r.issues, 'This scenario cannot be run'));
-        }, 30);
+        busy(false);
+        replace(progress, h('span', { class: 'error', role: 'alert' }, 'this browser refuses a Web Worker here, so the campaign cannot run in the page (use colossus run, or Run on the server)'));
         return;
       }
       const w = worker;
