@@ -115,7 +115,7 @@ describe.skipIf(why !== '' && !forced)(`static dashboard from disk in Chromium${
     expect(await firstDelivery.textContent()).toMatch(/day 60.*day 90.*\+30\.0 days/);
     expect(await cmp.locator('table.cost').textContent()).toMatch(/campaign\$[\d.]+B\$[\d.]+B[+−]/);
     expect(await cmp.locator('table.segments').count()).toBe(2);
-    expect(await cmp.locator('table.segments').first().textContent()).toMatch(/TP\d+ PP\d+/);
+    expect(await cmp.locator('table.segments').first().textContent()).toMatch(/tp\d+ pp\d+/i);
     // Overlaid on shared axes, ending where the later run ends; both runs in each legend.
     for (const id of ['overlay-capacity', 'overlay-progress', 'overlay-power']) {
       await page.locator(`#${id} svg`).waitFor();
