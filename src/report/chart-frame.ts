@@ -49,13 +49,15 @@ export function chartFrame(o: FrameOptions): ChartOption {
       nameLocation: 'middle',
       nameGap: 26,
       nameTextStyle: { fontSize: LABEL_FONT_PX },
-      axisLabel: { fontSize: LABEL_FONT_PX, hideOverlap: true },
+      // The last tick ends at the axis' end instead of straddling it (where a right axis' labels are).
+      axisLabel: { fontSize: LABEL_FONT_PX, hideOverlap: true, alignMaxLabel: 'right' },
       ...(o.xMin !== undefined ? { min: o.xMin } : {}),
       ...(o.xMax !== undefined ? { max: o.xMax } : {}),
     },
     yAxis: o.y2Name ? [yAxis(o.yName, false, o.yFormat), yAxis(o.y2Name, true)] : yAxis(o.yName, false, o.yFormat),
   };
   if (o.title) frame['title'] = { text: o.title, left: 8, top: 6, textStyle: { fontSize: TITLE_FONT_PX } };
-  if (o.legend) frame['legend'] = { bottom: 4, left: 'center', itemHeight: 10, itemGap: 22, textStyle: { fontSize: LABEL_FONT_PX } };
+  // One row that scrolls (with a pager) when the chart is too narrow: a wrapped second row would run into the x-axis name.
+  if (o.legend) frame['legend'] = { type: 'scroll', bottom: 4, left: 'center', itemHeight: 10, itemGap: 22, textStyle: { fontSize: LABEL_FONT_PX } };
   return frame;
 }

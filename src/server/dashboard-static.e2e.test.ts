@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIssue, parseDocumentText } from '../core/index.js';
 import { parseCampaignScenario } from '../scenario/index.js';
+import { chartLabels } from './_page-labels.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -114,43 +115,22 @@ describe.skipIf(why !== '' && !forced)(`static dashboard from disk in Chromium${
     expect(await firstDelivery.textContent()).toMatch(/day 60.*day 90.*\+30\.0 days/);
     expect(await cmp.locator('table.cost').textContent()).toMatch(/campaign\$[\d.]+B\$[\d.]+B[+−]/);
     expect(await cmp.locator('table.segments').count()).toBe(2);
-    expect(await cmp.locator('table.segments').first().textContent()).toMatch(/TP\d+ PP\d+/);
+    expect(await cmp.locator('table.segments').first().textContent()).toMatch(/tp\d+ pp\d+/i);
     // Overlaid on shared axes, ending where the later run ends; both runs in each legend.
     for (const id of ['overlay-capacity', 'overlay-progress', 'overlay-power']) {
       await page.locator(`#${id} svg`).waitFor();
       const text = (await page.locator(`#${id}`).textContent()) ?? '';
       expect(text.split('colossus').length - 1).toBeGreaterThanOrEqual(2);
     }
-    // In the page (real text metrics): no two labels of an overlaid chart overlap; the x ticks end at the later run's end.
-    const geometry = await page.evaluate(() => {
-      // Runs in the page; typed here without the DOM library (the tests' tsconfig has none).
-      interface Rect { left: number; right: number; top: number; bottom: number; height: number }
-      interface El { textContent: string | null; getBoundingClientRect(): Rect }
-      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El>; querySelector(s: string): El | null } }).document;
-      const out: { id: string; overlaps: string[]; maxTick: number }[] = [];
-      for (const id of ['overlay-capacity', 'overlay-progress', 'overlay-power']) {
-        const texts = Array.from(doc.querySelectorAll(`#${id} svg text`)).filter((t) => (t.textContent ?? '').trim() !== '');
-        const boxes = texts.map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }));
-        const overlaps: string[] = [];
-        for (let i = 0; i < boxes.length; i++)
-          for (let j = i + 1; j < boxes.length; j++) {
-            const [p, q] = [boxes[i]!, boxes[j]!];
-            const dx = Math.min(p.r.right, q.r.right) - Math.max(p.r.left, q.r.left);
-            const dy = Math.min(p.r.bottom, q.r.bottom) - Math.max(p.r.top, q.r.top);
-            if (dx > 1 && dy > 1) overlaps.push(`${p.text} / ${q.text}`);
-          }
-        const svgBox = doc.querySelector(`#${id} svg`)!.getBoundingClientRect();
-        const ticks = boxes.filter((x) => /^\d+$/.test(x.text) && x.r.top > svgBox.top + svgBox.height * 0.7).map((x) => Number(x.text));
-        out.push({ id, overlaps, maxTick: Math.max(...ticks) });
-      }
-      return out;
-    });
+    // In the page (real text metrics): no two labels of any chart overlap; the overlaid charts' x ticks end at the later run's end.
+    const geometry = await chartLabels(page, '#run-detail .chart');
+    expect(geometry.length).toBe(3 + 2 * 4);
     const ends = await page.locator('article.run .metric', { hasText: 'Time to model' }).allTextContents();
     const later = Math.max(...ends.map((e) => Number(/([\d.,]+) days/.exec(e)?.[1]?.replace(/,/g, '') ?? NaN)));
-    for (const g of geometry) {
-      expect(g.overlaps, g.id).toEqual([]);
-      expect(g.maxTick, g.id).toBeLessThanOrEqual(Math.ceil(later));
-      expect(g.maxTick, g.id).toBeGreaterThan(later - 60);
+    for (const g of geometry) expect(g.overlaps, g.chart).toEqual([]);
+    for (const g of geometry.filter((x) => x.chart.startsWith('overlay-'))) {
+      expect(g.maxXTick, g.chart).toBeLessThanOrEqual(Math.ceil(later));
+      expect(g.maxXTick, g.chart).toBeGreaterThan(later - 60);
     }
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(shots, 'static-compare.png'), fullPage: true });

@@ -14,6 +14,7 @@ import { campaignRunRecord, runCampaign, type CampaignResult } from '../campaign
 import { parseDocumentText } from '../core/index.js';
 import { parseCampaignScenarioOrThrow } from '../scenario/index.js';
 import { openStore, type RunInput, type RunStore } from '../store/index.js';
+import { chartLabels } from './_page-labels.js';
 import { builtDashboardDir } from './bundled-paths.js';
 import { createApp } from './create-app.js';
 import { startServer, type RunningServer } from './start-server.js';
@@ -166,10 +167,19 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     expect(await page.locator('[aria-label="Overlaid"] svg').count()).toBe(3);
     expect(await page.locator('#overlay-capacity').textContent()).toMatch(/colossus.*colossus-late/);
     const ticks = await page.locator('#overlay-power svg text').allTextContents();
-    expect(ticks).toContain(String(b.endDay));
     expect(ticks).not.toContain(String(b.scenario.horizonDays));
+    // No two labels overlap in any chart of the page (the browser's own text metrics).
+    const labels = await chartLabels(page, '#run-detail .chart');
+    expect(labels.length).toBe(3 + 2 * 4);
+    for (const l of labels) expect(l.overlaps, l.chart).toEqual([]);
+    // The shared x-axis ends at the later run's end (its last tick within one tick step of it).
+    for (const l of labels.filter((x) => x.chart.startsWith('overlay-'))) {
+      expect(l.maxXTick, l.chart).toBeLessThanOrEqual(b.endDay);
+      expect(l.maxXTick, l.chart).toBeGreaterThan(b.endDay - 60);
+    }
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(shots, 'campaign.png'), fullPage: true });
+    await cmp.screenshot({ path: join(shots, 'compare-panel.png') });
   }, 60_000);
 
   it('campaign: a run started on the server from an edited scenario (bad edits show the parser\'s issues first)', async () => {
@@ -186,8 +196,20 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     expect(store.listRuns().map((r) => r.name)).toContain('colossus-more-power');
     // Compared with the run that was shown.
     await expect.poll(() => page.locator('article.run').count()).toBe(2);
+    // Played in this browser instead: the worker is its own file the server serves (/assets/worker-*.js).
+    const workerFetched: string[] = [];
+    page.on('request', (r) => {
+      if (/\/assets\/worker-[\w-]+\.js$/.test(r.url())) workerFetched.push(r.url());
+    });
+    await page.locator('#new-run').evaluate((d) => ((d as unknown as { open: boolean }).open = true));
+    await page.click('#scenario-reset');
+    await expect.poll(() => page.locator('#scenario-check').textContent()).toMatch(/✓ colossus:/);
+    await page.click('#run-browser');
+    await expect.poll(() => page.locator('table.runs tbody tr', { hasText: 'this browser' }).count(), { timeout: 120_000 }).toBe(1);
+    expect(workerFetched).toHaveLength(1);
+    expect(store.listRuns()).toHaveLength(3); // a run played in the browser is not put in the server's store
     expect(pageErrors).toEqual([]);
-  }, 150_000);
+  }, 240_000);
 
   it('validation: scatter and the error per source', async () => {
     await page.click('nav a[data-view="validation"]');

@@ -73,6 +73,9 @@ export class JobEngine {
 
   // Partial recovery: spares re-forming a replica, and whether the next restart must be a full one.
   private joiningNodes = 0;
+  private partial: JobModel['partialRecovery'];
+  /** Nodes per data-parallel replica (a capacity change may change it with the plan). */
+  private replicaNodes = 1;
   private fullRestartNext = false;
 
   // Node pool.
@@ -210,6 +213,7 @@ export class JobEngine {
 
   private reset(): void {
     const job = this.job;
+    this.replicaNodes = Math.max(1, job.replicaNodes);
     this.heap.clear();
     this.t = 0;
     this.phase = WAITING;
@@ -219,7 +223,7 @@ export class JobEngine {
     if (this.causes !== job.causes) this.setCauses(job.causes);
     this.jobNodes = job.jobNodes;
     this.stepTimeS = job.stepTimeS;
-    this.totalReplicas = Math.max(1, Math.floor(job.jobNodes / job.replicaNodes));
+    this.totalReplicas = Math.max(1, Math.floor(job.jobNodes / this.replicaNodes));
     this.ck = job.checkpoint;
     this.restartS = job.restartS;
     this.repairsActive = 0;
@@ -232,6 +236,7 @@ export class JobEngine {
     this.spares = job.spareNodes;
     this.joiningNodes = 0;
     this.fullRestartNext = false;
+    this.partial = job.partialRecovery;
     this.nodesInRepair = 0;
     this.activeReplicas = 0;
     this.segT0 = 0;
@@ -309,8 +314,8 @@ export class JobEngine {
     this.interruptions++;
     this.byCause[c] = (this.byCause[c] as number) + 1;
     // Partial recovery: the surviving replicas keep their state unless the fault hit every rank.
-    const partial = this.job.partialRecovery !== undefined && cause.scope !== 'job';
-    if (this.job.partialRecovery && !partial) this.fullRestartNext = true;
+    const partial = this.partial !== undefined && cause.scope !== 'job';
+    if (this.partial && !partial) this.fullRestartNext = true;
     this.takeNodesDown(c);
     if (this.phase === RUNNING) {
       this.endSegment(partial);
@@ -335,7 +340,7 @@ export class JobEngine {
       this.committedSteps = this.sdcSafeSteps;
       this.committedGpuS = this.sdcSafeGpuS;
     }
-    if (this.job.partialRecovery) this.fullRestartNext = true;
+    if (this.partial) this.fullRestartNext = true;
     this.takeNodesDown(c);
     if (wasRunning) this.tryRestart(0);
   }
@@ -374,10 +379,10 @@ export class JobEngine {
       }
       const take = Math.min(this.spares, Math.max(0, this.jobNodes - this.heldNodes - this.joiningNodes));
       this.spares -= take;
-      if (this.job.partialRecovery && take > 0) {
+      if (this.partial && take > 0) {
         // The spare re-forms the replica in the background while the job runs shrunk.
         this.joiningNodes += take;
-        this.heap.push(this.t + this.job.partialRecovery.rejoinS, EV_JOIN, take);
+        this.heap.push(this.t + this.partial.rejoinS, EV_JOIN, take);
       } else this.heldNodes += take;
     }
     if (this.heldNodes !== before) this.rescaleCauses();
@@ -405,7 +410,7 @@ export class JobEngine {
     if (this.phase === WAITING) {
       this.closePhase();
       this.tryRestart(0);
-    } else if (this.job.partialRecovery) {
+    } else if (this.partial) {
       this.rejoin();
     } else if (this.phase === RUNNING && this.activeReplicas < this.totalReplicas && this.worthRegrowing()) {
       // An elastic job that ran shrunk grows back: a blocking checkpoint, then a restart.
@@ -423,7 +428,7 @@ export class JobEngine {
    */
   private worthRegrowing(): boolean {
     const job = this.job;
-    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / job.replicaNodes));
+    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / this.replicaNodes));
     if (replicas <= this.activeReplicas) return false;
     let ratePerS = 0;
     for (let c = 0; c < this.rngs.length; c++) ratePerS += this.causeRatePerGpuS[c] as number;
@@ -449,7 +454,7 @@ export class JobEngine {
   /** Partial recovery: replicas whose nodes are whole again join at the next step boundary (one step of the whole job). */
   private rejoin(): void {
     if (this.phase !== RUNNING || this.activeReplicas >= this.totalReplicas) return;
-    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / this.job.replicaNodes));
+    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / this.replicaNodes));
     if (replicas <= this.activeReplicas) return;
     this.endSegment(true);
     this.reconfigurations++;
@@ -472,17 +477,19 @@ export class JobEngine {
       this.phaseStartT = this.t;
     }
     // A new plan is a full restart, also under partial recovery.
-    if (this.job.partialRecovery) this.fullRestartNext = true;
+    if (this.partial) this.fullRestartNext = true;
     if (change.checkpoint) this.ck = change.checkpoint;
     if (change.restartS !== undefined) this.restartS = change.restartS;
     if (change.spareNodes !== undefined) this.spares = Math.max(0, change.spareNodes - this.nodesInRepair);
     if (change.causes && change.causes.length === this.causes.length) this.setCauses(change.causes);
+    if (change.replicaNodes !== undefined) this.replicaNodes = Math.max(1, change.replicaNodes);
+    if (change.partialRecovery && this.partial) this.partial = change.partialRecovery;
     const before = this.heldNodes;
     if (change.jobNodes > this.jobNodes) this.heldNodes += change.jobNodes - this.jobNodes;
     this.jobNodes = change.jobNodes;
     if (this.heldNodes > this.jobNodes) this.heldNodes = this.jobNodes;
     this.stepTimeS = change.stepTimeS;
-    this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.job.replicaNodes));
+    this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.replicaNodes));
     if (this.heldNodes !== before || change.causes) this.rescaleCauses();
     if (wasRunning) this.tryRestart(finalWriteS);
     else if (this.phase === RESTARTING || this.phase === WAITING) {
@@ -530,8 +537,8 @@ export class JobEngine {
     const job = this.job;
     let replicas = 0;
     if (this.heldNodes >= this.jobNodes) replicas = this.totalReplicas;
-    else if (job.elastic || job.partialRecovery) {
-      const r = Math.min(this.totalReplicas, Math.floor(this.heldNodes / job.replicaNodes));
+    else if (job.elastic || this.partial) {
+      const r = Math.min(this.totalReplicas, Math.floor(this.heldNodes / this.replicaNodes));
       if (r >= Math.min(job.minReplicas, this.totalReplicas)) replicas = r;
     }
     if (replicas < this.totalReplicas && this.t > 0) this.spareShortfalls++;
@@ -540,7 +547,7 @@ export class JobEngine {
       return;
     }
     this.activeReplicas = replicas;
-    const pr = job.partialRecovery;
+    const pr = this.partial;
     if (pr && !this.fullRestartNext && this.t > 0) {
       // Partial recovery: a stall, no restore (the surviving replicas hold the state).
       this.enterPhase(RESTARTING, extraS + this.restartS);
@@ -556,7 +563,7 @@ export class JobEngine {
     this.phaseVersion++;
     this.segT0 = this.t;
     this.segFraction = this.activeReplicas / this.totalReplicas;
-    this.segRunGpus = this.activeReplicas * job.replicaNodes * job.gpusPerNode;
+    this.segRunGpus = this.activeReplicas * this.replicaNodes * job.gpusPerNode;
     if (job.targetSteps !== undefined) {
       const remainingSteps = job.targetSteps - this.committedSteps;
       const computeS = Math.max(0, (remainingSteps * this.stepTimeS) / this.segFraction);

@@ -35,6 +35,10 @@ export interface CapacityChange {
    * job holds, e.g. a fabric tier it now spans; default: unchanged).
    */
   causes?: readonly FailureCause[];
+  /** Nodes per data-parallel replica of the new plan (default: unchanged). */
+  replicaNodes?: number;
+  /** Partial recovery's costs at the new size (only when the job has partial recovery). */
+  partialRecovery?: { rejoinS: number; fullRestartS: number };
 }
 
 export interface JobModel {

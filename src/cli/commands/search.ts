@@ -3,8 +3,8 @@ import { InputError } from '../../core/index.js';
 import { defaultEfficiency, estimate } from '../../model/index.js';
 import { loadCalibration } from '../calibration-option.js';
 import { parsePlanText, parseSpecValue, planLabel, PlanTextError, type PartialPlan, type Precision, type Spec } from '../../spec/index.js';
-import { OBJECTIVES, search, type Objective, type SearchOptions } from '../../search/index.js';
-import { searchMixed, type MixedSearchResult } from '../../fleet/index.js';
+import { OBJECTIVES, type Objective, type SearchOptions } from '../../search/index.js';
+import { searchFleet, type MixedSearchResult } from '../../fleet/index.js';
 import { CliError } from '../errors.js';
 import { duration, num, pct, table } from '../format.js';
 import { printJson, readDocumentWithSets } from '../io.js';
@@ -78,7 +78,8 @@ Example:
         if (o.objective !== 'tokens-per-sec') throw new CliError('a mixed fleet (system.pools) is searched for tokens-per-sec only');
         if (o.rank !== undefined) throw new CliError('--rank is not supported for a mixed fleet (system.pools)');
         if (cal) throw new CliError('--calibration is not supported for a mixed fleet (system.pools) yet');
-        printMixed(spec, searchMixed(spec, opts), o.json === true);
+        const r = searchFleet(spec, opts);
+        if (r.fleet === 'mixed') printMixed(spec, r, o.json === true);
         return;
       }
       let ranked: { plan: PartialPlan; estimate: ReturnType<typeof estimate> } | undefined;
@@ -93,7 +94,9 @@ Example:
         opts.rankScore = ranked.estimate.tokensPerSec;
         if (o.objective !== 'tokens-per-sec' && o.objective !== 'time-to-train') throw new CliError('--rank is supported with the tokens-per-sec and time-to-train objectives');
       }
-      const result = search(spec, opts, (s) => cal?.effFor(s.system.gpu.id) ?? defaultEfficiency(s.system.gpu));
+      const found = searchFleet(spec, opts, (s) => cal?.effFor(s.system.gpu.id) ?? defaultEfficiency(s.system.gpu));
+      if (found.fleet !== 'homogeneous') throw new Error('bug: one pool searched as a mixed fleet');
+      const result = found;
       if (o.json) {
         printJson(ranked ? { ...result, rank: { parallel: ranked.estimate.parallel, estimate: ranked.estimate, plansAbove: result.plansAbove } } : result);
         return;

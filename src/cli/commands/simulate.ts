@@ -3,7 +3,7 @@ import { checkedResult } from '../../core/index.js';
 import { printJson, readDocumentWithSets } from '../io.js';
 import { addSetOption, attributing } from '../overrides.js';
 import { intOption } from '../options.js';
-import { resolveStepTimeS } from '../step-time.js';
+import { resolveStepTimeS } from '../../search/index.js';
 import { createReplicationPool } from '../../sim/node/pool.js';
 import {
   optimizeCheckpoint,

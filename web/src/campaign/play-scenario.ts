@@ -1,22 +1,7 @@
-import { CAMPAIGN_STAGES, campaignRunRecord, runCampaign, type CampaignInput, type CampaignStage } from '../../../src/campaign/index.js';
-import { InputError, checkedResult, parseDocumentText, type Issue } from '../../../src/core/index.js';
-import { parseCampaignScenario } from '../../../src/scenario/index.js';
+import { campaignRunRecord, runCampaign, type CampaignStage } from '../../../src/campaign/index.js';
+import { InputError, checkedResult, type Issue } from '../../../src/core/index.js';
+import { checkScenario } from './check-scenario.js';
 import type { StoredRun } from '../run-data.js';
-
-/**
- * A scenario's text checked as `colossus run FILE` checks it: the same document reader (YAML or
- * JSON, limits, line and column) and the same scenario parser. Pure and quick: run on every edit.
- */
-export function checkScenario(text: string, fileName: string, seed?: number): { ok: true; input: CampaignInput } | { ok: false; issues: Issue[] } {
-  try {
-    const doc = parseDocumentText(text, fileName);
-    const parsed = parseCampaignScenario(doc, doc.value, seed !== undefined ? { seed } : {});
-    return parsed.ok ? { ok: true, input: parsed.input } : { ok: false, issues: parsed.issues };
-  } catch (err) {
-    if (err instanceof InputError) return { ok: false, issues: err.issues };
-    throw err;
-  }
-}
 
 let counter = 0;
 
@@ -38,5 +23,3 @@ export function playScenario(text: string, fileName: string, seed: number | unde
     throw err;
   }
 }
-
-export const STAGE_COUNT = CAMPAIGN_STAGES.length;

@@ -4,9 +4,9 @@ import { progressChart } from '../../../src/report/progress-chart.js';
 import bundledScenario from '../../../scenarios/colossus.yaml?raw';
 import { ApiError, STATIC, api, postYaml } from '../api.js';
 import { browserRun, browserRuns, deleteBrowserRun, isBrowserRun, keepBrowserRun } from '../campaign/browser-runs.js';
-import { checkScenario, playScenario } from '../campaign/play-scenario.js';
+import { checkScenario } from '../campaign/check-scenario.js';
 import type { CampaignMessage, CampaignRequest } from '../campaign/protocol.js';
-import CampaignWorker from '../campaign/worker.ts?worker&inline';
+import { newCampaignWorker } from '../campaign/start-worker.js';
 import { mountChart, type Chart } from '../chart.js';
 import { field, h, replace, table } from '../dom.js';
 import { num, pct } from '../format.js';
@@ -182,22 +182,15 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       busy(true);
       replace(progress, 'Starting…');
       const req: CampaignRequest = { text: text.value, fileName, ...(seedValue() !== undefined ? { seed: seedValue()! } : {}) };
-      const t0 = performance.now();
       let worker: Worker | undefined;
       try {
-        worker = new CampaignWorker();
+        worker = newCampaignWorker();
       } catch {
         worker = undefined;
       }
       if (!worker) {
-        // No worker (a browser that refuses one here): play it on this thread after the status paints.
-        replace(progress, 'Playing the campaign in this page (a few seconds; the page waits)…');
-        setTimeout(() => {
-          const r = playScenario(req.text, req.fileName, req.seed);
-          busy(false);
-          if (r.ok) done(r.run, `Played in this browser in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
-          else replace(progress, issueList(r.issues, 'This scenario cannot be run'));
-        }, 30);
+        busy(false);
+        replace(progress, h('span', { class: 'error', role: 'alert' }, 'this browser refuses a Web Worker here, so the campaign cannot run in the page (use colossus run, or Run on the server)'));
         return;
       }
       const w = worker;
@@ -248,6 +241,8 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
     const cap = h('div', { class: 'chart' });
     const prog = h('div', { class: 'chart' });
     const intr = h('div', { class: 'chart short' });
+    // The caption says what the bars count (in the chart, a title would crowd the longest bar's label).
+    const intrCaption = h('figcaption', {}, 'Interruptions');
     const pow = h('div', { class: 'chart' });
     const el = h(
       'article',
@@ -269,7 +264,7 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       ),
       h('figure', {}, h('figcaption', {}, 'GPUs online by type, against delivered and burnt in'), cap),
       h('figure', {}, h('figcaption', {}, 'Training progress'), prog),
-      h('figure', {}, h('figcaption', {}, 'Interruptions'), intr),
+      h('figure', {}, intrCaption, intr),
       h('figure', {}, h('figcaption', {}, 'Power against the site\'s limit, and energy'), pow),
     );
     const draw = (): void => {
@@ -315,9 +310,9 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
       const intrChart = mountChart(intr, `Interruptions of ${run.name}`);
       charts.push(intrChart);
       if (bins.length) {
+        replace(intrCaption, 'Interruptions per week');
         intrChart.set({
-          title: { text: 'per week', left: 'right', textStyle: { fontSize: 11, fontWeight: 'normal', color: '#555' } },
-          grid: { left: 50, right: 20, top: 20, bottom: 40 },
+          grid: { left: 50, right: 20, top: 16, bottom: 40 },
           tooltip: { trigger: 'axis' },
           xAxis: { ...xAxis, max: xMax ?? Math.max(last, (bins.at(-1)?.[0] ?? 0) + 7) },
           yAxis: { type: 'value', minInterval: 1 },
@@ -325,9 +320,9 @@ export function mountCampaign(root: HTMLElement, selected: string[]): () => void
         });
       } else if (causes.length) {
         const shown = causes.slice(0, 8).reverse();
+        replace(intrCaption, `Interruptions by cause (${num(causes.reduce((a, [, n]) => a + n, 0))} in all${causes.length > 8 ? '; the 8 most frequent' : ''})`);
         intrChart.set({
-          title: { text: `${num(causes.reduce((a, [, n]) => a + n, 0))} in all, by cause`, left: 'right', textStyle: { fontSize: 11, fontWeight: 'normal', color: '#555' } },
-          grid: { left: 150, right: 40, top: 28, bottom: 25 },
+          grid: { left: 150, right: 48, top: 10, bottom: 25 },
           tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
           xAxis: { type: 'value', minInterval: 1 },
           yAxis: { type: 'category', data: shown.map(([k]) => k) },
