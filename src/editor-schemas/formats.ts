@@ -2,7 +2,7 @@ import type * as v from 'valibot';
 import { CalibrationProfileSchema, parseProfileValue } from '../calibration/index.js';
 import type { SourceDocument } from '../core/index.js';
 import { campaignScenarioSchema, parseCampaignScenario } from '../scenario/index.js';
-import { resolveStepTimeS } from '../cli/step-time.js';
+import { resolveStepTimeS } from '../search/job-step-time.js';
 import { SimScenarioFileSchema, parseScenario } from '../sim/index.js';
 import { SweepFileSchema, parseSweepDocument } from '../sweep/index.js';
 
