@@ -95,7 +95,8 @@ describe.skipIf(why !== '' && !forced)(`static dashboard from disk in Chromium${
     const cli = parseCampaignScenario(doc, doc.value);
     expect(cli.ok).toBe(false);
     const expected = cli.ok ? [] : cli.issues.map(formatIssue);
-    expect(expected[0]).toMatch(/^scenario\.yaml:18:\d+: deliveries/);
+    const badLine = bad.split('\n').findIndex((l) => l.includes('gpus: -5, fromDay: 60')) + 1;
+    expect(expected[0]).toMatch(new RegExp(`^scenario\\.yaml:${badLine}:\\d+: deliveries`));
     expect(await page.locator('#scenario-check li').allTextContents()).toEqual(expected);
     expect(await page.isDisabled('#run-browser')).toBe(true);
 

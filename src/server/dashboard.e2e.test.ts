@@ -184,9 +184,11 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
 
   it('campaign: a run started on the server from an edited scenario (bad edits show the parser\'s issues first)', async () => {
     await page.locator('#new-run summary').click();
-    await page.fill('#scenario-text', bundledText.replace('horizonDays: 500', 'horizonDays: many'));
+    const edited = bundledText.replace('horizonDays: 500', 'horizonDays: many');
+    await page.fill('#scenario-text', edited);
     await page.locator('#scenario-check .issues').waitFor();
-    expect(await page.locator('#scenario-check').textContent()).toMatch(/scenario\.yaml:13:\d+: horizonDays/);
+    const horizonLine = edited.split('\n').findIndex((l) => l.includes('horizonDays: many')) + 1;
+    expect(await page.locator('#scenario-check').textContent()).toMatch(new RegExp(`scenario\\.yaml:${horizonLine}:\\d+: horizonDays`));
     expect(await page.isDisabled('#run-server')).toBe(true);
     await page.fill('#scenario-text', bundledText.replace('name: colossus', 'name: colossus-more-power').replace(/gridMw: (\d+)/g, (_m, mw: string) => `gridMw: ${Number(mw) * 2}`));
     await expect.poll(() => page.locator('#scenario-check').textContent()).toMatch(/✓ colossus-more-power/);
