@@ -37,6 +37,8 @@ export default defineConfig({
   logLevel: 'warn',
   define: { __COLOSSUS_STATIC__: 'true' },
   plugins: [inlineIntoHtml()],
+  // The campaign worker inlined too (a file:// page may not fetch a worker file).
+  resolve: { alias: [{ find: /^\.\.\/campaign\/start-worker\.js$/, replacement: fileURLToPath(new URL('./src/campaign/start-worker-inline.ts', import.meta.url)) }] },
   build: {
     outDir: fileURLToPath(new URL('../dist/web-static', import.meta.url)),
     emptyOutDir: true,

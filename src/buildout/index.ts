@@ -3,6 +3,7 @@ export * from './buildout-result.js';
 export * from './simulate-buildout.js';
 export * from './validate-buildout-input.js';
 export * from './capacity-timeline.js';
+export * from './site-steps.js';
 export * from './day-when-online.js';
 export * from './even-deliveries.js';
 export * from './monthly-to-daily-deliveries.js';

@@ -141,10 +141,11 @@ describe('simulateBuildout', () => {
 describe('the default Colossus build-out', () => {
   const r = simulateBuildout(defaultColossusBuildout);
 
-  it('on the public power record, ~99k H100 are online by day 122 and 100,000 with the November 2024 grid', () => {
-    // 50 MW grid + 87.5 MW turbines = 137.5 MW powers 99,206 H100 at the provisioned facility power;
-    // xAI's claim of 100k online on day 122 [P] is within 1% of what the reported power allows.
-    const day = dayWhenOnline(r, 99_000, 'h100-sxm');
+  it('on the public power record, ~97k H100 are online by day 122 and 100,000 with the November 2024 grid', () => {
+    // 50 MW grid + 87.5 MW turbines = 137.5 MW powers ~97,600 H100 at the provisioned facility power
+    // (1.41 kW: the fabric derived from its switches and optics, src/energy/network-power.ts); xAI's
+    // claim of 100k online on day 122 [P] is within 3% of what the reported power allows.
+    const day = dayWhenOnline(r, 97_000, 'h100-sxm');
     expect(day).not.toBeNull();
     expect(day).toBeLessThanOrEqual(122);
     // and not implausibly early: the first rack rolled in ~day 61 [P]

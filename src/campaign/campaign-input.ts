@@ -1,6 +1,7 @@
 import type { BuildoutInput } from '../buildout/buildout-input.js';
 import type { FailureCause } from '../sim/causes.js';
 import type { IntervalPolicy } from '../sim/checkpoint.js';
+import type { InventorySpec } from '../sim/inventory.js';
 import type { RestartParams } from '../sim/restart.js';
 import type { StorageCheckpointSpec } from '../sim/storage.js';
 import type { EpFacts } from '../spec/ep-facts.js';
@@ -94,6 +95,11 @@ export interface CampaignReliability {
   burnIn?: { days: number; rateMultiplier: number };
   /** Where the causes come from (preset name or `custom`). */
   preset?: string;
+  /**
+   * `reliability.inventory`: the cluster's components. Each plan's causes are then rescaled to
+   * the components its job holds (the fabric tiers it spans); `causes` are the unscaled ones.
+   */
+  inventory?: InventorySpec;
 }
 
 export interface CampaignEnergy {

@@ -1,4 +1,5 @@
 import type { CapacityStep } from '../buildout/capacity-timeline.js';
+import type { SiteStep } from '../buildout/site-steps.js';
 import type { CostResult } from '../energy/campaign-cost.js';
 import type { ParallelPlan } from '../spec/types.js';
 import type { FleetMode } from './campaign-input.js';
@@ -18,6 +19,10 @@ export interface JobSegment extends PlanSegment {
   spareNodes: number;
   /** Mean time between interruptions at this size (seconds). */
   mtbfS: number;
+  /** Expected interruptions per day at this size by component (gpu, host, nic, psu, switches and links by kind). */
+  failuresPerDay: Record<string, number>;
+  /** With `reliability.inventory`: the fabric tiers this plan's job spans and their switches. */
+  fabricTiers?: { tier: string; switches: number }[];
 }
 
 /** A dated event of the campaign. `day` counts from day 0 (fractional for the model's completion). */
@@ -92,6 +97,8 @@ export interface CampaignResult {
   scenario: { name: string; description?: string; startDate?: string; horizonDays: number; seed: number };
   /** Online capacity by GPU type as steps (day 0 and every change) over the whole horizon. */
   timeline: CapacityStep[];
+  /** GPUs delivered, burnt in and online, power limit and power drawn at full load, as steps over the horizon. */
+  site: SiteStep[];
   milestones: Milestone[];
   training: TrainingSummary;
   /** Every job (one when the fleet is combined). */

@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDocumentText } from '../core/index.js';
 import { parseCampaignScenarioOrThrow } from '../scenario/index.js';
 import type { ParallelPlan } from '../spec/types.js';
+import type { FailureCause } from '../sim/causes.js';
+import { RESTART_DEFAULTS } from '../sim/restart.js';
 import type { CampaignReliability } from './campaign-input.js';
 import { fixedDegreePlanner } from './fixed-degree-planner.js';
 import type { JobSchedule, PlanSegment } from './job-schedule.js';
@@ -147,3 +149,40 @@ describe('trainJob applies each capacity change on its day (no failures: exact t
     expect(job?.model.capacity).toMatchObject([{ atS: 5 * 86400, jobNodes: 256, stepTimeS: 5 }]);
   });
 });
+
+describe('trainJob with restart.policy elastic: partial recovery on the plan\'s replicas', () => {
+  const plan = { tp: 8, pp: 2, cp: 1, ep: 1 } as ParallelPlan;
+  const seg = (day: number, gpus: number): PlanSegment => ({ day, gpu: 'h100-sxm', capacityGpus: gpus, gpusUsed: gpus, parallel: plan, stepTimeS: 10, tokensPerSec: 0, tokensPerSecPerGpu: 0, mfu: 0.4, memoryGiB: 50 });
+  const nodeFault: FailureCause = { name: 'gpu', ratePerUnitHour: 2e-5, unit: 'gpu', scope: 'node', detectS: 30, repairHours: 24, silent: false, source: 'test' };
+  const reliability = (policy: 'full' | 'elastic'): CampaignReliability => ({
+    causes: [nodeFault],
+    restartS: 0,
+    restart: { ...RESTART_DEFAULTS, policy },
+    intervalPolicy: 'fixed',
+    intervalS: 1800,
+    writeS: 10,
+    blockS: 10,
+    restoreS: 60,
+    asyncCheckpoint: false,
+    spareNodes: 0,
+    nodesPerSwitch: 16,
+  });
+  const schedule: JobSchedule = { startDay: 0, segments: [seg(0, 8192), seg(10, 16384)], plannerCalls: 2, model: null };
+  const run = (policy: 'full' | 'elastic') =>
+    trainJob({ schedule, reliability: reliability(policy), gpusPerNode: 8, tokensPerStep: 1000, tokens: 1e15, endDay: 20, seed: 1, stream: 0, paramsTotal: 1e9 });
+
+  it('drops the failed replica (2 nodes: tp8 × pp2) and continues without a rollback; a full restart rolls back and waits', () => {
+    const e = run('elastic');
+    const f = run('full');
+    expect(e?.model.replicaNodes).toBe(2);
+    expect(e?.model.partialRecovery).toBeDefined();
+    expect(e?.model.capacity?.[0]?.partialRecovery?.fullRestartS).toBeGreaterThan(e?.model.partialRecovery?.fullRestartS ?? Infinity);
+    expect(f?.model.partialRecovery).toBeUndefined();
+    expect(e?.run.gpuS.lostWork).toBe(0);
+    expect(e?.run.gpuS.waiting).toBe(0);
+    expect(e?.run.gpuS.degraded).toBeGreaterThan(0);
+    expect(f?.run.gpuS.lostWork).toBeGreaterThan(0);
+    expect(e?.ettr).toBeGreaterThan(f?.ettr ?? 1);
+  });
+});
+

@@ -1,5 +1,6 @@
 import { capacityTimeline, type CapacityStep } from '../buildout/capacity-timeline.js';
 import { simulateBuildout } from '../buildout/simulate-buildout.js';
+import { siteSteps } from '../buildout/site-steps.js';
 import { InputError } from '../core/issue.js';
 import { campaignCost } from '../energy/campaign-cost.js';
 import { energyOverTimeline } from '../energy/energy-over-timeline.js';
@@ -16,6 +17,7 @@ import { campaignMilestones } from './milestones.js';
 import type { Planner } from './planner.js';
 import { slowestGpu } from './slowest-gpu.js';
 import { trainJob, type TrainedJob } from './train-job.js';
+import { failureBreakdown } from '../sim/component-breakdown.js';
 
 /** The stages `runCampaign` reports through `onProgress`, in order. */
 export const CAMPAIGN_STAGES = ['build-out', 'planning', 'training', 'energy and cost'] as const;
@@ -148,6 +150,7 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
       seed,
     },
     timeline,
+    site: siteSteps(buildout),
     milestones: campaignMilestones(buildout, { startDay: training.startDay, doneDay }, input.startDate),
     training,
     jobs,
@@ -189,7 +192,11 @@ function outcome(
   allSegments.forEach((s, i) => {
     const c = job?.segments[i];
     if (s.day >= stop || !c) return;
-    const seg: JobSegment = { ...s, checkpoint: c.checkpoint, restartS: c.restartS, spareNodes: c.spareNodes, mtbfS: c.mtbfS };
+    const nodes = Math.max(1, Math.ceil(s.gpusUsed / input.buildout.gpusPerServer));
+    const failuresPerDay: Record<string, number> = {};
+    for (const row of failureBreakdown(c.causes, nodes, input.buildout.gpusPerServer, input.reliability.nodesPerSwitch, []).byComponent) failuresPerDay[row.component] = row.perDay;
+    const seg: JobSegment = { ...s, checkpoint: c.checkpoint, restartS: c.restartS, spareNodes: c.spareNodes, mtbfS: c.mtbfS, failuresPerDay };
+    if (c.inventory) seg.fabricTiers = c.inventory.tiers.map((t) => ({ tier: t.tier, switches: t.switches }));
     if (c.restart) seg.restart = c.restart;
     segments.push(seg);
   });

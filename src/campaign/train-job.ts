@@ -1,8 +1,9 @@
-import { totalRatePerHour } from '../sim/causes.js';
+import { rescaleToInventory, totalRatePerHour, type FailureCause } from '../sim/causes.js';
+import { inventoryFor, type Inventory } from '../sim/inventory.js';
 import { intervalForPolicy } from '../sim/checkpoint.js';
 import { JobEngine } from '../sim/engine.js';
 import type { CapacityChange, CheckpointCosts, JobModel, ReplicationResult } from '../sim/job.js';
-import { restartBreakdown, type RestartBreakdown } from '../sim/restart.js';
+import { partialRejoinS, restartBreakdown, type RestartBreakdown } from '../sim/restart.js';
 import { CHECKPOINT_BYTES_PER_PARAM, planCheckpoint } from '../sim/storage.js';
 import type { CampaignReliability } from './campaign-input.js';
 import type { JobSchedule, PlanSegment } from './job-schedule.js';
@@ -34,6 +35,14 @@ export interface SegmentCosts {
   spareNodes: number;
   /** Mean time between interruptions at this size. */
   mtbfS: number;
+  /** The failure causes at this size (rescaled to its components with an inventory). */
+  causes: readonly FailureCause[];
+  /** With `reliability.inventory`: the components this plan's job holds. */
+  inventory?: Inventory;
+  /** Nodes per data-parallel replica of the plan (tp·pp·cp·ep GPUs: dropping one rank breaks its EP group). */
+  replicaNodes: number;
+  /** With `restart.policy: elastic`: partial recovery's rejoin and full-restart times at this plan. */
+  partialRecovery?: { rejoinS: number; fullRestartS: number };
 }
 
 export interface TrainJobOptions {
@@ -76,7 +85,9 @@ export interface TrainedJob {
  */
 export function segmentCosts(r: CampaignReliability, segment: PlanSegment, gpusPerNode: number, paramsTotal: number, horizonS: number): SegmentCosts {
   const nodes = Math.max(1, Math.ceil(segment.gpusUsed / gpusPerNode));
-  const mtbfS = 3600 / totalRatePerHour(r.causes, nodes, gpusPerNode, r.nodesPerSwitch);
+  const inventory = r.inventory ? inventoryFor(nodes * gpusPerNode, r.inventory) : undefined;
+  const causes = inventory ? rescaleToInventory(r.causes, inventory) : r.causes;
+  const mtbfS = 3600 / totalRatePerHour(causes, nodes, gpusPerNode, r.nodesPerSwitch);
   let writeS = r.writeS;
   let blockS = r.blockS;
   let restoreS = r.restoreS;
@@ -103,13 +114,31 @@ export function segmentCosts(r: CampaignReliability, segment: PlanSegment, gpusP
     restartS: r.restartS,
     spareNodes: r.spareNodes + Math.max(0, Math.floor((segment.capacityGpus - segment.gpusUsed) / gpusPerNode)),
     mtbfS,
+    causes,
+    replicaNodes: replicaNodesOf(segment, gpusPerNode, nodes),
   };
+  if (inventory) costs.inventory = inventory;
   if (r.restart) {
     const b = restartBreakdown(r.restart, nodes * gpusPerNode, segment.stepTimeS);
     costs.restart = b;
     costs.restartS = b.totalS;
+    if (r.restart.policy === 'elastic') {
+      costs.partialRecovery = {
+        rejoinS: partialRejoinS(r.restart, costs.replicaNodes * gpusPerNode, bytes),
+        fullRestartS: restartBreakdown({ ...r.restart, policy: 'full' }, nodes * gpusPerNode, segment.stepTimeS).totalS,
+      };
+    }
   }
   return costs;
+}
+
+/** Nodes of one data-parallel replica of a plan (whole nodes, and a whole number of them in the job; else 1). */
+function replicaNodesOf(segment: PlanSegment, gpusPerNode: number, nodes: number): number {
+  const p = segment.parallel;
+  const gpus = p.tp * p.pp * p.cp * p.ep;
+  if (!Number.isFinite(gpus) || gpus <= 0) return 1;
+  const n = Math.max(1, Math.ceil(gpus / gpusPerNode));
+  return nodes % n === 0 ? n : 1;
 }
 
 const engineCosts = (c: SegmentCheckpoint): CheckpointCosts => ({ intervalS: c.intervalS, writeS: c.writeS, blockS: c.blockingS, restoreS: c.restoreS });
@@ -138,16 +167,19 @@ export function trainJob(o: TrainJobOptions): TrainedJob | undefined {
       checkpoint: engineCosts(c.checkpoint),
       restartS: c.restartS,
       spareNodes: c.spareNodes,
+      causes: c.causes,
+      replicaNodes: c.replicaNodes,
+      ...(c.partialRecovery ? { partialRecovery: c.partialRecovery } : {}),
     };
   });
   const model: JobModel = {
     gpusPerNode: o.gpusPerNode,
     jobNodes: nodesOf(first.gpusUsed),
-    replicaNodes: 1,
+    replicaNodes: c0.replicaNodes,
     stepTimeS: first.stepTimeS,
     horizonS: horizonDays * 86400,
     targetSteps: o.tokens / o.tokensPerStep,
-    causes: r.causes,
+    causes: c0.causes,
     restartS: c0.restartS,
     checkpoint: engineCosts(c0.checkpoint),
     spareNodes: c0.spareNodes,
@@ -158,6 +190,8 @@ export function trainJob(o: TrainJobOptions): TrainedJob | undefined {
     capacity,
   };
   if (r.repairCrews !== undefined) model.repairCrews = r.repairCrews;
+  // Partial recovery (restart.policy elastic): the job drops a failed replica and continues.
+  if (c0.partialRecovery) model.partialRecovery = c0.partialRecovery;
   if (r.burnIn && r.burnIn.days > 0) model.burnIn = { untilS: r.burnIn.days * 86400, rateMultiplier: r.burnIn.rateMultiplier };
   const run = new JobEngine(model).run(o.seed, o.stream);
   const done = run.steps >= (model.targetSteps ?? Infinity) * (1 - 1e-9);

@@ -172,7 +172,7 @@ describe('colossus search', () => {
     for (const [args, msg] of [
       [['--objective', 'speed'], /--objective must be one of/],
       [['--top', '0'], /--top must be an integer/],
-      [['--rank', 'tp=8'], /--rank needs at least tp, pp and dp/],
+      [['--rank', 'tp=8'], /--rank: needs at least tp, pp and dp/],
       [['--objective', 'time-to-train'], /training\.tokens: is required/],
     ] as const) {
       const r = run(['search', f, ...args]);
@@ -272,6 +272,28 @@ describe('CLI hygiene', () => {
     const typo = run(['catalog', 'models', 'llama3']);
     expect(typo.code).toBe(1);
     expect(typo.err).toMatch(/did you mean "llama3-8b" or "llama3-70b" or "llama3-405b"/);
+  });
+
+  it('catalog lists the fabric presets (system.fabric ids) with their tiers and sources', () => {
+    const all = run(['catalog', 'fabrics']);
+    expect(all.code, all.err).toBe(0);
+    expect(all.out).toMatch(/colossus-spectrum-x\s+400\s+yes\s+yes\s+leaf 512 · spine 16,384 · core all/);
+    expect(all.out).toMatch(/meta-llama3-24k-roce\s+400\s+no\s+no\s+rack 16 · pod 3,072 · aggregation all \(7:1\)/);
+    const json = JSON.parse(run(['catalog', 'fabrics', '--json']).out) as { id: string; source: string; tiers: { gpus: number | string }[] }[];
+    expect(json.map((f) => f.id)).toEqual(['colossus-spectrum-x', 'meta-llama3-24k-roce', 'dgx-superpod-h100-ndr', 'gb200-nvl72']);
+    for (const f of json) {
+      expect(f.source.length).toBeGreaterThan(40);
+      expect(f.tiers.at(-1)?.gpus).toBe('all'); // the whole cluster, not Infinity (which JSON would turn into null)
+    }
+    const one = run(['catalog', 'fabric', 'dgx-superpod-h100-ndr']);
+    expect(one.code, one.err).toBe(0);
+    expect(one.out).toMatch(/spine\s+2,048\s+1:1\s+0\.50 µs\s+yes/);
+    expect(one.out).toMatch(/source: NVIDIA DGX SuperPOD reference architecture/);
+    const both = JSON.parse(run(['catalog', '--json']).out) as Record<string, unknown[]>;
+    expect(Object.keys(both)).toEqual(['gpus', 'models', 'fabrics']);
+    const typo = run(['catalog', 'fabrics', 'colossus']);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toMatch(/fabrics: has no id "colossus" \(did you mean "colossus-spectrum-x"\?\)/);
   });
 
   it('search --rank takes every plan field, EP facts included', () => {

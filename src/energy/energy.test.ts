@@ -5,16 +5,43 @@ import { defaultCapitalCosts } from './capital-cost.js';
 import { energyOverTimeline } from './energy-over-timeline.js';
 import { peakGpusByType } from './peak-gpus-by-type.js';
 import { defaultPowerProfiles } from './power-profile.js';
+import { networkWattsPerGpu, SPECTRUM_X_POWER } from './network-power.js';
 import { facilityWattsPerGpu, itWattsPerGpu } from './watts-per-gpu.js';
+import { findFabric } from '../catalog/fabrics.js';
+import { inventoryFor, inventorySpec } from '../sim/inventory.js';
 
 const h100 = defaultPowerProfiles['h100-sxm'];
 if (!h100) throw new Error('no h100 profile');
 
 describe('watts per GPU', () => {
-  it('adds node and network overhead, then PUE', () => {
-    expect(itWattsPerGpu(h100, 1)).toBeCloseTo((700 + 350) * 1.1);
-    expect(facilityWattsPerGpu(h100, 1)).toBeCloseTo((700 + 350) * 1.1 * 1.2);
-    expect(itWattsPerGpu(h100, 0)).toBeCloseTo((70 + 350) * 1.1);
+  it('adds the server\'s other parts and the fabric per GPU, then PUE', () => {
+    const net = h100.networkWPerGpu;
+    expect(itWattsPerGpu(h100, 1)).toBeCloseTo(700 + 350 + net);
+    expect(facilityWattsPerGpu(h100, 1)).toBeCloseTo((700 + 350 + net) * 1.2);
+    expect(itWattsPerGpu(h100, 0)).toBeCloseTo(70 + 350 + net);
+  });
+
+  it('derives the fabric\'s power from its switches and optics (3-tier Colossus: ~124 W per GPU, about SemiAnalysis\'s "other IT ~10%")', () => {
+    const f = findFabric('colossus-spectrum-x');
+    if (!f) throw new Error('fabric');
+    const inv = inventoryFor(100_000, inventorySpec(f, 8));
+    // 1,563 leaf + 1,563 spine + 782 core SN5600; 100k NIC links and 200k switch-to-switch links.
+    const expected = ((inv.leafSwitches + inv.fabricSwitches) * SPECTRUM_X_POWER.switchW + 100_000 * (9 + 8.5) + 200_000 * 17) / 100_000;
+    expect(networkWattsPerGpu(inv)).toBeCloseTo(expected, 9);
+    expect(h100.networkWPerGpu).toBeCloseTo(expected, 9);
+    expect(expected / (700 + 575)).toBeGreaterThan(0.08);
+    expect(expected / (700 + 575)).toBeLessThan(0.12);
+    // One pod (no core tier) draws less per GPU than the 3-tier cluster.
+    expect(networkWattsPerGpu(inventoryFor(16_384, inventorySpec(f, 8)))).toBeLessThan(expected);
+  });
+
+  it('per 100k H100 at TDP: between the Colossus-specific figures and the generic 100k-H100 estimates', () => {
+    const mw = (100_000 * facilityWattsPerGpu(h100, 1)) / 1e6;
+    // SemiAnalysis 2025: Colossus 1 ≈ 200k H100/H200 + 30k GB200 at ~300 MW → ≤ 130 MW per 100k (§1.1).
+    expect(mw).toBeGreaterThan(130);
+    // Press ~155 MW per 100k (physics review); SemiAnalysis 2024 generic model 1.59 TWh/yr ≈ 181 MW (§1.4).
+    expect(mw).toBeLessThan(155);
+    expect(Math.abs(mw / 155 - 1)).toBeLessThan(0.1);
   });
 });
 

@@ -102,8 +102,8 @@ export function evaluatePipeline(spec: Spec, plan: ParallelPlan, split: Pipeline
 
   // Memory: first stage of each pool holds the most in-flight micro-batches (1F1B: p − index).
   const mem = (L: LayerPhase, sp: { dense: number; expert: number }, layers: number, act: number, inflight: number) => {
-    const z = stateBytesPerParam(plan.zeroStage, shards, grads.kept);
-    const zE = stateBytesPerParam(plan.zeroStage, expertShards, grads.kept);
+    const z = stateBytesPerParam(plan.zeroStage, shards, grads.kept, L.stack.optimizerBytes);
+    const zE = stateBytesPerParam(plan.zeroStage, expertShards, grads.kept, L.stack.optimizerBytes);
     const states = sp.dense * (z.weights + z.gradients + z.optimizer) + sp.expert * (zE.weights + zE.gradients + zE.optimizer) + (L.fp8 ? sp.dense + sp.expert : 0);
     const activations = (layers * act + (2 * L.tokens * m.hidden) / L.spDiv) * inflight + L.actRecomputeLayer;
     return states + activations + WORKSPACE_GIB * GIB + FRAGMENTATION * activations;

@@ -10,7 +10,7 @@ import { InputError, parseDocumentText } from '../core/index.js';
 import { estimate, estimateIssues } from '../model/index.js';
 import { parseCampaignScenario } from '../scenario/index.js';
 import { createApp } from '../server/index.js';
-import { resolveStepTimeS } from '../server/resolve-step-time.js';
+import { resolveStepTimeS } from '../search/index.js';
 import { parseScenario } from '../sim/index.js';
 import { parseSpecValue } from '../spec/index.js';
 import { openStore, type RunStore } from '../store/index.js';

@@ -17,7 +17,7 @@ export function layerActivationBytes(
   p: Pick<ParallelPlan, 'tp' | 'cp' | 'microBatch' | 'sequenceParallel' | 'recompute'>,
   seqLen: number,
   moeLayer: boolean,
-  opts: { fp8?: boolean; unfusedAttention?: boolean } = {},
+  opts: { fp8?: boolean; unfusedAttention?: boolean; fineGrainedFp8?: boolean } = {},
 ): number {
   const tokens = (p.microBatch * seqLen) / p.cp;
   const spDiv = p.sequenceParallel ? p.tp : 1;
@@ -42,12 +42,18 @@ export function layerActivationBytes(
   } else {
     bytes += (2 * tokens * (m.heads + 2 * m.kvHeads) * m.headDim) / p.tp;
   }
-  bytes += ((2 + (opts.fp8 ? 1 : 0)) * tokens * m.heads * vDim + 4 * tokens * m.heads) / p.tp;
+  // DeepSeek-V3's fine-grained FP8 (§3.3.3) caches the attention output once, in E5M6 (1.5 B),
+  // for both the attention backward and the output projection's Wgrad.
+  const fine = opts.fp8 === true && opts.fineGrainedFp8 === true;
+  const attnOutBytes = fine ? 1.5 : 2 + (opts.fp8 ? 1 : 0);
+  bytes += (attnOutBytes * tokens * m.heads * vDim + 4 * tokens * m.heads) / p.tp;
   // Unfused attention keeps the softmax output (2 B) and dropout mask (1 B) per score, unless
   // selective recomputation drops them (Korthikanti et al.'s 5·a·s/h term, without the
   // dropout output, since LLM pre-training here runs without attention dropout).
   if (opts.unfusedAttention && p.recompute !== 'selective') bytes += (2 * tokens * seqLen * m.heads) / p.tp / p.cp;
   const mlpOut = (f: number) => 2 * tokens * (m.gatedMlp ? 2 : 1) * f + (dropsNormAct ? 0 : gin * tokens * f);
+  // Fine-grained FP8 caches the experts' SwiGLU input in FP8 and always recomputes its output.
+  const expertOut = (f: number) => (fine && m.gatedMlp ? tokens * 2 * f : mlpOut(f));
   if (moeLayer && m.moe) {
     const routed = (tokens / p.tp) * m.moe.topK; // tokens this GPU's experts see (expert TP = 1)
     bytes += (4 * tokens * m.moe.experts) / spDiv; // router logits (fp32)
@@ -56,8 +62,8 @@ export function layerActivationBytes(
     // activation (weighted SwiGLU), whose saved input is the FC1 output counted below, so the
     // un-permute is a plain sum that keeps nothing.
     bytes += routed * (h * gin + 4);
-    bytes += (mlpOut(m.moe.ffnHidden) * routed) / tokens;
-    if (m.moe.sharedExperts > 0) bytes += (mlpOut(m.moe.ffnHidden * m.moe.sharedExperts)) / p.tp;
+    bytes += (expertOut(m.moe.ffnHidden) * routed) / tokens;
+    if (m.moe.sharedExperts > 0) bytes += expertOut(m.moe.ffnHidden * m.moe.sharedExperts) / p.tp;
   } else {
     bytes += mlpOut(m.ffnHidden) / p.tp;
   }
@@ -75,16 +81,16 @@ export interface StateBytes {
 
 /**
  * Mixed-precision Adam (Megatron): BF16 weights (2 B), FP32 gradient accumulation (4 B; 2 B with
- * BF16 main gradients), FP32 master weights + two moments (12 B). ZeRO-1 / the distributed
- * optimizer shards the 12 B, ZeRO-2 also the gradients, ZeRO-3 everything, over `shards`
- * data-parallel ranks.
+ * BF16 main gradients), FP32 master weights + two moments (12 B; 8 B with BF16 moments). ZeRO-1 /
+ * the distributed optimizer shards the optimizer state, ZeRO-2 also the gradients, ZeRO-3
+ * everything, over `shards` data-parallel ranks.
  */
-export function stateBytesPerParam(zeroStage: number, shards: number, gradBytes = 4): StateBytes {
+export function stateBytesPerParam(zeroStage: number, shards: number, gradBytes = 4, optimizerBytes = 12): StateBytes {
   const s = Math.max(1, shards);
   return {
     weights: zeroStage >= 3 ? 2 / s : 2,
     gradients: zeroStage >= 2 ? gradBytes / s : gradBytes,
-    optimizer: zeroStage >= 1 ? 12 / s : 12,
+    optimizer: zeroStage >= 1 ? optimizerBytes / s : optimizerBytes,
   };
 }
 

@@ -1,3 +1,5 @@
+import { planLabel } from '../spec/plan-codec.js';
+import type { ParallelPlan } from '../spec/types.js';
 /** Number formatting shared by the terminal summary and the HTML report. */
 
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -26,10 +28,7 @@ export function energy(mwh: number): string {
   return mwh >= 1000 ? `${fixed(mwh / 1000, 1)} GWh` : `${fixed(mwh, 0)} MWh`;
 }
 
-/** A plan in one line: `TP8 PP32 (vpp 4) DP768 EP8, mb 1, full recompute`. */
-export function planText(p: { tp: number; pp: number; dp: number; cp: number; ep: number; vpp: number; microBatch: number; recompute: string }): string {
-  const parts = [`TP${p.tp}`, `PP${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''}`, `DP${p.dp}`];
-  if (p.cp > 1) parts.push(`CP${p.cp}`);
-  if (p.ep > 1) parts.push(`EP${p.ep}`);
-  return `${parts.join(' ')}, micro-batch ${p.microBatch}, ${p.recompute === 'none' ? 'no' : p.recompute} recompute`;
+/** A plan in one line, as every command labels it (the plan codec): `tp8 pp32/v4 cp1 dp768 ep8 mb1 full SP Z1`. */
+export function planText(p: ParallelPlan): string {
+  return planLabel(p);
 }

@@ -25,7 +25,7 @@ export function readReliability(ctx: ReadContext, doc: SourceDocument | undefine
   const s = parsed.scenario;
   const c = s.job.checkpoint;
   const out: CampaignReliability = {
-    causes: s.job.causes,
+    causes: s.baseCauses ?? s.job.causes,
     restartS: s.job.restartS,
     intervalPolicy: s.intervalPolicy,
     writeS: c.writeS,
@@ -37,6 +37,7 @@ export function readReliability(ctx: ReadContext, doc: SourceDocument | undefine
     preset: s.preset ?? 'custom',
   };
   if (s.intervalPolicy === 'fixed') out.intervalS = c.intervalS;
+  if (s.inventorySpec) out.inventory = s.inventorySpec;
   if (s.checkpointSpec) out.checkpointSpec = s.checkpointSpec;
   if (s.restart) out.restart = s.restart;
   if (s.job.repairCrews !== undefined) out.repairCrews = s.job.repairCrews;

@@ -1,9 +1,9 @@
 import type { Estimate } from '../model/index.js';
+import { planLabel } from '../spec/plan-codec.js';
 import type { RankedPlan } from './types.js';
 
-function planLabel(p: RankedPlan): string {
-  const q = p.parallel;
-  return `tp${q.tp} pp${q.pp}${q.vpp > 1 ? `(v${q.vpp})` : ''} cp${q.cp} dp${q.dp}${q.ep > 1 ? ` ep${q.ep}${q.epDispatch === 'deepep' ? ' DeepEP' : ''}${q.epCommOverlap ? ' a2a-overlap' : ''}` : ''} mb${q.microBatch} ${q.recompute}${q.sequenceParallel ? ' SP' : ''} ZeRO-${q.zeroStage}${p.precision === 'fp8' ? ' fp8' : ''}`;
+function rankedLabel(p: RankedPlan): string {
+  return `${planLabel(p.parallel)}${p.precision === 'fp8' ? ' fp8' : ''}`;
 }
 
 function terms(e: Estimate): Record<string, number> {
@@ -29,7 +29,7 @@ function terms(e: Estimate): Record<string, number> {
 export function explain(plans: readonly RankedPlan[]): string[] {
   const [a, b] = plans;
   if (!a) return ['no plan fits in memory'];
-  if (!b) return [`${planLabel(a)} is the only plan that fits`];
+  if (!b) return [`${rankedLabel(a)} is the only plan that fits`];
   const ta = terms(a.estimate);
   const tb = terms(b.estimate);
   const diffs = Object.keys(ta)
@@ -40,7 +40,7 @@ export function explain(plans: readonly RankedPlan[]): string[] {
   const fmt = (s: number) => `${s > 0 ? '+' : '−'}${Math.abs(s) < 1 ? `${(Math.abs(s) * 1000).toFixed(0)} ms` : `${Math.abs(s).toFixed(2)} s`}`;
   const gain = (a.score / b.score - 1) * 100;
   const lines = [
-    `${planLabel(a)} beats ${planLabel(b)} by ${gain.toFixed(1)}% (step ${a.estimate.stepTimeS.toFixed(3)} s vs ${b.estimate.stepTimeS.toFixed(3)} s on ${a.gpusUsed.toLocaleString('en-US')} vs ${b.gpusUsed.toLocaleString('en-US')} GPUs)`,
+    `${rankedLabel(a)} beats ${rankedLabel(b)} by ${gain.toFixed(1)}% (step ${a.estimate.stepTimeS.toFixed(3)} s vs ${b.estimate.stepTimeS.toFixed(3)} s on ${a.gpusUsed.toLocaleString('en-US')} vs ${b.gpusUsed.toLocaleString('en-US')} GPUs)`,
   ];
   if (diffs.length) lines.push(`per step: ${diffs.map(([k, d]) => `${k} ${fmt(d)}`).join(', ')}`);
   const memA = a.estimate.memory.totalGiB;

@@ -4,3 +4,4 @@ export * from './objective.js';
 export * from './search.js';
 export * from './brute-force.js';
 export * from './explain.js';
+export * from './job-step-time.js';

@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimate } from '../model/index.js';
-import { search } from '../search/index.js';
+import { searchFleet } from '../fleet/index.js';
 import { parseScenario, runReplications, summarizeReplications, type ReplicationRunner } from '../sim/index.js';
 import { parseSpecValue } from '../spec/index.js';
 import type { AppDeps, StartRunFactory } from './app-deps.js';
 import { createApp } from './create-app.js';
-import { resolveStepTimeS } from './resolve-step-time.js';
+import { resolveStepTimeS } from '../search/index.js';
 import { startServer, type RunningServer } from './start-server.js';
 
 type Call = (path: string, init?: RequestInit) => Promise<Response>;
@@ -95,7 +95,7 @@ matrix('HTTP API against the in-process core', createApp, (target) => {
     const got = (await res.json()) as { elapsedS: number };
     const parsed = parseSpecValue(noPlan, undefined, [], { planOptional: true });
     if (!parsed.ok) throw new Error('spec');
-    const want = JSON.parse(JSON.stringify(search(parsed.spec, { top: 4, objective: 'tokens-per-sec' }))) as { elapsedS: number };
+    const want = JSON.parse(JSON.stringify(searchFleet(parsed.spec, { top: 4, objective: 'tokens-per-sec' }))) as { elapsedS: number };
     expect({ ...got, elapsedS: 0 }).toEqual({ ...want, elapsedS: 0 });
   });
 

@@ -4,12 +4,17 @@
  * Without Chromium or a built dashboard the tests skip and say why; with COLOSSUS_BROWSER_TEST=1 (set by
  * .ci/run) they fail instead.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignRunRecord, runCampaign, type CampaignResult } from '../campaign/index.js';
+import { parseDocumentText } from '../core/index.js';
+import { parseCampaignScenarioOrThrow } from '../scenario/index.js';
 import { openStore, type RunInput, type RunStore } from '../store/index.js';
+import { chartLabels } from './_page-labels.js';
 import { builtDashboardDir } from './bundled-paths.js';
 import { createApp } from './create-app.js';
 import { startServer, type RunningServer } from './start-server.js';
@@ -25,24 +30,14 @@ const why = !existsSync(CHROMIUM)
 const forced = process.env['COLOSSUS_BROWSER_TEST'] === '1';
 if (why) process.stderr.write(`dashboard e2e ${forced ? `FAILS (COLOSSUS_BROWSER_TEST=1): ${why}` : why}\n`);
 
-/** A campaign run shaped like `colossus run` stores one: ramp by GPU type, progress, interruptions, power. */
-function syntheticRun(name: string, scale: number): RunInput {
-  const timeline = [0, 20, 40, 60, 80, 100, 122, 160, 200, 240].map((day) => ({
-    day,
-    gpusOnline: { 'h100-sxm': Math.min(100_000, Math.round(day * 850 * scale)) + (day >= 160 ? 50_000 : 0), 'h200-sxm': day >= 200 ? 50_000 : 0 },
-  }));
-  const events = Array.from({ length: Math.round(40 / scale) }, (_, i) => ({ day: 20 + ((i * 37) % 200), kind: 'interruption', data: { cause: i % 3 ? 'gpu' : 'network' } }));
-  const days = 240 / scale;
-  return {
-    name,
-    summary: { training: { mfu: 0.38 + 0.02 * scale, ettr: 0.9, tokens: 20e12, timeToModelDays: days, interruptions: events.length }, energy: { mwh: 420_000 * scale, peakMw: 250 }, cost: { totalUsd: 7.1e9 * scale } },
-    timeline,
-    events,
-    blobs: {
-      progress: Array.from({ length: 25 }, (_, i) => ({ day: (i * days) / 24, fraction: Math.min(1, (i / 24) ** 1.6) })),
-      energy: timeline.map((p) => ({ day: p.day, mw: ((p.gpusOnline['h100-sxm'] + p.gpusOnline['h200-sxm']) * 1.4) / 1000 })),
-    },
-  };
+/** Two real campaign runs as `colossus run` stores them: the bundled scenario, and its deliveries a month late. */
+const scenarioFile = fileURLToPath(new URL('../../scenarios/colossus.yaml', import.meta.url));
+const bundledText = readFileSync(scenarioFile, 'utf8');
+function realRuns(): { records: RunInput[]; results: CampaignResult[] } {
+  const input = parseCampaignScenarioOrThrow(parseDocumentText(bundledText, scenarioFile));
+  const late = { ...input, name: 'colossus-late', buildout: { ...input.buildout, deliveries: input.buildout.deliveries.map((d) => ({ ...d, day: d.day + 30 })) } };
+  const results = [runCampaign(input), runCampaign(late)];
+  return { records: results.map((r, i) => campaignRunRecord(r, i === 0 ? input : late, 'e2e')), results };
 }
 
 describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})` : ''}`, () => {
@@ -52,6 +47,7 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
+  let results: CampaignResult[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -60,13 +56,14 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     shots = process.env['COLOSSUS_E2E_SHOTS'] ?? join(dir, 'shots');
     mkdirSync(shots, { recursive: true });
     store = openStore(join(dir, 'runs.db'));
-    store.saveRun(syntheticRun('colossus-baseline', 1));
-    store.saveRun(syntheticRun('colossus-h200-instead', 1.25));
+    const real = realRuns();
+    results = real.results;
+    for (const r of real.records) store.saveRun(r);
     server = await startServer(createApp({ store: () => store, webDir, logError: () => undefined }));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -140,7 +137,8 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Campaigns');
   });
 
-  it('campaign: lists the stored runs, opens one, compares two side by side', async () => {
+  it('campaign: lists the stored runs, opens one, compares two on shared axes with milestones, plan segments and cost', async () => {
+    const [a, b] = [results[0]!, results[1]!];
     await page.click('nav a[data-view="planner"]');
     await page.click('nav a[data-view="campaign"]');
     await page.locator('table.runs tbody tr').first().waitFor();
@@ -150,17 +148,68 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     expect(await page.locator('article.run svg').count()).toBeGreaterThanOrEqual(4);
     await page.locator('table.runs input[type=checkbox]:not(:checked)').click();
     await expect.poll(() => page.locator('article.run').count()).toBe(2);
-    expect(await page.locator('[aria-label="Comparison"]').textContent()).toMatch(/time to model.*240\.0 days.*192\.0 days.*−48\.0 days/);
+    const cmp = page.locator('[aria-label="Comparison"]');
+    await cmp.locator('table.milestones').waitFor();
+    const d = (x: number): string => x.toFixed(1);
+    const ttm = [a.training.timeToModelDays ?? NaN, b.training.timeToModelDays ?? NaN];
+    const headline = (await cmp.locator('table').first().textContent()) ?? '';
+    expect(headline).toContain(`time to model${d(ttm[0]!)} days${d(ttm[1]!)} days+${d(ttm[1]! - ttm[0]!)} days`);
     // MFU and ETTR differ in points, not as a percentage of a percentage.
-    expect(await page.locator('[aria-label="Comparison"]').textContent()).toMatch(/MFU.*40\.0%.*40\.5%.*\+0\.5 points/);
-    // Both runs overlaid on one set of axes, ending where the later run ends (day 240), not at a horizon.
+    const pts = (b.training.mfu - a.training.mfu) * 100;
+    expect(headline).toContain(`MFU${(a.training.mfu * 100).toFixed(1)}%${(b.training.mfu * 100).toFixed(1)}%${pts > 0 ? '+' : pts < 0 ? '−' : '±'}${Math.abs(pts).toFixed(1)} points`);
+    expect(await cmp.locator('table.milestones tr', { hasText: 'first GPUs delivered' }).textContent()).toMatch(/day 60.*day 90.*\+30\.0 days/);
+    expect(await cmp.locator('table.milestones tr', { hasText: 'model trained' }).textContent()).toContain(`+${d(ttm[1]! - ttm[0]!)} days`);
+    expect(await cmp.locator('table.cost').textContent()).toMatch(/per million tokens\$[\d.]+\$[\d.]+[+−]/);
+    expect(await cmp.locator('table.segments').count()).toBe(2);
+    expect(await cmp.locator('table.segments').first().locator('tbody tr').count()).toBe(a.jobs[0]!.segments.length);
+    // Both runs overlaid on one set of axes, ending where the later run ends, not at the horizon.
     await page.locator('#overlay-capacity svg').waitFor();
     expect(await page.locator('[aria-label="Overlaid"] svg').count()).toBe(3);
-    expect(await page.locator('#overlay-capacity').textContent()).toMatch(/colossus-baseline.*colossus-h200-instead/);
-    expect(await page.locator('#overlay-capacity').textContent()).toMatch(/240/);
+    expect(await page.locator('#overlay-capacity').textContent()).toMatch(/colossus.*colossus-late/);
+    const ticks = await page.locator('#overlay-power svg text').allTextContents();
+    expect(ticks).not.toContain(String(b.scenario.horizonDays));
+    // No two labels overlap in any chart of the page (the browser's own text metrics).
+    const labels = await chartLabels(page, '#run-detail .chart');
+    expect(labels.length).toBe(3 + 2 * 4);
+    for (const l of labels) expect(l.overlaps, l.chart).toEqual([]);
+    // The shared x-axis ends at the later run's end (its last tick within one tick step of it).
+    for (const l of labels.filter((x) => x.chart.startsWith('overlay-'))) {
+      expect(l.maxXTick, l.chart).toBeLessThanOrEqual(b.endDay);
+      expect(l.maxXTick, l.chart).toBeGreaterThan(b.endDay - 60);
+    }
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(shots, 'campaign.png'), fullPage: true });
-  }, 30_000);
+    await cmp.screenshot({ path: join(shots, 'compare-panel.png') });
+  }, 60_000);
+
+  it('campaign: a run started on the server from an edited scenario (bad edits show the parser\'s issues first)', async () => {
+    await page.locator('#new-run summary').click();
+    await page.fill('#scenario-text', bundledText.replace('horizonDays: 500', 'horizonDays: many'));
+    await page.locator('#scenario-check .issues').waitFor();
+    expect(await page.locator('#scenario-check').textContent()).toMatch(/scenario\.yaml:13:\d+: horizonDays/);
+    expect(await page.isDisabled('#run-server')).toBe(true);
+    await page.fill('#scenario-text', bundledText.replace('name: colossus', 'name: colossus-more-power').replace(/gridMw: (\d+)/g, (_m, mw: string) => `gridMw: ${Number(mw) * 2}`));
+    await expect.poll(() => page.locator('#scenario-check').textContent()).toMatch(/✓ colossus-more-power/);
+    await page.click('#run-server');
+    await expect.poll(() => page.locator('table.runs tbody tr').count(), { timeout: 120_000 }).toBe(3);
+    expect(await page.locator('table.runs tbody tr', { hasText: 'colossus-more-power' }).textContent()).toMatch(/server store/);
+    expect(store.listRuns().map((r) => r.name)).toContain('colossus-more-power');
+    // Compared with the run that was shown.
+    await expect.poll(() => page.locator('article.run').count()).toBe(2);
+    // Played in this browser instead: the worker is its own file the server serves (/assets/worker-*.js).
+    const workerFetched: string[] = [];
+    page.on('request', (r) => {
+      if (/\/assets\/worker-[\w-]+\.js$/.test(r.url())) workerFetched.push(r.url());
+    });
+    await page.locator('#new-run').evaluate((d) => ((d as unknown as { open: boolean }).open = true));
+    await page.click('#scenario-reset');
+    await expect.poll(() => page.locator('#scenario-check').textContent()).toMatch(/✓ colossus:/);
+    await page.click('#run-browser');
+    await expect.poll(() => page.locator('table.runs tbody tr', { hasText: 'this browser' }).count(), { timeout: 120_000 }).toBe(1);
+    expect(workerFetched).toHaveLength(1);
+    expect(store.listRuns()).toHaveLength(3); // a run played in the browser is not put in the server's store
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
 
   it('validation: scatter and the error per source', async () => {
     await page.click('nav a[data-view="validation"]');

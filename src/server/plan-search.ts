@@ -1,5 +1,6 @@
 import { InputError, type Issue } from '../core/index.js';
-import { OBJECTIVES, search, type Objective } from '../search/index.js';
+import { searchFleet } from '../fleet/index.js';
+import { OBJECTIVES, type Objective } from '../search/index.js';
 import { parseSpecValue } from '../spec/index.js';
 import type { SearchHandler } from './app-deps.js';
 
@@ -9,7 +10,8 @@ export const MAX_TOP = 100;
 /**
  * `POST /api/search?top=K&objective=NAME`: the body is a spec whose `parallel` may be left out or
  * partial (as `colossus search` reads it); the answer is the search's result (plans, evaluated,
- * pruned, elapsedS, explanation).
+ * pruned, elapsedS, explanation), or on a mixed fleet (`system.pools`) the mixed-fleet search's, as
+ * `colossus search` answers (both call `searchFleet`).
  */
 export function planSearch(query: { top?: string | undefined; objective?: string | undefined }): SearchHandler {
   return ({ value, doc }) => {
@@ -28,6 +30,6 @@ export function planSearch(query: { top?: string | undefined; objective?: string
     if (objective === 'time-to-train' && parsed.spec.training.tokens === undefined) {
       throw new InputError([{ path: 'training.tokens', message: 'is required for the time-to-train objective', expected: 'a number of tokens' }]);
     }
-    return Promise.resolve(search(parsed.spec, { top, objective }));
+    return Promise.resolve(searchFleet(parsed.spec, { top, objective }));
   };
 }

@@ -8,7 +8,7 @@ import { errorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { planSearch } from './plan-search.js';
 import { parseBodyText } from './read-body.js';
-import { resolveStepTimeS } from './resolve-step-time.js';
+import { resolveStepTimeS } from '../search/index.js';
 import { computeCampaign } from './start-campaign.js';
 
 /** The expensive POST routes; each parses its body and computes in one place (this thread or a worker). */

@@ -4,6 +4,8 @@
  * per component, without simulating components one by one.
  */
 
+import { componentCount, type Component, type Inventory } from './inventory.js';
+
 /** What a cause's rate is counted per. */
 export type CauseUnit = 'gpu' | 'node' | 'switch';
 
@@ -34,6 +36,34 @@ export interface FailureCause {
   silent: boolean;
   /** Where the rate (and the costs) come from. */
   source: string;
+  /**
+   * The component the cause is a failure of, and its rate per component-hour: with an inventory
+   * (`rescaleToInventory`) the cause's rate is this × the components per GPU of the job.
+   */
+  component?: Component;
+  perComponentHour?: number;
+  /** Nodes a `switch`-scope fault evicts (default: the job's `nodesPerSwitch`). */
+  evictNodes?: number;
+}
+
+/** Nodes one fault of the cause takes out of service. */
+export function nodesEvicted(cause: FailureCause, nodesPerSwitch: number): number {
+  return cause.scope === 'node' ? 1 : cause.scope === 'switch' ? (cause.evictNodes ?? nodesPerSwitch) : 0;
+}
+
+/**
+ * The causes' rates for a job holding `inv`: a cause with a component fails at its rate per
+ * component × the components per GPU of this job (per GPU, so the engine scales it with the GPUs
+ * held); a leaf-switch fault evicts the nodes under one leaf. Causes without a component keep
+ * their rate.
+ */
+export function rescaleToInventory(causes: readonly FailureCause[], inv: Inventory): FailureCause[] {
+  return causes.map((c) => {
+    if (c.component === undefined || c.perComponentHour === undefined || !(inv.gpus > 0)) return c;
+    const out: FailureCause = { ...c, unit: 'gpu', ratePerUnitHour: (c.perComponentHour * componentCount(inv, c.component)) / inv.gpus };
+    if (c.component === 'leaf-switch' && c.scope === 'switch') out.evictNodes = inv.nodesPerLeaf;
+    return out;
+  });
 }
 
 /** The cause's rate expressed per GPU-hour, for reports (`gpusPerNode`, `nodesPerSwitch` convert). */

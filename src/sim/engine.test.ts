@@ -206,6 +206,7 @@ describe('GPU-hours are conserved (property)', () => {
       restoreS: fc.double({ min: 0, max: 600, noNaN: true }),
       spareNodes: fc.integer({ min: 0, max: 10 }),
       elastic: fc.boolean(),
+      partial: fc.option(fc.record({ rejoinS: fc.double({ min: 0, max: 3600, noNaN: true }), fullRestartS: fc.double({ min: 0, max: 1800, noNaN: true }) })),
       minReplicas: fc.integer({ min: 1, max: 3 }),
       nodesPerSwitch: fc.integer({ min: 1, max: 8 }),
       burnIn: fc.option(fc.record({ days: fc.double({ min: 0, max: 5, noNaN: true }), mult: fc.double({ min: 0, max: 5, noNaN: true }) })),
@@ -239,6 +240,7 @@ describe('GPU-hours are conserved (property)', () => {
           .sort((a, b) => a.atS - b.atS),
       };
       if (p.burnIn) job.burnIn = { untilS: p.burnIn.days * DAY, rateMultiplier: p.burnIn.mult };
+      if (p.partial) job.partialRecovery = p.partial;
       if (p.target !== null) job.targetSteps = p.target;
       (job as JobModel & { seed: number }).seed = p.seed;
       return job;
@@ -272,5 +274,46 @@ describe('GPU-hours are conserved (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('partial recovery (FT-HSDP: shrink DP and continue)', () => {
+  const nodeCause = cause({ scope: 'node', ratePerUnitHour: 2e-5, detectS: 30, repairHours: 24 });
+  const job = (over: Partial<JobModel> = {}): JobModel =>
+    baseJob({ jobNodes: 256, horizonS: 20 * DAY, causes: [nodeCause], restartS: 180, elastic: true, partialRecovery: { rejoinS: 900, fullRestartS: 600 }, ...over });
+
+  it('keeps the surviving replicas\' work (no rollback) and pays the stall, not a restore', () => {
+    const r = simulateJob(job({ spareNodes: 0 }), 5);
+    expect(r.interruptions).toBeGreaterThan(20);
+    expect(r.gpuS.lostWork).toBe(0);
+    // Detection and the 180 s stall of the whole job per fault (plus one step per rejoin), no 60 s restore.
+    const perFault = (r.gpuS.restart + r.gpuS.detection) / r.interruptions / (256 * 8);
+    expect(perFault).toBeGreaterThan(30 + 180 - 1e-6);
+    expect(perFault).toBeLessThan(30 + 180 + 2 * 10 + 1e-6);
+  });
+
+  it('without spares it runs shrunk until the repair (degraded, never waiting); a full restart rolls back instead', () => {
+    const partial = simulateJob(job({ spareNodes: 0 }), 3);
+    expect(partial.gpuS.waiting).toBe(0);
+    // ~24 h of one node missing per fault.
+    const missingNodeHours = partial.gpuS.degraded / 8 / 3600 / partial.interruptions;
+    expect(missingNodeHours).toBeGreaterThan(10);
+    expect(missingNodeHours).toBeLessThan(40);
+    const { partialRecovery: _drop, ...rest } = job({ spareNodes: 0 });
+    const full = simulateJob({ ...rest, restartS: 600 }, 3);
+    expect(full.gpuS.lostWork).toBeGreaterThan(0);
+    expect(partial.gpuS.productive).toBeGreaterThan(full.gpuS.productive);
+  });
+
+  it('with spares it runs shrunk only while the spare re-forms the replica (rejoinS)', () => {
+    const r = simulateJob(job({ spareNodes: 100 }), 5);
+    // The replica is missing for rejoinS; its first 30 s + 180 s are the whole job's detection and stall.
+    const missingNodeS = r.gpuS.degraded / 8 / r.interruptions;
+    expect(missingNodeS).toBeGreaterThan(900 - 30 - 180 - 60);
+    expect(missingNodeS).toBeLessThanOrEqual(900 - 30 - 180 + 1e-6);
+    // A software fault hits every rank: it rolls back and pays the full restart and the restore.
+    const sw = simulateJob(job({ causes: [cause({ scope: 'job', ratePerUnitHour: 2e-5 })] }), 3);
+    expect(sw.gpuS.lostWork).toBeGreaterThan(0);
+    expect(sw.gpuS.restart / sw.interruptions / (256 * 8)).toBeCloseTo(600 + 60, 6);
   });
 });

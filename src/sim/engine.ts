@@ -1,4 +1,4 @@
-import { ratePerGpuHour } from './causes.js';
+import { nodesEvicted, ratePerGpuHour, type FailureCause } from './causes.js';
 import { EventHeap } from './heap.js';
 import type { CheckpointCosts, GpuTime, JobModel, ReplicationResult } from './job.js';
 import { Rng, deriveSeed } from './rng.js';
@@ -21,6 +21,7 @@ const EV_REPAIR = 2;
 const EV_SDC = 3;
 const EV_BURNIN = 4;
 const EV_CAPACITY = 5;
+const EV_JOIN = 6;
 
 // Job phases.
 const RUNNING = 0;
@@ -45,6 +46,8 @@ export class JobEngine {
   private readonly causeRatePerGpuS: Float64Array;
   private readonly causeRepairMeanS: Float64Array;
   private readonly byCause: Int32Array;
+  /** The causes as of now (a capacity change may rescale them to the new job's components). */
+  private causes: readonly FailureCause[];
 
   // Clock and phase.
   private t = 0;
@@ -67,6 +70,13 @@ export class JobEngine {
   private queueT: number[] = [];
   private queueHead = 0;
   private maxRepairQueueS = 0;
+
+  // Partial recovery: spares re-forming a replica, and whether the next restart must be a full one.
+  private joiningNodes = 0;
+  private partial: JobModel['partialRecovery'];
+  /** Nodes per data-parallel replica (a capacity change may change it with the plan). */
+  private replicaNodes = 1;
+  private fullRestartNext = false;
 
   // Node pool.
   private heldNodes = 0;
@@ -117,7 +127,14 @@ export class JobEngine {
     this.causeRatePerGpuS = new Float64Array(n);
     this.causeRepairMeanS = new Float64Array(n);
     this.byCause = new Int32Array(n);
-    job.causes.forEach((c, i) => {
+    this.causes = job.causes;
+    this.setCauses(job.causes);
+  }
+
+  private setCauses(causes: readonly FailureCause[]): void {
+    const job = this.job;
+    this.causes = causes;
+    causes.forEach((c, i) => {
       this.causeRatePerGpuS[i] = ratePerGpuHour(c, job.gpusPerNode, job.nodesPerSwitch) / 3600;
       this.causeRepairMeanS[i] = c.repairHours * 3600;
     });
@@ -184,6 +201,8 @@ export class JobEngine {
         this.rescaleCauses();
       } else if (kind === EV_CAPACITY) {
         this.onCapacity(data);
+      } else if (kind === EV_JOIN) {
+        this.onJoin(data);
       } else if (kind === EV_END) {
         this.finish();
         break;
@@ -194,15 +213,17 @@ export class JobEngine {
 
   private reset(): void {
     const job = this.job;
+    this.replicaNodes = Math.max(1, job.replicaNodes);
     this.heap.clear();
     this.t = 0;
     this.phase = WAITING;
     this.phaseStartT = 0;
     this.phaseVersion = 0;
     this.rateMultiplier = 1;
+    if (this.causes !== job.causes) this.setCauses(job.causes);
     this.jobNodes = job.jobNodes;
     this.stepTimeS = job.stepTimeS;
-    this.totalReplicas = Math.max(1, Math.floor(job.jobNodes / job.replicaNodes));
+    this.totalReplicas = Math.max(1, Math.floor(job.jobNodes / this.replicaNodes));
     this.ck = job.checkpoint;
     this.restartS = job.restartS;
     this.repairsActive = 0;
@@ -213,6 +234,9 @@ export class JobEngine {
     this.maxRepairQueueS = 0;
     this.heldNodes = job.jobNodes;
     this.spares = job.spareNodes;
+    this.joiningNodes = 0;
+    this.fullRestartNext = false;
+    this.partial = job.partialRecovery;
     this.nodesInRepair = 0;
     this.activeReplicas = 0;
     this.segT0 = 0;
@@ -275,7 +299,7 @@ export class JobEngine {
   }
 
   private onFailure(c: number): void {
-    const cause = this.job.causes[c];
+    const cause = this.causes[c];
     if (!cause) return;
     if (cause.silent) {
       // Corruption spreads quietly; a second one before the first is found merges into it.
@@ -289,9 +313,12 @@ export class JobEngine {
     }
     this.interruptions++;
     this.byCause[c] = (this.byCause[c] as number) + 1;
+    // Partial recovery: the surviving replicas keep their state unless the fault hit every rank.
+    const partial = this.partial !== undefined && cause.scope !== 'job';
+    if (this.partial && !partial) this.fullRestartNext = true;
     this.takeNodesDown(c);
     if (this.phase === RUNNING) {
-      this.endSegment(false);
+      this.endSegment(partial);
       this.enterPhase(DETECTING, cause.detectS);
     } else if (this.phase === RESTARTING) {
       this.closePhase();
@@ -313,6 +340,7 @@ export class JobEngine {
       this.committedSteps = this.sdcSafeSteps;
       this.committedGpuS = this.sdcSafeGpuS;
     }
+    if (this.partial) this.fullRestartNext = true;
     this.takeNodesDown(c);
     if (wasRunning) this.tryRestart(0);
   }
@@ -333,10 +361,10 @@ export class JobEngine {
 
   /** Evict the nodes a cause takes down, send them to repair, and refill from the spare pool. */
   private takeNodesDown(c: number): void {
-    const cause = this.job.causes[c];
+    const cause = this.causes[c];
     if (!cause) return;
     const before = this.heldNodes;
-    const want = cause.scope === 'node' ? 1 : cause.scope === 'switch' ? this.job.nodesPerSwitch : 0;
+    const want = nodesEvicted(cause, this.job.nodesPerSwitch);
     const down = Math.min(want, this.heldNodes);
     if (down > 0) {
       this.heldNodes -= down;
@@ -349,9 +377,13 @@ export class JobEngine {
         this.queueCause.push(c);
         this.queueT.push(this.t);
       }
-      const take = Math.min(this.spares, this.jobNodes - this.heldNodes);
+      const take = Math.min(this.spares, Math.max(0, this.jobNodes - this.heldNodes - this.joiningNodes));
       this.spares -= take;
-      this.heldNodes += take;
+      if (this.partial && take > 0) {
+        // The spare re-forms the replica in the background while the job runs shrunk.
+        this.joiningNodes += take;
+        this.heap.push(this.t + this.partial.rejoinS, EV_JOIN, take);
+      } else this.heldNodes += take;
     }
     if (this.heldNodes !== before) this.rescaleCauses();
   }
@@ -378,6 +410,8 @@ export class JobEngine {
     if (this.phase === WAITING) {
       this.closePhase();
       this.tryRestart(0);
+    } else if (this.partial) {
+      this.rejoin();
     } else if (this.phase === RUNNING && this.activeReplicas < this.totalReplicas && this.worthRegrowing()) {
       // An elastic job that ran shrunk grows back: a blocking checkpoint, then a restart.
       this.endSegment(true);
@@ -394,7 +428,7 @@ export class JobEngine {
    */
   private worthRegrowing(): boolean {
     const job = this.job;
-    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / job.replicaNodes));
+    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / this.replicaNodes));
     if (replicas <= this.activeReplicas) return false;
     let ratePerS = 0;
     for (let c = 0; c < this.rngs.length; c++) ratePerS += this.causeRatePerGpuS[c] as number;
@@ -402,6 +436,30 @@ export class JobEngine {
     const untilNextFailureS = ratePerS > 0 ? 1 / ratePerS : Infinity;
     const gain = ((replicas - this.activeReplicas) / this.totalReplicas) * untilNextFailureS;
     return gain > this.ck.writeS + this.restartS + this.ck.restoreS;
+  }
+
+  /** Spare nodes that re-formed a replica (partial recovery) join the job. */
+  private onJoin(nodes: number): void {
+    this.joiningNodes -= nodes;
+    const give = Math.max(0, Math.min(nodes, this.jobNodes - this.heldNodes));
+    this.heldNodes += give;
+    this.spares += nodes - give;
+    if (give > 0) this.rescaleCauses();
+    if (this.phase === WAITING) {
+      this.closePhase();
+      this.tryRestart(0);
+    } else this.rejoin();
+  }
+
+  /** Partial recovery: replicas whose nodes are whole again join at the next step boundary (one step of the whole job). */
+  private rejoin(): void {
+    if (this.phase !== RUNNING || this.activeReplicas >= this.totalReplicas) return;
+    const replicas = Math.min(this.totalReplicas, Math.floor(this.heldNodes / this.replicaNodes));
+    if (replicas <= this.activeReplicas) return;
+    this.endSegment(true);
+    this.reconfigurations++;
+    this.activeReplicas = replicas;
+    this.enterPhase(RESTARTING, this.stepTimeS);
   }
 
   private onCapacity(index: number): void {
@@ -418,16 +476,21 @@ export class JobEngine {
       this.closePhase();
       this.phaseStartT = this.t;
     }
+    // A new plan is a full restart, also under partial recovery.
+    if (this.partial) this.fullRestartNext = true;
     if (change.checkpoint) this.ck = change.checkpoint;
     if (change.restartS !== undefined) this.restartS = change.restartS;
     if (change.spareNodes !== undefined) this.spares = Math.max(0, change.spareNodes - this.nodesInRepair);
+    if (change.causes && change.causes.length === this.causes.length) this.setCauses(change.causes);
+    if (change.replicaNodes !== undefined) this.replicaNodes = Math.max(1, change.replicaNodes);
+    if (change.partialRecovery && this.partial) this.partial = change.partialRecovery;
     const before = this.heldNodes;
     if (change.jobNodes > this.jobNodes) this.heldNodes += change.jobNodes - this.jobNodes;
     this.jobNodes = change.jobNodes;
     if (this.heldNodes > this.jobNodes) this.heldNodes = this.jobNodes;
     this.stepTimeS = change.stepTimeS;
-    this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.job.replicaNodes));
-    if (this.heldNodes !== before) this.rescaleCauses();
+    this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.replicaNodes));
+    if (this.heldNodes !== before || change.causes) this.rescaleCauses();
     if (wasRunning) this.tryRestart(finalWriteS);
     else if (this.phase === RESTARTING || this.phase === WAITING) {
       this.closePhase();
@@ -474,8 +537,8 @@ export class JobEngine {
     const job = this.job;
     let replicas = 0;
     if (this.heldNodes >= this.jobNodes) replicas = this.totalReplicas;
-    else if (job.elastic) {
-      const r = Math.min(this.totalReplicas, Math.floor(this.heldNodes / job.replicaNodes));
+    else if (job.elastic || this.partial) {
+      const r = Math.min(this.totalReplicas, Math.floor(this.heldNodes / this.replicaNodes));
       if (r >= Math.min(job.minReplicas, this.totalReplicas)) replicas = r;
     }
     if (replicas < this.totalReplicas && this.t > 0) this.spareShortfalls++;
@@ -484,7 +547,14 @@ export class JobEngine {
       return;
     }
     this.activeReplicas = replicas;
-    this.enterPhase(RESTARTING, extraS + this.restartS + this.ck.restoreS);
+    const pr = this.partial;
+    if (pr && !this.fullRestartNext && this.t > 0) {
+      // Partial recovery: a stall, no restore (the surviving replicas hold the state).
+      this.enterPhase(RESTARTING, extraS + this.restartS);
+      return;
+    }
+    this.fullRestartNext = false;
+    this.enterPhase(RESTARTING, extraS + (pr ? pr.fullRestartS : this.restartS) + this.ck.restoreS);
   }
 
   private startRunning(): void {
@@ -493,7 +563,7 @@ export class JobEngine {
     this.phaseVersion++;
     this.segT0 = this.t;
     this.segFraction = this.activeReplicas / this.totalReplicas;
-    this.segRunGpus = this.activeReplicas * job.replicaNodes * job.gpusPerNode;
+    this.segRunGpus = this.activeReplicas * this.replicaNodes * job.gpusPerNode;
     if (job.targetSteps !== undefined) {
       const remainingSteps = job.targetSteps - this.committedSteps;
       const computeS = Math.max(0, (remainingSteps * this.stepTimeS) / this.segFraction);

@@ -30,6 +30,15 @@ export interface CapacityChange {
   restartS?: number;
   /** Healthy idle nodes beside the job from now on, repairs included (default: unchanged). */
   spareNodes?: number;
+  /**
+   * The causes at that size, in `JobModel.causes` order (rates rescaled to the components the new
+   * job holds, e.g. a fabric tier it now spans; default: unchanged).
+   */
+  causes?: readonly FailureCause[];
+  /** Nodes per data-parallel replica of the new plan (default: unchanged). */
+  replicaNodes?: number;
+  /** Partial recovery's costs at the new size (only when the job has partial recovery). */
+  partialRecovery?: { rejoinS: number; fullRestartS: number };
 }
 
 export interface JobModel {
@@ -53,6 +62,15 @@ export interface JobModel {
   repairCrews?: number;
   /** Without a spare: true continues on fewer replicas; false waits for a repair. */
   elastic: boolean;
+  /**
+   * Partial recovery (FT-HSDP, `restart.policy: elastic`): a node-evicting fault drops its replica
+   * and the other replicas continue from their in-memory state after a stall of `restartS` — no
+   * rollback, no restore. The job runs shrunk until a replacement joins: a spare after `rejoinS`
+   * (it starts its processes and copies the state from a peer), or the repaired node. Faults that
+   * hit every rank (`job` scope, silent corruption) still roll back and pay `fullRestartS` + the
+   * restore. Joining costs one step of the whole job (the quorum changes at a step boundary).
+   */
+  partialRecovery?: { rejoinS: number; fullRestartS: number };
   /** An elastic job never runs on fewer replicas than this. */
   minReplicas: number;
   /** Nodes under one leaf switch (the blast radius of a `switch`-scope cause). */

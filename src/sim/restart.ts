@@ -64,6 +64,19 @@ export interface RestartBreakdown {
   totalS: number;
 }
 
+/** Scale-out bandwidth per GPU a re-forming replica copies its state over, GB/s: one 400G NIC. */
+export const REJOIN_NIC_GBPS = 50;
+
+/**
+ * Partial recovery: time for a spare to re-form a dropped replica while the job runs shrunk —
+ * process start, NCCL init over the replica's ranks, and the state copied from a peer replica
+ * over the replica's NICs (HSDP: every replica holds the whole model state, sharded over its
+ * GPUs). Assumption: built from the restart's own parts; FT-HSDP does not publish it.
+ */
+export function partialRejoinS(p: RestartParams, replicaGpus: number, stateBytes: number): number {
+  return p.processStartS + ncclInitS(p, replicaGpus) + stateBytes / (Math.max(1, replicaGpus) * REJOIN_NIC_GBPS * 1e9);
+}
+
 /** NCCL communicator init for `ranks` ranks. */
 export function ncclInitS(p: RestartParams, ranks: number): number {
   return p.ncclBaseS + p.ncclPerRankS * Math.max(1, ranks);

@@ -31,7 +31,7 @@ describe('parseScenario', () => {
     if (!res.ok) return;
     const s = res.scenario;
     expect(s.job.jobNodes).toBe(2048);
-    expect(s.job.causes).toHaveLength(18);
+    expect(s.job.causes).toHaveLength(21); // Llama 3's 18 rows, the switch/cable row split by component (leaf, fabric switch, host link, fabric link)
     expect(s.job.causes.every((c) => c.source.length > 20)).toBe(true);
     expect(s.intervalPolicy).toBe('auto');
     expect(s.job.checkpoint.intervalS).toBeGreaterThan(600);
@@ -243,6 +243,42 @@ reliability: { preset: llama3, restartS: 5, restart: { policy: full } }
 `)[0]?.path).toBe(
       'reliability.restart',
     );
+  });
+
+  it('reliability.inventory rescales the causes to the fabric the job spans, and checks its fields', () => {
+    const inv = (gpus: number, extra = '') =>
+      parse(`cluster: { gpus: 200000 }
+job: { gpus: ${gpus}, days: 10, stepTimeS: 10 }
+reliability: { preset: llama3, inventory: { fabric: colossus-spectrum-x${extra} } }
+`);
+    const pod = inv(16384);
+    const big = inv(98304);
+    if (!pod.ok || !big.ok) throw new Error('expected ok');
+    expect(pod.scenario.inventory?.tiers.map((t) => t.tier)).toEqual(['leaf', 'spine']);
+    expect(big.scenario.inventory?.tiers.map((t) => t.tier)).toEqual(['leaf', 'spine', 'core']);
+    const perGpu = (s: typeof pod) => (s.ok ? s.scenario.job.causes.reduce((a, c) => a + c.ratePerUnitHour, 0) : NaN);
+    expect(perGpu(big)).toBeGreaterThan(perGpu(pod));
+    const leaf = big.scenario.job.causes.find((c) => c.name === 'network-leaf-switch');
+    expect(leaf?.evictNodes).toBe(64);
+    expect(big.scenario.baseCauses?.find((c) => c.name === 'network-leaf-switch')?.evictNodes).toBe(2);
+    const withPsus = inv(98304, ', psusPerNode: 8');
+    if (!withPsus.ok) throw new Error('expected ok');
+    const psu = (s: typeof withPsus) => (s.ok ? (s.scenario.job.causes.find((c) => c.name === 'psu')?.ratePerUnitHour ?? 0) : 0);
+    expect(psu(withPsus)).toBeCloseTo(2 * psu(big), 15);
+    const bad = issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability: { preset: llama3, inventory: { fabric: colossus-spectrum, switchPort: 64 } }
+`);
+    expect(bad.map((i) => i.path)).toEqual(expect.arrayContaining(['reliability.inventory.fabric', 'reliability.inventory.switchPort']));
+    const noInv = issuesOf(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability: { causes: [{ name: optic, perComponentHour: 1e-6, component: host-link }] }
+`);
+    expect(noInv[0]?.path).toBe('reliability.causes[0].perComponentHour');
+    const custom = parse(`job: { gpus: 64, days: 1, stepTimeS: 1 }
+reliability: { causes: [{ name: optic, perComponentHour: 1e-6, component: host-link }], inventory: { fabric: colossus-spectrum-x } }
+`);
+    if (!custom.ok) throw new Error(JSON.stringify(custom.issues));
+    // 64 GPUs, one NIC link each: 1e-6 per link-hour = 1e-6 per GPU-hour.
+    expect(custom.scenario.job.causes[0]?.ratePerUnitHour).toBeCloseTo(1e-6, 15);
   });
 
   it('parseScenarioOrThrow throws an InputError', () => {

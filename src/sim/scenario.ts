@@ -15,12 +15,14 @@ import {
   type ReadContext,
   type SourceDocument,
 } from '../core/index.js';
+import { readFabric } from '../spec/fabric.js';
 import { SIM_BOUNDS } from './bounds.js';
-import { CAUSE_SCOPES, totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
+import { inventoryFor, inventorySpec, COMPONENTS, type Component, type Inventory, type InventorySpec } from './inventory.js';
+import { CAUSE_SCOPES, rescaleToInventory, totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
 import { INTERVAL_POLICIES, intervalForPolicy, type IntervalPolicy } from './checkpoint.js';
 import type { JobModel } from './job.js';
 import { PRESET_NAMES, presetCauses, type PresetName } from './presets.js';
-import { RESTART_DEFAULTS, RESTART_POLICIES, restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
+import { RESTART_DEFAULTS, RESTART_POLICIES, partialRejoinS, restartBreakdown, type RestartBreakdown, type RestartParams } from './restart.js';
 import {
   CHECKPOINT_BYTES_PER_PARAM,
   STORAGE_PRESETS,
@@ -94,6 +96,13 @@ export interface SimScenario {
   sparesFromIdle: boolean;
   /** Problems with the scenario that are not errors (printed, and in `--json`). */
   warnings: string[];
+  /**
+   * `reliability.inventory`: the cluster's components (fabric tiers, NICs, PSUs). The job's causes
+   * are then rescaled to what this job holds (`inventory`); `baseCauses` are the causes before.
+   */
+  inventorySpec?: InventorySpec;
+  inventory?: Inventory;
+  baseCauses?: FailureCause[];
 }
 
 export type ScenarioResult = { ok: true; scenario: SimScenario } | { ok: false; issues: Issue[] };
@@ -115,12 +124,13 @@ const JOB_KEYS = [
   'training',
   'parallel',
 ] as const;
-const RELIABILITY_KEYS = ['preset', 'causes', 'overrides', 'rateMultiplier', 'restartS', 'restart', 'checkpoint', 'spareNodes', 'repairCrews', 'burnIn'] as const;
+const RELIABILITY_KEYS = ['preset', 'inventory', 'causes', 'overrides', 'rateMultiplier', 'restartS', 'restart', 'checkpoint', 'spareNodes', 'repairCrews', 'burnIn'] as const;
 const RESTART_KEYS = ['policy', 'schedulerS', 'processStartS', 'ncclBaseS', 'ncclPerRankS', 'warmupSteps', 'elasticStallS'] as const;
 const STORAGE_KEYS = ['preset', 'tier', 'writeGBps', 'readGBps', 'nodeGBps', 'capacityTB', 'source'] as const;
 const OVERRIDE_KEYS = ['rateMultiplier', 'scope', 'detectS', 'repairHours', 'silent'] as const;
 const CHECKPOINT_KEYS = ['intervalS', 'writeS', 'restoreS', 'async', 'blockS', 'storage', 'bytes', 'bytesPerParam', 'keep'] as const;
-const CAUSE_KEYS = ['name', 'perGpuHour', 'perNodeHour', 'perSwitchHour', 'scope', 'detectS', 'repairHours', 'silent', 'source'] as const;
+const INVENTORY_KEYS = ['fabric', 'switchPorts', 'nicsPerGpu', 'psusPerNode'] as const;
+const CAUSE_KEYS = ['name', 'perGpuHour', 'perNodeHour', 'perSwitchHour', 'perComponentHour', 'component', 'scope', 'detectS', 'repairHours', 'silent', 'source'] as const;
 const BURN_IN_KEYS = ['days', 'rateMultiplier'] as const;
 
 export const DEFAULTS = {
@@ -245,6 +255,7 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   let repairCrews: number | undefined;
   let burnIn: { days: number; rateMultiplier: number } | undefined;
   let ckpt: Record<string, unknown> = {};
+  let invSpec: InventorySpec | undefined;
   if (rel) {
     checkKeys(ctx, rel, RELIABILITY_KEYS, ['reliability']);
     preset = readEnum(ctx, rel, 'preset', ['reliability'], PRESET_NAMES);
@@ -262,6 +273,10 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
       seen.add(c.name);
     }
     causes = applyOverrides(ctx, rel['overrides'], causes, ['reliability', 'overrides']);
+    if (rel['inventory'] !== undefined) invSpec = readInventory(ctx, rel['inventory'], ['reliability', 'inventory'], gpusPerNode);
+    for (const [i, c] of custom.entries())
+      if (c.component !== undefined && !invSpec)
+        report(ctx, ['reliability', 'causes', i, 'perComponentHour'], 'needs the cluster\'s components', { expected: 'reliability.inventory: { fabric, ... }, or perGpuHour / perNodeHour / perSwitchHour' });
     const multiplier = readNumber(ctx, rel, 'rateMultiplier', ['reliability'], { min: 0 }) ?? 1;
     if (multiplier !== 1) causes = causes.map((c) => ({ ...c, ratePerUnitHour: c.ratePerUnitHour * multiplier, source: `${c.source}; ×${multiplier} (rateMultiplier)` }));
     restartS = readNumber(ctx, rel, 'restartS', ['reliability'], { min: 0 }) ?? DEFAULTS.restartS;
@@ -357,6 +372,12 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
   const spares = spareNodes ?? idleNodes;
   if (ctx.issues.length > 0) return undefined;
 
+  const baseCauses = causes;
+  let inventory: Inventory | undefined;
+  if (invSpec) {
+    inventory = inventoryFor(jobGpus, invSpec);
+    causes = rescaleToInventory(causes, inventory);
+  }
   const ratePerHour = totalRatePerHour(causes, jobNodes, gpusPerNode, nodesPerSwitch);
   // Work estimate before anything runs: the engine does a few operations per failure.
   const expectedFailures = ratePerHour * days * 24 * replications;
@@ -398,6 +419,13 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     progressSamples: Math.min(1000, Math.max(1, Math.ceil(days))),
   };
   if (targetSteps !== undefined) model.targetSteps = targetSteps;
+  if (restart && restart.policy === 'elastic') {
+    const stateBytes = checkpointPlan?.bytes ?? 0;
+    model.partialRecovery = {
+      rejoinS: partialRejoinS(restart, replicaNodes * gpusPerNode, stateBytes),
+      fullRestartS: restartBreakdown({ ...restart, policy: 'full' }, jobGpus, stepTimeS).totalS,
+    };
+  }
   if (repairCrews !== undefined) model.repairCrews = repairCrews;
   if (burnIn && burnIn.days > 0) model.burnIn = { untilS: burnIn.days * 86400, rateMultiplier: burnIn.rateMultiplier };
 
@@ -424,6 +452,11 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
     sparesFromIdle,
     warnings,
   };
+  if (invSpec && inventory) {
+    scenario.inventorySpec = invSpec;
+    scenario.inventory = inventory;
+    scenario.baseCauses = baseCauses;
+  }
   if (storageSpec) scenario.checkpointSpec = storageSpec;
   if (checkpointPlan) scenario.checkpointPlan = checkpointPlan;
   if (restart) scenario.restart = restart;
@@ -441,6 +474,27 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
 }
 
 const fmtTB = (tb: number): string => (tb >= 1000 ? `${(tb / 1000).toFixed(2)} PB` : `${tb.toFixed(tb >= 10 ? 1 : 3)} TB`);
+
+/** `reliability.inventory: { fabric, switchPorts, nicsPerGpu, psusPerNode }` (fabric: a preset id or a `{ tiers }` object, as `system.fabric`). */
+function readInventory(ctx: ReadContext, value: unknown, path: Path, gpusPerNode: number): InventorySpec | undefined {
+  const o = readObject(ctx, value, path);
+  if (!o) return undefined;
+  checkKeys(ctx, o, INVENTORY_KEYS, path);
+  if (o['fabric'] === undefined) {
+    report(ctx, [...path, 'fabric'], 'is required', { expected: 'a fabric preset id (e.g. colossus-spectrum-x) or { tiers: [...] }' });
+    return undefined;
+  }
+  const fabric = readFabric(ctx, o['fabric'], [...path, 'fabric'], 400);
+  const switchPorts = readNumber(ctx, o, 'switchPorts', path, { integer: true, min: 4, max: 4096 });
+  const nicsPerGpu = readNumber(ctx, o, 'nicsPerGpu', path, { above: 0, max: 16 });
+  const psusPerNode = readNumber(ctx, o, 'psusPerNode', path, { integer: true, min: 0, max: 64 });
+  if (!fabric) return undefined;
+  const opts: { switchPorts?: number; nicsPerGpu?: number; psusPerNode?: number } = {};
+  if (switchPorts !== undefined) opts.switchPorts = switchPorts;
+  if (nicsPerGpu !== undefined) opts.nicsPerGpu = nicsPerGpu;
+  if (psusPerNode !== undefined) opts.psusPerNode = psusPerNode;
+  return inventorySpec(fabric, gpusPerNode, opts);
+}
 
 /** `reliability.restart: { policy, schedulerS, processStartS, ncclBaseS, ncclPerRankS, warmupSteps, elasticStallS }`. */
 function readRestart(ctx: ReadContext, value: unknown, path: Path): RestartParams | undefined {
@@ -615,13 +669,14 @@ function readCauses(ctx: ReadContext, value: unknown, path: Path): FailureCause[
       { key: 'perGpuHour', unit: 'gpu' },
       { key: 'perNodeHour', unit: 'node' },
       { key: 'perSwitchHour', unit: 'switch' },
+      { key: 'perComponentHour', unit: 'gpu' },
     ];
     const given = units.filter((u) => item[u.key] !== undefined);
     let rate: number | undefined;
     let unit: CauseUnit = 'gpu';
     if (given.length !== 1) {
       report(ctx, given.length ? [...at, (given[1] as { key: string }).key] : at, given.length ? 'gives a second rate' : 'needs a rate', {
-        expected: 'exactly one of perGpuHour, perNodeHour, perSwitchHour',
+        expected: 'exactly one of perGpuHour, perNodeHour, perSwitchHour, perComponentHour (with component)',
       });
     } else {
       const u = given[0] as { key: string; unit: CauseUnit };
@@ -633,8 +688,20 @@ function readCauses(ctx: ReadContext, value: unknown, path: Path): FailureCause[
     const repairHours = readNumber(ctx, item, 'repairHours', at, { min: 0 }) ?? DEFAULTS.repairHours;
     const silent = readBoolean(ctx, item, 'silent', at) ?? false;
     const source = readString(ctx, item, 'source', at) ?? 'scenario (user-supplied)';
-    if (name !== undefined && rate !== undefined)
-      out.push({ name, ratePerUnitHour: rate, unit, scope, detectS, repairHours, silent, source });
+    const perComponent = given.length === 1 && (given[0] as { key: string }).key === 'perComponentHour';
+    const component = readEnum(ctx, item, 'component', at, COMPONENTS) as Component | undefined;
+    if (perComponent && component === undefined && item['component'] === undefined)
+      report(ctx, [...at, 'component'], 'is required with perComponentHour', { expected: `one of ${COMPONENTS.join(', ')}` });
+    if (!perComponent && item['component'] !== undefined)
+      report(ctx, [...at, 'component'], 'only applies with perComponentHour', { expected: 'perComponentHour, or no component' });
+    if (name !== undefined && rate !== undefined) {
+      const cause: FailureCause = { name, ratePerUnitHour: perComponent ? 0 : rate, unit, scope, detectS, repairHours, silent, source };
+      if (perComponent && component !== undefined) {
+        cause.component = component;
+        cause.perComponentHour = rate;
+      }
+      out.push(cause);
+    }
   });
   return out;
 }

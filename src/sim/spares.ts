@@ -1,4 +1,4 @@
-import { causeRatePerHour } from './causes.js';
+import { causeRatePerHour, nodesEvicted } from './causes.js';
 import type { JobModel } from './job.js';
 import type { ReplicationRunner } from './replicate.js';
 import type { SimScenario } from './scenario.js';
@@ -33,7 +33,7 @@ export interface SpareOptimization {
 export function expectedNodesInRepair(job: JobModel): number {
   let sum = 0;
   for (const c of job.causes) {
-    const nodes = c.scope === 'node' ? 1 : c.scope === 'switch' ? job.nodesPerSwitch : 0;
+    const nodes = nodesEvicted(c, job.nodesPerSwitch);
     sum += causeRatePerHour(c, job.jobNodes, job.gpusPerNode, job.nodesPerSwitch) * nodes * c.repairHours;
   }
   return sum;

@@ -1,6 +1,7 @@
 import { ratePerGpuHour, totalRatePerHour } from './causes.js';
 import { availabilityOptimalIntervalS, dalyIntervalS, youngIntervalS } from './checkpoint.js';
 import { firstOrderEttr, optimumEttr } from './closed-form.js';
+import { failureBreakdown, type FailureBreakdown } from './component-breakdown.js';
 import type { GpuTime, JobModel, ReplicationResult } from './job.js';
 import type { RestartBreakdown } from './restart.js';
 import type { SimScenario } from './scenario.js';
@@ -24,6 +25,8 @@ export interface SimulationResult {
   downtime: { detectionHours: number; restartHours: number; waitingHours: number; degradedHours: number };
   checkpointOverheadHours: number;
   interruptions: { total: number; byCause: Record<string, number>; mtbiHours: number; expectedTotal: number };
+  /** Interruptions by component (GPUs, hosts, NICs, PSUs, switches and links by tier), expected and simulated. */
+  failures: FailureBreakdown;
   checkpoint: {
     policy: SimScenario['intervalPolicy'];
     intervalS: number;
@@ -97,7 +100,9 @@ export interface ScenarioEcho {
   restartS: number;
   spareNodes: number;
   elastic: boolean;
-  causes: { name: string; perGpuHour: number; scope: string; detectS: number; repairHours: number; silent: boolean; source: string }[];
+  /** Partial recovery (`restart.policy: elastic`): a spare re-forms a dropped replica in `rejoinS`; faults on every rank pay `fullRestartS`. */
+  partialRecovery?: { rejoinS: number; fullRestartS: number };
+  causes: { name: string; perGpuHour: number; scope: string; detectS: number; repairHours: number; silent: boolean; source: string; component?: string; perComponentHour?: number; evictNodes?: number }[];
 }
 
 /** Round to 6 significant digits: results are estimates, and shorter JSON is easier to read. */
@@ -137,9 +142,18 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
   const peak = perRep((r) => r.peakNodesInRepair);
 
   const byCause: Record<string, number> = {};
+  const byCauseMean = job.causes.map((_, i) => m(perRep((r) => r.byCause[i] ?? 0)));
   job.causes.forEach((c, i) => {
-    byCause[c.name] = sig(m(perRep((r) => r.byCause[i] ?? 0)));
+    byCause[c.name] = sig(byCauseMean[i] ?? 0);
   });
+  const failures = failureBreakdown(job.causes, job.jobNodes, job.gpusPerNode, job.nodesPerSwitch, byCauseMean, sc.inventory);
+  for (const row of failures.byComponent) {
+    row.count = sig(row.count);
+    row.perComponentHour = sig(row.perComponentHour);
+    row.perDay = sig(row.perDay);
+    row.share = sig(row.share, 4);
+    row.interruptions = sig(row.interruptions);
+  }
   const gpuH = (k: keyof GpuTime): number => sig(m(perRep((r) => r.gpuS[k])) / 3600);
   const mtbfS = jobMtbfS(job);
   const overheadS = restartOverheadS(job);
@@ -169,12 +183,16 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
       repairHours: c.repairHours,
       silent: c.silent,
       source: c.source,
+      ...(c.component !== undefined ? { component: c.component } : {}),
+      ...(c.perComponentHour !== undefined ? { perComponentHour: sig(c.perComponentHour) } : {}),
+      ...(c.evictNodes !== undefined && c.scope === 'switch' ? { evictNodes: c.evictNodes } : {}),
     })),
   };
   if (sc.name !== undefined) echo.name = sc.name;
   if (sc.gpu !== undefined) echo.gpu = sc.gpu;
   if (sc.clusterGpus !== undefined) echo.clusterGpus = sc.clusterGpus;
   if (sc.preset !== undefined) echo.preset = sc.preset;
+  if (job.partialRecovery) echo.partialRecovery = { rejoinS: sig(job.partialRecovery.rejoinS), fullRestartS: sig(job.partialRecovery.fullRestartS) };
 
   const pct = (xs: number[]): Summary => {
     const s = summarize(xs);
@@ -230,6 +248,7 @@ export function summarizeReplications(sc: SimScenario, results: readonly Replica
       mtbiHours: sig((wallDays * 24) / Math.max(1e-12, m(inter))),
       expectedTotal: sig((sc.days * 86400) / mtbfS),
     },
+    failures,
     checkpoint: {
       policy: sc.intervalPolicy,
       intervalS: sig(intervalS),

@@ -80,6 +80,14 @@ describe('spec parsing', () => {
     expect(issues[0]).toMatchObject({ path: 'training.seqLen', file: 'spec.yaml', line: 4, message: 'has the wrong type', received: '"long"' });
   });
 
+  it('reads training.cudaGraphs, and names it when it is not a boolean', () => {
+    const on = parseSpecValue({ ...valid, training: { ...valid.training, cudaGraphs: true } });
+    expect(on.ok && on.spec.training.cudaGraphs).toBe(true);
+    const bad = parseSpecValue({ ...valid, training: { ...valid.training, cudaGraphs: 'yes' } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.issues[0]).toMatchObject({ path: 'training.cudaGraphs' });
+  });
+
   it('refuses negative and absurd sizes', () => {
     const r = parseSpecValue({ ...valid, model: { layers: -1, hidden: 4096, heads: 32, ffnHidden: 1e12 } });
     expect(r.ok).toBe(false);

@@ -20,6 +20,7 @@ import { scheduleProblem } from '../model/schedule/registry.js';
 import { DEFAULT_STACK, FP8_RECIPES, FP8_RECIPE_FACTS, gpuArch, stackRefs, stackVersion, STACK_IDS } from '../model/stack/index.js';
 import type { MoeBalancer } from '../model/variability/moe-imbalance.js';
 import { readFabric, withTopOversubscription } from './fabric.js';
+import { PARALLEL_KEYS, SCHEDULES } from './plan-codec.js';
 import type { EpDispatch, GpuPool, MlaConfig, ModelConfig, MoeConfig, PartialPlan, Recompute, ScheduleId, Spec, SystemConfig, TrainingConfig } from './types.js';
 
 const MODEL_KEYS = ['name', 'layers', 'hidden', 'heads', 'kvHeads', 'headDim', 'ffnHidden', 'gatedMlp', 'vocab', 'moe', 'mla', 'source'];
@@ -29,9 +30,7 @@ const BALANCERS: readonly MoeBalancer[] = ['aux-loss', 'loss-free', 'balanced'];
 const SYSTEM_KEYS = ['gpu', 'gpus', 'gpusPerNode', 'nvlinkDomain', 'scaleOutGbpsPerGpu', 'oversubscription', 'fabric', 'pools'];
 const POOL_KEYS = ['gpu', 'gpus'];
 const GPU_KEYS = ['id', 'name', 'vendor', 'bf16Tflops', 'fp8Tflops', 'achievableBf16Tflops', 'achievableFp8Tflops', 'hbmGB', 'hbmTBps', 'nvlinkGBps', 'nvlinkDomain', 'gpusPerNode', 'nicGbps', 'tdpW', 'smCount', 'priceUsd', 'sources'];
-const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision', 'stack', 'compile', 'fp8Recipe', 'moeBalancer'];
-const PARALLEL_KEYS = ['tp', 'pp', 'dp', 'cp', 'ep', 'vpp', 'microBatch', 'sequenceParallel', 'recompute', 'distributedOptimizer', 'zeroStage', 'tpCommOverlap', 'epDispatch', 'epCommOverlap', 'schedule'];
-const SCHEDULES: readonly ScheduleId[] = ['1f1b', 'interleaved', 'zero-bubble', 'dualpipe'];
+const TRAINING_KEYS = ['seqLen', 'globalBatch', 'precision', 'tokens', 'attention', 'gradPrecision', 'stack', 'compile', 'fp8Recipe', 'moeBalancer', 'cudaGraphs', 'optimizerMoments'];
 export const SPEC_KEYS = ['model', 'system', 'training', 'parallel', 'name', 'notes'];
 
 /** Sizes beyond these are refused as absurd (typos such as an extra zero), not estimated. */
@@ -345,19 +344,23 @@ function readTraining(ctx: ReadContext, value: unknown, path: Path): TrainingCon
   const compile = readBoolean(ctx, o, 'compile', path);
   if (compile === true && sv && !sv.compile.supported) report(ctx, [...path, 'compile'], `${stack} does not run torch.compile`, { expected: 'false or absent', received: 'true' });
   const fp8Recipe = readEnum(ctx, o, 'fp8Recipe', path, FP8_RECIPES);
+  const cudaGraphs = readBoolean(ctx, o, 'cudaGraphs', path);
   if (fp8Recipe !== undefined && sv && !sv.fp8.recipes.includes(fp8Recipe)) {
     report(ctx, [...path, 'fp8Recipe'], `is not a recipe ${stack} runs`, { expected: sv.fp8.recipes.length ? `one of ${sv.fp8.recipes.join(', ')}` : 'absent (this stack has no FP8)', received: fp8Recipe });
   }
   // Without a stated kernel, the stack's own (unfused only on stacks that predate FlashAttention).
   const attentionOut = o['attention'] === undefined && sv?.attention === 'unfused' ? 'unfused' : attention;
   const moeBalancer = readEnum(ctx, o, 'moeBalancer', path, BALANCERS);
+  const optimizerMoments = readEnum(ctx, o, 'optimizerMoments', path, ['fp32', 'bf16'] as const);
   if (seqLen === undefined || globalBatch === undefined) return undefined;
   const t: TrainingConfig = { seqLen, globalBatch, precision, attention: attentionOut, stack };
   if (compile !== undefined) t.compile = compile;
   if (fp8Recipe !== undefined) t.fp8Recipe = fp8Recipe;
+  if (cudaGraphs !== undefined) t.cudaGraphs = cudaGraphs;
   if (tokens !== undefined) t.tokens = tokens;
   if (gradPrecision !== undefined) t.gradPrecision = gradPrecision;
   if (moeBalancer !== undefined) t.moeBalancer = moeBalancer;
+  if (optimizerMoments !== undefined) t.optimizerMoments = optimizerMoments;
   return t;
 }
 

@@ -123,6 +123,17 @@ export interface TrainingConfig {
   compile?: boolean;
   /** FP8 scaling recipe; unset: the stack's default for the GPU. */
   fp8Recipe?: Fp8RecipeName;
+  /**
+   * CUDA graphs on (Megatron-Core `cuda_graph_impl`, torch.compile `reduce-overhead`): the host
+   * replays captured graphs instead of launching each kernel, so its per-kernel time no longer
+   * paces the GPU. Unset: off, as the stacks' defaults and the H100 benchmark recipes leave it.
+   */
+  cudaGraphs?: boolean;
+  /**
+   * Precision of Adam's moments (master weights stay FP32): `fp32` or `bf16` (DeepSeek-V3;
+   * Megatron-Core's precision-aware optimizer). Unset: the stack's default.
+   */
+  optimizerMoments?: 'fp32' | 'bf16';
   /** The run's MoE load balancing, overriding the model's `moe.balancer` (e.g. `balanced` for benchmark runs that force even routing). */
   moeBalancer?: MoeBalancer;
 }

@@ -32,6 +32,10 @@ export const SOFTWARE_FACTS: Readonly<Record<string, { stack: string; why: strin
   Korthikanti2022: { stack: 'megatron-core@2021', why: 'arXiv 2205.05198 (May 2022): activation memory counts the 5·a·s/h score tensors; no TP comm overlap' },
   BLOOM: { stack: 'deepspeed@2021', why: 'Megatron-DeepSpeed, trained Mar-Jul 2022, before FlashAttention and TP comm overlap' },
   'NeMo-24.07': { stack: 'nemo', why: 'NVIDIA NeMo 24.07 performance summary (Megatron-Core underneath)' },
+  'MegatronLM-README-H100': { stack: 'megatron-core@2024', why: 'Megatron-Core r0.8.0 README (Jul 2024): cross-entropy fusion was an opt-in flag, off by default' },
+  'MLPerf-v3.0': { stack: 'megatron-core@2024', why: 'MLPerf Training v3.0 (2023), NeMo/Megatron-Core of that year' },
+  'MLPerf-v3.1': { stack: 'megatron-core@2024', why: 'MLPerf Training v3.1 (2023), NeMo/Megatron-Core of that year' },
+  'Megatron-Bridge': { stack: 'megatron-core@2025', why: 'Megatron-Bridge performance summary (containers 25.09–26.04): its recipes fuse the cross-entropy' },
 };
 
 /** Stack options a case's `stack` field may carry, and where they go in the spec. */

@@ -13,7 +13,7 @@ export class ApiError extends Error {
 
 /** The build of dist/web-static (opened from disk or a static host): no API to call. */
 declare const __COLOSSUS_STATIC__: boolean | undefined;
-const STATIC = typeof __COLOSSUS_STATIC__ !== 'undefined' && __COLOSSUS_STATIC__;
+export const STATIC = typeof __COLOSSUS_STATIC__ !== 'undefined' && __COLOSSUS_STATIC__;
 
 interface ErrorBody {
   error?: { message?: string; issues?: Issue[] };
@@ -21,8 +21,16 @@ interface ErrorBody {
 
 /** Fetch JSON from the colossus API (GET without `body`; POST of `body` as JSON); non-2xx answers become an ApiError. */
 export async function api<T>(path: string, body?: unknown): Promise<T> {
-  if (STATIC) throw new ApiError(0, 'this is the static dashboard (no server): the planner and its search run here; stored runs and the validation cases need `colossus serve`');
-  const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  return request<T>(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** POST a YAML document (a scenario as edited): the server parses it like a file, issues with line and column. */
+export async function postYaml<T>(path: string, text: string): Promise<T> {
+  return request<T>(path, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: text });
+}
+
+async function request<T>(path: string, init: RequestInit): Promise<T> {
+  if (STATIC) throw new ApiError(0, 'this is the static dashboard (no server): the planner, its search and campaigns run here; stored runs and the validation cases need `colossus serve`');
   let res: Response;
   try {
     res = await fetch(path, init);

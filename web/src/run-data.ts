@@ -1,3 +1,5 @@
+import type { CampaignResult } from '../../src/campaign/campaign-result.js';
+
 /**
  * Reading a stored campaign run for charts. The store guarantees `timeline`, `events`, `blobs` and a
  * JSON `summary`; the campaign's summary follows the `colossus run` contract (training, energy, cost,
@@ -186,4 +188,10 @@ export function interruptionsByCause(run: StoredRun): [string, number][] {
     for (const [k, v] of Object.entries(by)) if (typeof v === 'number' && v > 0) sum.set(k, (sum.get(k) ?? 0) + v);
   }
   return [...sum.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** The whole campaign result stored with a run (`colossus run`, the server or this browser), if any. */
+export function resultOf(run: StoredRun): CampaignResult | undefined {
+  const r = run.blobs['result'];
+  return isObj(r) && Array.isArray(r['timeline']) && isObj(r['training']) && Array.isArray(r['milestones']) && isObj(r['cost']) ? (r as unknown as CampaignResult) : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError, formatIssue, type Issue } from '../../core/index.js';
 import { estimate, estimateIssues, explainPipeline, type Estimate } from '../../model/index.js';
-import { parseSpecValue, spareGpus, type Spec } from '../../spec/index.js';
+import { parseSpecValue, planLabel, spareGpus, type Spec } from '../../spec/index.js';
 import { loadCalibration } from '../calibration-option.js';
 import { CliError } from '../errors.js';
 import { bar, duration, num, pct, table } from '../format.js';
@@ -79,7 +79,7 @@ export function renderEstimate(spec: Spec, e: Estimate): string {
   const lines: string[] = [];
   lines.push(`${spec.model.name} on ${num(spec.system.gpus)} × ${spec.system.gpu.name} (${spec.training.precision}, seq ${num(spec.training.seqLen)}, batch ${num(spec.training.globalBatch)}, ${spec.training.stack ?? 'megatron-core'})`);
   lines.push(
-    `plan: tp ${p.tp} · pp ${p.pp}${p.vpp > 1 ? ` (vpp ${p.vpp})` : ''} · cp ${p.cp} · dp ${p.dp}${p.ep > 1 ? ` · ep ${p.ep}${p.epDispatch === 'deepep' ? ' (DeepEP)' : ''}${p.epCommOverlap ? ' (a2a overlapped)' : ''}` : ''}, micro-batch ${p.microBatch} (${num(e.microBatchesPerStep)} per step), recompute ${p.recompute}, SP ${p.sequenceParallel ? 'on' : 'off'}, ZeRO ${p.zeroStage}`,
+    `plan: ${planLabel(p, { schedule: 'always' })} (${num(e.microBatchesPerStep)} micro-batches per step)`,
   );
   const spare = spareGpus(spec);
   if (spare > 0) lines.push(`dp derived: the plan uses ${num(spec.system.gpus - spare)} of ${num(spec.system.gpus)} GPUs, ${num(spare)} spare`);

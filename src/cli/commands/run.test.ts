@@ -42,7 +42,7 @@ describe('colossus run / runs (end to end)', () => {
     const h100 = (p: RunJson['timeline'][number]) => p.gpusOnline['h100-sxm'] ?? 0;
     const h200 = (p: RunJson['timeline'][number]) => p.gpusOnline['h200-sxm'] ?? 0;
     expect(r.timeline[0]?.day).toBe(0);
-    expect(r.timeline.find((p) => h100(p) >= 99_000)?.day).toBeLessThanOrEqual(122); // the public power record allows ~99k by then
+    expect(r.timeline.find((p) => h100(p) >= 97_000)?.day).toBeLessThanOrEqual(122); // the public power record allows ~97.6k by then (1.41 kW per H100)
     expect(r.timeline.some((p) => h100(p) + h200(p) >= 200_000 && h200(p) >= 50_000)).toBe(true);
     expect(r.training.timeToModelDays).toBeGreaterThan(0);
     expect(r.training.plan?.gpu).toBe('h100-sxm');

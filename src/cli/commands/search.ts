@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
 import { defaultEfficiency, estimate } from '../../model/index.js';
 import { loadCalibration } from '../calibration-option.js';
-import { parseSpecValue, type PartialPlan, type Precision, type Spec } from '../../spec/index.js';
-import { OBJECTIVES, search, type Objective, type SearchOptions } from '../../search/index.js';
-import { searchMixed, type MixedSearchResult } from '../../fleet/index.js';
+import { parsePlanText, parseSpecValue, planLabel, PlanTextError, type PartialPlan, type Precision, type Spec } from '../../spec/index.js';
+import { OBJECTIVES, type Objective, type SearchOptions } from '../../search/index.js';
+import { searchFleet, type MixedSearchResult } from '../../fleet/index.js';
 import { CliError } from '../errors.js';
 import { duration, num, pct, table } from '../format.js';
 import { printJson, readDocumentWithSets } from '../io.js';
@@ -21,46 +21,14 @@ interface SearchCliOptions {
   set?: string[];
 }
 
-/** Every field of a plan, by the names `--rank` accepts (the spec's names, and short forms). */
-const PLAN_KEYS: Record<string, keyof PartialPlan> = {
-  tp: 'tp', pp: 'pp', dp: 'dp', cp: 'cp', ep: 'ep', vpp: 'vpp', mb: 'microBatch', microBatch: 'microBatch', recompute: 'recompute',
-  sp: 'sequenceParallel', sequenceParallel: 'sequenceParallel', zero: 'zeroStage', zeroStage: 'zeroStage', distributedOptimizer: 'distributedOptimizer',
-  tpCommOverlap: 'tpCommOverlap', epDispatch: 'epDispatch', epCommOverlap: 'epCommOverlap',
-};
-const ENUMS: Partial<Record<keyof PartialPlan, readonly string[]>> = { recompute: ['none', 'selective', 'full'], epDispatch: ['alltoall', 'deepep'] };
-const BOOLEANS = new Set<keyof PartialPlan>(['sequenceParallel', 'distributedOptimizer', 'tpCommOverlap', 'epCommOverlap']);
-const EXAMPLE = 'tp=8,pp=16,dp=128 or tp8,pp16,dp128,ep8,epDispatch=deepep,epCommOverlap=true,mb=1,recompute=full,zero=1';
-
-/** `tp=8,pp=16,dp=128[,cp=1,vpp=2,mb=1,recompute=full,epDispatch=deepep,...]` (or `tp8,pp16,...`) → a partial plan; knobs left free are resolved to the fastest that fits. */
-export function parsePlanText(text: string): PartialPlan {
-  const plan: Record<string, unknown> = { tp: 0, pp: 0, dp: 0, cp: 1, ep: 1 };
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([a-zA-Z]+?)\s*(?:=\s*([\w.-]+)|(\d+))$/.exec(part);
-    const key = m ? PLAN_KEYS[m[1] as string] : undefined;
-    if (!m || !key) throw new CliError(`--rank: cannot read "${part}" (expected e.g. ${EXAMPLE}; fields: ${Object.keys(PLAN_KEYS).join(', ')})`);
-    const value = (m[2] ?? m[3]) as string;
-    const choices = ENUMS[key];
-    if (choices) {
-      if (!choices.includes(value)) throw new CliError(`--rank: ${m[1]} must be ${choices.join(', ')}, not "${value}"`);
-      plan[key] = value;
-    } else if (BOOLEANS.has(key)) {
-      if (!['true', 'false', 'on', 'off'].includes(value)) throw new CliError(`--rank: ${m[1]} must be true or false, not "${value}"`);
-      plan[key] = value === 'true' || value === 'on';
-    } else {
-      const n = Number(value);
-      const min = key === 'zeroStage' ? 0 : 1;
-      if (!Number.isInteger(n) || n < min || (key === 'zeroStage' && n > 3)) throw new CliError(`--rank: ${m[1]} must be ${key === 'zeroStage' ? '0, 1, 2 or 3' : 'a positive integer'}, not "${value}"`);
-      plan[key] = n;
-    }
+/** `--rank`'s text (the plan codec's format) → a partial plan; knobs left free are resolved to the fastest that fits. */
+function rankPlan(text: string): PartialPlan {
+  try {
+    return parsePlanText(text);
+  } catch (e) {
+    if (e instanceof PlanTextError) throw new CliError(`--rank: ${e.message}`);
+    throw e;
   }
-  if (plan['zeroStage'] !== undefined && plan['distributedOptimizer'] === undefined) plan['distributedOptimizer'] = (plan['zeroStage'] as number) >= 1;
-  if (!plan['tp'] || !plan['pp'] || !plan['dp']) throw new CliError(`--rank needs at least tp, pp and dp (e.g. ${EXAMPLE})`);
-  return plan as unknown as PartialPlan;
-}
-
-/** ` ep64 DeepEP a2a-overlap`: the EP degree and its software facts, when there is EP. */
-function epLabel(q: { ep: number; epDispatch?: string; epCommOverlap?: boolean }): string {
-  return q.ep > 1 ? ` ep${q.ep}${q.epDispatch === 'deepep' ? ' DeepEP' : ''}${q.epCommOverlap ? ' a2a-overlap' : ''}` : '';
 }
 
 export function registerSearch(program: Command): void {
@@ -74,7 +42,7 @@ export function registerSearch(program: Command): void {
     .option('--precision <p>', 'bf16, fp8, or any (search both); default: the spec\'s')
     .option('--memory-margin <fraction>', 'fraction of usable HBM kept free', '0.05')
     .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU')
-    .option('--rank <plan>', 'also rank this plan in the space, e.g. tp=8,pp=16,dp=128 (free knobs resolved to the fastest that fits)');
+    .option('--rank <plan>', 'also rank this plan in the space, e.g. tp=8,pp=16,dp=128 or a plan as the table prints it, "tp8 pp16/v2 cp1 dp128 mb1 full SP Z1 dualpipe" (free knobs resolved to the fastest that fits)');
   addSetOption(cmd)
     .addHelpText(
       'after',
@@ -110,12 +78,13 @@ Example:
         if (o.objective !== 'tokens-per-sec') throw new CliError('a mixed fleet (system.pools) is searched for tokens-per-sec only');
         if (o.rank !== undefined) throw new CliError('--rank is not supported for a mixed fleet (system.pools)');
         if (cal) throw new CliError('--calibration is not supported for a mixed fleet (system.pools) yet');
-        printMixed(spec, searchMixed(spec, opts), o.json === true);
+        const r = searchFleet(spec, opts);
+        if (r.fleet === 'mixed') printMixed(spec, r, o.json === true);
         return;
       }
       let ranked: { plan: PartialPlan; estimate: ReturnType<typeof estimate> } | undefined;
       if (o.rank !== undefined) {
-        const plan = parsePlanText(o.rank);
+        const plan = rankPlan(o.rank);
         // The spec's fixed fields (software facts such as epDispatch, knobs it pins) hold for the
         // ranked plan as they do for every plan the search considers.
         const rankSpec: Spec = { ...spec, parallel: { ...spec.parallel, ...plan } };
@@ -125,7 +94,9 @@ Example:
         opts.rankScore = ranked.estimate.tokensPerSec;
         if (o.objective !== 'tokens-per-sec' && o.objective !== 'time-to-train') throw new CliError('--rank is supported with the tokens-per-sec and time-to-train objectives');
       }
-      const result = search(spec, opts, (s) => cal?.effFor(s.system.gpu.id) ?? defaultEfficiency(s.system.gpu));
+      const found = searchFleet(spec, opts, (s) => cal?.effFor(s.system.gpu.id) ?? defaultEfficiency(s.system.gpu));
+      if (found.fleet !== 'homogeneous') throw new Error('bug: one pool searched as a mixed fleet');
+      const result = found;
       if (o.json) {
         printJson(ranked ? { ...result, rank: { parallel: ranked.estimate.parallel, estimate: ranked.estimate, plansAbove: result.plansAbove } } : result);
         return;
@@ -143,7 +114,7 @@ Example:
               const e = p.estimate;
               return [
                 String(i + 1),
-                `tp${q.tp} pp${q.pp}${q.vpp > 1 ? `/v${q.vpp}` : ''} cp${q.cp} dp${q.dp}${epLabel(q)} mb${q.microBatch} ${q.recompute}${q.sequenceParallel ? ' SP' : ''} Z${q.zeroStage}${p.precision !== spec.training.precision ? ` ${p.precision}` : ''}`,
+                `${planLabel(q)}${p.precision !== spec.training.precision ? ` ${p.precision}` : ''}`,
                 num(p.gpusUsed),
                 num(p.spareGpus),
                 duration(e.stepTimeS),
@@ -165,7 +136,7 @@ Example:
         const q = e.parallel;
         lines.push('');
         lines.push(
-          `your plan tp${q.tp} pp${q.pp}${q.vpp > 1 ? `/v${q.vpp}` : ''} cp${q.cp} dp${q.dp}${epLabel(q)} mb${q.microBatch} ${q.recompute}: ${num(e.tokensPerSecPerGpu, 1)} tok/s/GPU, MFU ${pct(e.mfu)}, ${e.fits ? 'fits' : 'DOES NOT FIT'}; ranks #${(result.plansAbove ?? 0) + 1} (${num(result.plansAbove ?? 0)} fitting plans are faster)`,
+          `your plan ${planLabel(q)}: ${num(e.tokensPerSecPerGpu, 1)} tok/s/GPU, MFU ${pct(e.mfu)}, ${e.fits ? 'fits' : 'DOES NOT FIT'}; ranks #${(result.plansAbove ?? 0) + 1} (${num(result.plansAbove ?? 0)} fitting plans are faster)`,
         );
       }
       lines.push('');

@@ -3,7 +3,7 @@ import { checkedResult } from '../../core/index.js';
 import { printJson, readDocumentWithSets } from '../io.js';
 import { addSetOption, attributing } from '../overrides.js';
 import { intOption } from '../options.js';
-import { resolveStepTimeS } from '../step-time.js';
+import { resolveStepTimeS } from '../../search/index.js';
 import { createReplicationPool } from '../../sim/node/pool.js';
 import {
   optimizeCheckpoint,
@@ -161,7 +161,8 @@ export function formatSummary(r: SimulationResult, opt?: CheckpointOptimization,
     lines.push(
       `  restart              ${num(b.totalS, 0).padStart(10)} s  (${b.policy}: ` +
         (b.policy === 'elastic'
-          ? `stall ${num(b.stallS, 0)} s`
+          ? `partial recovery: the job drops the failed replica and continues after a stall of ${num(b.stallS, 0)} s, no rollback or restore; ` +
+            `a spare re-forms it in ${num(r.scenario.partialRecovery?.rejoinS ?? 0, 0)} s, else it waits for the repair; faults on every rank: full restart ${num(r.scenario.partialRecovery?.fullRestartS ?? 0, 0)} s`
           : `scheduler ${num(b.schedulerS, 0)} s, processes ${num(b.processStartS, 0)} s, NCCL init ${num(b.ncclInitS, 0)} s`) +
         `, warm-up ${num(b.warmupS, 0)} s; + detection and restore)`,
     );
@@ -177,6 +178,17 @@ export function formatSummary(r: SimulationResult, opt?: CheckpointOptimization,
     if (n === 0) continue;
     const share = r.interruptions.total > 0 ? n / r.interruptions.total : 0;
     lines.push(`    ${name.padEnd(26)} ${num(n).padStart(8)}  ${pct(share).padStart(6)}`);
+  }
+  const f = r.failures;
+  if (f.byComponent.some((c) => c.component !== 'other')) {
+    lines.push('');
+    lines.push(`  interruptions by component${f.tiers ? ` (fabric tiers the job spans: ${f.tiers.map((t) => `${t.tier} ${t.switches.toLocaleString('en-US')} switches`).join(', ')})` : ' (at the preset\'s reference build)'}`);
+    lines.push('    component            count   per component-h   per day   share   simulated');
+    for (const c of f.byComponent) {
+      lines.push(
+        `    ${c.component.padEnd(15)} ${num(c.count, 0).padStart(10)}   ${c.perComponentHour > 0 ? c.perComponentHour.toExponential(2).padStart(15) : '–'.padStart(15)}  ${num(c.perDay, 2).padStart(8)}  ${pct(c.share).padStart(6)}  ${num(c.interruptions).padStart(10)}`,
+      );
+    }
   }
   if (opt) {
     lines.push('');

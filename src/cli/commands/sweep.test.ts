@@ -37,6 +37,37 @@ describe('colossus sweep', () => {
     expect(JSON.parse(db.out)).toMatchObject({ points: 12, inputs: 3 });
   });
 
+  it('plot: the rows as tokens/s per GPU and MFU vs GPU count, a curve per GPU type and plan; never overwrites; refuses a non-numeric axis', () => {
+    const rows = at('plot-rows.jsonl');
+    const r0 = run(['sweep', sweepFile, '--out', rows, '--threads', '1']);
+    expect(r0.code, r0.err).toBe(0);
+    const p = run(['sweep', 'plot', rows]);
+    expect(p.code, p.err).toBe(0);
+    expect(p.out).toMatch(/plotted 8 of 12 points along system\.gpus → .*plot-rows-plot\.html/);
+    const html = readFileSync(at('plot-rows-plot.html'), 'utf8');
+    expect(html.match(/<svg/g)?.length).toBe(2);
+    expect(html).toContain('Tokens/s per GPU vs GPUs');
+    expect(html).toContain('MFU vs GPUs');
+    expect(html).toContain('4 point(s) without an answer');
+    const again = run(['sweep', 'plot', rows]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/exists and would be overwritten/);
+    const json = run(['sweep', 'plot', rows, '--json']);
+    expect(json.code, json.err).toBe(0);
+    const curves = (JSON.parse(json.out) as { curves: Record<string, { name: string; points: { x: number; tokensPerSecPerGpu: number }[] }[]> }).curves['system.gpus'] ?? [];
+    const byName = Object.fromEntries(curves.map((c) => [c.name, c.points.map((x) => x.x)]));
+    // The searched plan answers every count; the fixed TP2 DP8 plan (16 GPUs) only 16.
+    expect(byName).toEqual({ 'h100-sxm · searched plan': [8, 16, 32], 'h100-sxm · tp2 pp1 dp8': [16], 'b200 · searched plan': [8, 16, 32], 'b200 · tp2 pp1 dp8': [16] });
+    const bad = run(['sweep', 'plot', rows, '--x', 'system.gpu']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--x: is not a numeric axis of this sweep: system\.gpu \(expected one of system\.gpus\)/);
+    expect(bad.err).not.toMatch(/ at /);
+    writeFileSync(at('not-rows.jsonl'), '{"a":1}\n');
+    const junk = run(['sweep', 'plot', at('not-rows.jsonl'), '--out', at('x.html')]);
+    expect(junk.code).toBe(1);
+    expect(junk.err).toMatch(/not-rows\.jsonl:1: is not a sweep row/);
+  });
+
   it('merge refuses a missing or repeated shard (exit 1, no output, no stack trace)', () => {
     run(['sweep', sweepFile, '--shard', '0/2', '--out', at('h0.jsonl'), '--threads', '1']);
     const missing = run(['sweep', 'merge', at('m.jsonl'), at('h0.jsonl')]);

@@ -1,7 +1,11 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../../core/index.js';
+import { InputError, isRecord, type Issue } from '../../core/index.js';
+import { plottableAxes, renderSweepPlot } from '../../report/render-sweep-plot.js';
+import { sweepScalingSeries } from '../../report/scaling-chart.js';
+import type { SweepRow } from '../../sweep/row.js';
+import { readShardRows } from '../../sweep/node/read-shard.js';
 import { formatShard, parseShard, parseSweep, pointAxes, pointId, shardPoints, WHOLE, type Shard } from '../../sweep/index.js';
 import { jsonlStreamSink } from '../../sweep/node/jsonl-sink.js';
 import { mergeShardFiles } from '../../sweep/node/merge-files.js';
@@ -74,6 +78,73 @@ Examples:
       if (opts.json) printJson(summary);
       else process.stdout.write(`merged ${summary.inputs} shard output(s): ${summary.points} points of sweep ${summary.sweep} → ${summary.out}\n`);
     });
+  registerSweepPlot(sweep);
+}
+
+/**
+ * `colossus sweep plot ROWS... [--x PATH]... [--out FILE.html] [--force] [--json]`: the rows of a
+ * sweep (JSON Lines or SQLite, shards together) plotted as tokens/s per GPU and MFU along its numeric
+ * axes (GPU count, network bandwidth...), one curve per combination of the other axes.
+ */
+export function registerSweepPlot(sweep: Command): void {
+  sweep
+    .command('plot')
+    .description('Plot a sweep\'s rows: tokens/s per GPU and MFU vs GPU count, network bandwidth or any numeric axis (an HTML page with SVG charts)')
+    .argument('<rows...>', 'sweep outputs (JSON Lines or SQLite; shards may be given together)')
+    .option('--x <path>', 'the axis to plot along (repeatable; default: every numeric axis, GPU count and bandwidth first)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--out <file>', 'the HTML page (default: <first rows file>-plot.html beside it)')
+    .option('--force', 'replace the --out file if it exists')
+    .option('--json', 'print the curves as JSON instead of writing a page')
+    .addHelpText('after', '\nExamples:\n  colossus sweep scenarios/sweep-example.yaml --out results.jsonl\n  colossus sweep plot results.jsonl                        # results-plot.html\n  colossus sweep plot results.jsonl --x system.gpus --out gpus.html')
+    .action((files: string[], _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ x?: string[]; out?: string; json?: boolean; force?: boolean }>();
+      const rows = readSweepRows(files);
+      const axes = plottableAxes(rows);
+      const xs = opts.x ?? axes;
+      const bad = xs.filter((x) => !axes.includes(x));
+      if (bad.length > 0 || xs.length === 0) {
+        throw new InputError([{ path: '--x', message: xs.length === 0 ? 'has no numeric axis to plot along' : `is not a numeric axis of this sweep: ${bad.join(', ')}`, expected: axes.length ? `one of ${axes.join(', ')}` : 'a sweep with a numeric axis that takes several values' }]);
+      }
+      if (opts.json) {
+        printJson({ axes: xs, rows: rows.length, answered: rows.filter((r) => r.ok).length, curves: Object.fromEntries(xs.map((x) => [x, sweepCurves(rows, x)])) });
+        return;
+      }
+      const first = files[0] ?? 'sweep';
+      const out = opts.out ?? join(dirname(first), `${basename(first, extname(first))}-plot.html`);
+      if (files.some((f) => resolve(f) === resolve(out))) throw new InputError([{ path: '--out', file: out, message: 'is one of the rows files', expected: 'an .html file that is not an input' }]);
+      if (existsSync(out) && opts.force !== true) throw new InputError([{ path: '--out', file: out, message: 'exists and would be overwritten', expected: 'a new file, or --force to replace it' }]);
+      mkdirSync(dirname(resolve(out)), { recursive: true });
+      writeFileSync(out, renderSweepPlot(rows, xs, `sweep ${first}`));
+      process.stdout.write(`plotted ${rows.filter((r) => r.ok).length} of ${rows.length} points along ${xs.join(', ')} → ${out}\n`);
+    });
+}
+
+function sweepCurves(rows: readonly SweepRow[], x: string): unknown {
+  return sweepScalingSeries(rows, x).series;
+}
+
+/** The rows of sweep outputs; a line that is not a sweep row is an issue naming its file and line. */
+export function readSweepRows(files: readonly string[]): SweepRow[] {
+  const rows: SweepRow[] = [];
+  const issues: Issue[] = [];
+  for (const f of files) {
+    readShardRows(f).lines.forEach((text, i) => {
+      let v: unknown;
+      try {
+        v = JSON.parse(text);
+      } catch {
+        v = undefined;
+      }
+      if (!isRecord(v) || !isRecord(v['axes']) || typeof v['ok'] !== 'boolean' || (v['ok'] === true && (typeof v['tokensPerSecPerGpu'] !== 'number' || typeof v['mfu'] !== 'number'))) {
+        if (issues.length < 20) issues.push({ path: '', file: f, line: i + 1, message: 'is not a sweep row', expected: 'a row written by colossus sweep (axes, ok, tokensPerSecPerGpu, mfu)' });
+        return;
+      }
+      rows.push(v as unknown as SweepRow);
+    });
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  if (rows.length === 0) throw new InputError([{ path: 'rows', message: 'has no rows', expected: 'the output of colossus sweep' }]);
+  return rows;
 }
 
 /** The merged output must not be one of the inputs, and an existing file is replaced only with --force. */

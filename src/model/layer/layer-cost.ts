@@ -105,6 +105,7 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   let loadFactor = 1;
   let imbFwdS = 0;
   let imbBwdS = 0;
+  let swigluBytes = 0; // the experts' activation function (fine-grained FP8 replays it without recomputation)
   if (moeLayer && m.moe) {
     const mo = m.moe;
     clock.fwdBwd(tokens / spDiv, mo.experts, h, 1); // router (replicated weights, SP-split tokens)
@@ -125,7 +126,9 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
       clock.fwdBwd(tokens, ((mats - 1) * fs) / p.tp, h, 1);
       clock.fwdBwd(tokens, h, fs / p.tp, 1);
       elemBytes += (ew.activation * mats * tokens * fs * 2) / p.tp + (castPerElem * tokens * (h + fs)) / p.tp;
+      swigluBytes += (ew.activation * mats * tokens * fs * 2) / p.tp;
     }
+    swigluBytes += ew.activation * mats * routed * mo.ffnHidden * 2;
     // Activation, permute and un-permute of the routed copies, casts.
     elemBytes += ew.activation * mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
   } else {
@@ -150,6 +153,9 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   if (p.recompute === 'full') {
     bwdS += fwdS;
     hw += clock.flops / 3 + c.attn.fwdFlops;
+  } else if (p.recompute === 'none' && c.fp8 && st.fp8Activations === 'fine-grained') {
+    // DeepSeek-V3 §3.3.3: the experts cache the SwiGLU input and recompute its output.
+    bwdS += swigluBytes / c.hbmBps;
   } else if (p.recompute === 'selective' && st.selective === 'op-sac') {
     // torchtitan's per-op policy: every other matmul and every element-wise op is recomputed
     // (attention outputs are kept).

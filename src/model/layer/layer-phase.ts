@@ -91,11 +91,15 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const moe = m.moe ? layerCost(ctx, true) : dense;
   const one = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
 
-  clock.reset();
-  clock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
-  const lossBytes = ((tokens * m.vocab) / lp.tp) * 4 * 3; // FP32 logits: softmax, loss, gradient
-  const headS = clock.fwdS + clock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? clock.fwdS : 0);
-  const actOpts = { fp8, unfusedAttention: unfused };
+  // The LM head stays in BF16 under every FP8 recipe: Megatron's output layer is not a
+  // Transformer Engine module, torchtitan's Float8 conversion skips `output`, and DeepSeek-V3
+  // keeps the output head in higher precision (arXiv 2412.19437 §3.3.1).
+  const headClock = fp8 ? new GemmClock(gpu.bf16Tflops * 1e12, eff.gemmMaxBf16, eff.gemmShapeFactor * ((gpu.bf16Tflops * 1e12) / (gpu.hbmTBps * 1e12)), hbmBps, 2) : clock;
+  headClock.reset();
+  headClock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
+  const lossBytes = ((tokens * m.vocab) / lp.tp) * stack.lossBytesPerLogit; // the stack's cross-entropy, forward and backward
+  const headS = headClock.fwdS + headClock.bwdS + lossBytes / hbmBps + (lp.recompute === 'full' ? headClock.fwdS : 0);
+  const actOpts = { fp8, unfusedAttention: unfused, fineGrainedFp8: stack.fp8Activations === 'fine-grained' };
   const mo = m.moe;
   const typical = mo && moeLayerCount(m) >= denseLayerCount(m) ? moe : dense;
   const typicalS = typical.fwdS + typical.bwdS;
@@ -107,7 +111,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
     nDense: denseLayerCount(m),
     nMoe: moeLayerCount(m),
     headS,
-    headHw: clock.flops,
+    headHw: headClock.flops,
     embedS: (tokens * m.hidden * 2 * 3) / spDiv / hbmBps,
     actDense: layerActivationBytes(m, p, s, false, actOpts),
     actMoe: mo ? layerActivationBytes(m, p, s, true, actOpts) : 0,

@@ -13,6 +13,7 @@ export const DEEPSPEED_2021: StackVersion = {
     'https://github.com/microsoft/DeepSpeed (deepspeed/runtime/zero/stage3.py: fetch, release and reduce-scatter per sub-module)',
     'https://github.com/microsoft/Megatron-DeepSpeed (BLOOM-176B: ZeRO-1, TP 4, PP 12)',
     'Narayanan et al. 2021 Table 2 (ZeRO-3 rows)',
+    'https://github.com/microsoft/DeepSpeed (deepspeed/runtime/pipe/schedule.py: gradients reduced after the pipeline flush; runtime/bf16_optimizer.py: FP32 gradient reduction)',
   ],
   attention: 'unfused',
   tpOverlap: 'none',
@@ -26,6 +27,12 @@ export const DEEPSPEED_2021: StackVersion = {
   sequenceParallel: false,
   schedules: ['1f1b'],
   cpExchange: 'ring',
+  // deepspeed/runtime/pipe/schedule.py (TrainSchedule: ReduceTiedGrads, ReduceGrads,
+  // OptimizerStep on the last step); deepspeed/runtime/bf16_optimizer.py
+  // (get_grads_for_reduction returns the FP32 gradient buffers).
+  gradSync: { when: 'after-flush', fp32Wire: true },
+  // Megatron-DeepSpeed runs Megatron's vocab-parallel cross-entropy.
+  lossBytesPerLogit: 52,
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,
 };
 

@@ -22,7 +22,28 @@ export const MCORE_2024: StackVersion = {
   sequenceParallel: true,
   schedules: ['1f1b', 'interleaved'],
   cpExchange: 'ring',
+  gradSync: { when: 'overlapped', fp32Wire: false },
+  lossBytesPerLogit: 52,
   hostPerKernelS: TE_HOST_PER_OP_S,
+};
+
+/**
+ * Megatron-Core as the Megatron-Bridge recipes run it (2025–26): as 2024, with the fused
+ * cross-entropy on (`cross_entropy_loss_fusion: True` in Megatron-Bridge's GPT provider; the
+ * performance recipes pick Transformer Engine's implementation, `cross_entropy_fusion_impl: te`).
+ * TE's Triton kernels read the BF16 logits for an online softmax, read them again to write the
+ * loss and the gradient in place, and scale that gradient in place in the backward: 10 B per logit.
+ */
+export const MCORE_2025: StackVersion = {
+  ...MCORE_2024,
+  version: '2025',
+  summary: 'Megatron-Core under Megatron-Bridge (2025–26): as 2024, with the fused (Transformer Engine) cross-entropy',
+  sources: [
+    ...MCORE_2024.sources,
+    'https://github.com/NVIDIA-NeMo/Megatron-Bridge (src/megatron/bridge/models/gpt_provider.py: cross_entropy_loss_fusion True; scripts/performance/utils/helpers.py: cross_entropy_fusion_impl "te")',
+    'https://github.com/NVIDIA/TransformerEngine (transformer_engine/pytorch/triton/cross_entropy.py)',
+  ],
+  lossBytesPerLogit: 10,
 };
 
 /**
@@ -40,4 +61,4 @@ export const MEGATRON_LM_2021: StackVersion = {
   fp8: { default: 'delayed', recipes: [] },
 };
 
-export const MEGATRON_CORE: SoftwareStack = { id: 'megatron-core', name: 'Megatron-Core (Megatron-LM, Megatron-Bridge)', versions: [MCORE_2024, MEGATRON_LM_2021] };
+export const MEGATRON_CORE: SoftwareStack = { id: 'megatron-core', name: 'Megatron-Core (Megatron-LM, Megatron-Bridge)', versions: [MCORE_2025, MCORE_2024, MEGATRON_LM_2021] };

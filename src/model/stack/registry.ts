@@ -1,5 +1,6 @@
 import { COMPOSER } from './composer.js';
 import { DEEPSPEED } from './deepspeed.js';
+import { HAI_LLM } from './hai-llm.js';
 import { MEGATRON_CORE } from './megatron-core.js';
 import { NEMO } from './nemo.js';
 import { STACK_IDS, type SoftwareStack, type StackId, type StackVersion } from './stack.js';
@@ -11,6 +12,7 @@ export const STACKS: Readonly<Record<StackId, SoftwareStack>> = {
   torchtitan: TORCHTITAN,
   deepspeed: DEEPSPEED,
   composer: COMPOSER,
+  'hai-llm': HAI_LLM,
 };
 
 /** `name` or `name@version`, as a spec writes `training.stack`. */

@@ -3,7 +3,7 @@ import type { ScheduleId, TrainingConfig } from '../../spec/types.js';
 import { attentionKernelFactors, type AttentionKernelFactors } from './attention-kernels.js';
 import { FP8_RECIPE_FACTS } from './fp8-recipes.js';
 import { DEFAULT_STACK, stackVersion } from './registry.js';
-import { gpuArch, type Fp8Recipe, type ShardedDataParallel, type StackVersion } from './stack.js';
+import { gpuArch, type Fp8ActivationCache, type Fp8Recipe, type ShardedDataParallel, type StackVersion } from './stack.js';
 
 /**
  * Bytes per element that PyTorch eager moves for the element-wise work between GEMMs, against
@@ -15,6 +15,12 @@ import { gpuArch, type Fp8Recipe, type ShardedDataParallel, type StackVersion } 
  * layer forward: about 36 element-wise ops eager, 12 fused.
  */
 export const EAGER_ELEMENTWISE = { normResidual: 84 / 20, rope: 20 / 4, activation: 10 / 6, kernels: 36 } as const;
+/**
+ * Host time per kernel under CUDA graphs: one `cudaGraphLaunch` replays every captured kernel,
+ * so the per-kernel host cost is the graph launch (a few µs) spread over its nodes, zero here;
+ * the GPU-side launch gap (`EfficiencyModel.kernelS`) stays.
+ */
+export const CUDA_GRAPH_HOST_PER_KERNEL_S = 0;
 export const FUSED_ELEMENTWISE = { normResidual: 1, rope: 1, activation: 1, kernels: 12 } as const;
 
 /** The facts of one spec's stack, resolved for its GPU, as the layer and step phases use them. */
@@ -33,9 +39,14 @@ export interface ResolvedStack {
   hostPerKernelS: number;
   sharded: ShardedDataParallel;
   cpExchange: 'ring' | 'allgather';
+  gradSync: StackVersion['gradSync'];
+  lossBytesPerLogit: number;
   tpOverlapDefault: boolean;
   schedules: readonly ScheduleId[];
   sequenceParallel: boolean;
+  /** Optimizer state per parameter, bytes: FP32 master weights and Adam's two moments (FP32: 12, BF16 moments: 8). */
+  optimizerBytes: number;
+  fp8Activations: Fp8ActivationCache;
 }
 
 const cache = new WeakMap<TrainingConfig, WeakMap<GpuSpec, ResolvedStack>>();
@@ -68,11 +79,15 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     fp8Recipe: recipe,
     fp8CastBytes: compiled ? rf.castBytesCompiled : rf.castBytes,
     fp8WeightCastPerMicroBatch: v.fp8WeightCastPerMicroBatch,
-    hostPerKernelS: v.hostPerKernelS,
+    hostPerKernelS: training.cudaGraphs === true ? CUDA_GRAPH_HOST_PER_KERNEL_S : v.hostPerKernelS,
     sharded: v.sharded,
     cpExchange: v.cpExchange,
+    gradSync: v.gradSync,
+    lossBytesPerLogit: v.lossBytesPerLogit,
     tpOverlapDefault: v.tpOverlapDefault,
     schedules: v.schedules,
     sequenceParallel: v.sequenceParallel,
+    optimizerBytes: (training.optimizerMoments ?? v.optimizerMoments ?? 'fp32') === 'bf16' ? 4 + 2 + 2 : 4 + 4 + 4,
+    fp8Activations: v.fp8Activations ?? 'gemm-inputs',
   };
 }

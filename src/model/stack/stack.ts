@@ -2,8 +2,8 @@ import type { GpuSpec } from '../../catalog/gpu.js';
 import type { ScheduleId } from '../../spec/types.js';
 
 /** The training software a run uses (`training.stack`). */
-export type StackId = 'megatron-core' | 'nemo' | 'torchtitan' | 'deepspeed' | 'composer';
-export const STACK_IDS: readonly StackId[] = ['megatron-core', 'nemo', 'torchtitan', 'deepspeed', 'composer'];
+export type StackId = 'megatron-core' | 'nemo' | 'torchtitan' | 'deepspeed' | 'composer' | 'hai-llm';
+export const STACK_IDS: readonly StackId[] = ['megatron-core', 'nemo', 'torchtitan', 'deepspeed', 'composer', 'hai-llm'];
 
 /**
  * Attention kernels: `cudnn-fused` (cuDNN fused attention through Transformer Engine, FA3-class
@@ -86,6 +86,28 @@ export interface StackVersion {
    */
   fp8WeightCastPerMicroBatch: boolean;
   /**
+   * How the stack reduces data-parallel gradients (ZeRO 0–2): `overlapped` (Megatron-Core
+   * DDP, PyTorch DDP/FSDP: buckets reduce behind the last backward and parameters gather behind
+   * the next forward) or `after-flush` (DeepSpeed's pipeline engine: ReduceTiedGrads,
+   * ReduceGrads and OptimizerStep run after the last micro-batch's backward, blocking, and the
+   * updated parameters are gathered before the next step). `fp32Wire`: the gradients are
+   * all-reduced in FP32 whatever the distributed optimizer (DeepSpeed's BF16_Optimizer reduces
+   * its FP32 accumulation buffers) and the BF16 parameters all-gathered after the update.
+   */
+  gradSync: { when: 'overlapped' | 'after-flush'; fp32Wire: boolean };
+  /**
+   * HBM bytes the stack's cross-entropy loss moves per logit (forward and backward), counted op
+   * by op from its code. Megatron's vocab-parallel cross-entropy
+   * (megatron/core/tensor_parallel/cross_entropy.py): cast to FP32 (read 2, write 4), max (4),
+   * subtract in place (8), exp in place (8), sum (4), divide into the softmax kept for the
+   * backward (8); backward: scale by the loss gradient (8), cast to BF16 (6): 52 B. PyTorch
+   * `F.cross_entropy` on FP32 logits (torchtitan): cast (6), log-softmax (max 4, sum-exp 4,
+   * write 8), the NLL backward's zero-filled gradient (4), log-softmax backward (12), cast to
+   * BF16 (6): 44 B. FlashAttention's fused cross-entropy kernel (LLM Foundry's MPT default
+   * `fused_crossentropy`): read the BF16 logits forward and backward, write their gradient: 6 B.
+   */
+  lossBytesPerLogit: number;
+  /**
    * Host (CPU) time per GPU kernel the stack launches, seconds: Python and framework dispatch,
    * without CUDA graphs. The GPU waits only where the host falls behind it.
    */
@@ -108,7 +130,25 @@ export interface StackVersion {
    * Megatron-DeepSpeed that trained BLOOM (Mar–Jul 2022) did not.
    */
   sequenceParallel: boolean;
+  /**
+   * Precision of Adam's two moments: `fp32` (12 B of optimizer state per parameter with the
+   * FP32 master weights) or `bf16` (8 B: DeepSeek-V3 report §3.3.3; Megatron-Core ≥ 0.13 with
+   * `--use-precision-aware-optimizer --exp-avg-dtype bf16 --exp-avg-sq-dtype bf16`). The master
+   * weights stay FP32 either way. Absent: `fp32`. `training.optimizerMoments` overrides it.
+   */
+  optimizerMoments?: OptimizerMoments;
+  /**
+   * What FP8 training caches for the backward: `gemm-inputs` (Transformer Engine: each FP8
+   * GEMM's input as its FP8 copy; the attention output in BF16 for the attention backward plus
+   * its FP8 copy) or `fine-grained` (DeepSeek-V3 report §3.3.3: the attention output once, in
+   * E5M6 (1.5 B), serving both backwards; the MoE experts' SwiGLU input in FP8 with its output
+   * recomputed). Absent: `gemm-inputs`.
+   */
+  fp8Activations?: Fp8ActivationCache;
 }
+
+export type OptimizerMoments = 'fp32' | 'bf16';
+export type Fp8ActivationCache = 'gemm-inputs' | 'fine-grained';
 
 /** A software stack: its versions, newest first (the first is the default). */
 export interface SoftwareStack {

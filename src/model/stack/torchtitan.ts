@@ -33,6 +33,8 @@ export const TORCHTITAN_2024: StackVersion = {
   sequenceParallel: true,
   schedules: ['1f1b', 'interleaved'],
   cpExchange: 'allgather',
+  gradSync: { when: 'overlapped', fp32Wire: false },
+  lossBytesPerLogit: 44,
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,
 };
 

@@ -35,15 +35,25 @@ export function newDataParallelCost(): DataParallelCost {
  * BF16 gradients with the distributed optimizer (Megatron's default), FP32 otherwise.
  * `criticalS` is one micro-batch on the busiest stage (what per-micro-batch ZeRO traffic hides behind).
  */
+/**
+ * One all-gather (or reduce-scatter) of a stage's sharded state: the replicated parameters over
+ * the data-parallel ranks (`denseShards`, stride `denseStride`), the experts over their own
+ * expert-data-parallel group (`expertShards`, stride ep: the ranks holding the same experts).
+ * Both share the NIC, so their times add.
+ */
+export function shardedPassS(net: Network, denseBytes: number, expertBytes: number, denseShards: number, expertShards: number, denseStride: number, ep: number): number {
+  return reduceScatterS(net, denseBytes, denseShards, denseStride) + (expertBytes > 0 ? reduceScatterS(net, expertBytes, expertShards, Math.max(ep, denseStride)) : 0);
+}
+
 export function dataParallelCost(
   net: Network, eff: EfficiencyModel, training: TrainingConfig, tp: number, ep: number, dp: number, cp: number, zeroStage: number,
   heavyDense: number, heavyExpert: number, criticalS: number, vpp: number, out: DataParallelCost,
-  sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0,
+  sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0, fp32Wire = false,
 ): DataParallelCost {
   const stateParams = heavyDense + heavyExpert;
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
-  const grads = gradientBytes(training.gradPrecision, zeroStage);
+  const grads = gradientBytes(training.gradPrecision ?? (fp32Wire ? 'fp32' : undefined), zeroStage);
   const gradWireBytes = grads.wire;
   // ZeRO-1 (distributed optimizer): reduce-scatter the gradients, all-gather the updated
   // parameters (each half an all-reduce's bytes). ZeRO-0: one all-reduce of the gradients,
@@ -53,6 +63,11 @@ export function dataParallelCost(
   if (zeroStage === 0) {
     gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
     paramGatherS = 0;
+  } else if (fp32Wire && training.gradPrecision === undefined) {
+    // DeepSpeed BF16_Optimizer: the FP32 gradients all-reduced, each rank updates its shard,
+    // the BF16 parameters all-gathered.
+    gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
+    paramGatherS = reduceScatterS(net, stateParams * 2, denseShards, tp);
   } else {
     gradSyncS = reduceScatterS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? reduceScatterS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
     paramGatherS = gradSyncS;
@@ -63,8 +78,11 @@ export function dataParallelCost(
     // ZeRO-3 gathers weights for forward and again for backward and reduce-scatters gradients
     // every micro-batch, as one flat ring over the data-parallel ranks: beyond one NVLink
     // domain every GPU's share crosses its own NIC (Narayanan et al. 2021, Table 2).
+    // The experts' shards live in the expert-data-parallel group (expertShards ranks, stride ep):
+    // with EP filling the NVLink domain every member sits in another domain, so all of their
+    // bytes cross the NIC (no intra-domain stage of a hierarchical ring helps them).
     const flatStride = denseShards * tp > net.domain && (sharded?.flatRing ?? true) ? net.domain : tp;
-    const passS = reduceScatterS(net, stateParams * 2, denseShards, flatStride);
+    const passS = shardedPassS(net, heavyDense * 2, heavyExpert * 2, denseShards, expertShards, flatStride, ep);
     gradSyncS = 0;
     paramGatherS = 0;
     if (sharded && pp > 1 && sharded.keepGatheredWithPipeline) {
@@ -91,11 +109,11 @@ export function dataParallelCost(
     }
   } else if (zeroStage === 2) {
     // ZeRO-2 reduce-scatters gradients every micro-batch, behind its backward.
-    const perMb = reduceScatterS(net, stateParams * gradWireBytes, denseShards, tp);
+    const perMb = shardedPassS(net, heavyDense * gradWireBytes, heavyExpert * gradWireBytes, denseShards, expertShards, tp, ep);
     zeroHiddenPerMbS = eff.zeroOverlap * Math.min(perMb, criticalS);
     zeroPerMbS = perMb - zeroHiddenPerMbS;
     gradSyncS = 0;
-    paramGatherS = reduceScatterS(net, stateParams * 2, denseShards, tp);
+    paramGatherS = shardedPassS(net, heavyDense * 2, heavyExpert * 2, denseShards, expertShards, tp, ep);
   }
   out.dpCommS = gradSyncS + paramGatherS;
   out.gradSyncS = gradSyncS;

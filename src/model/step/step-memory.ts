@@ -31,8 +31,9 @@ export function stepMemory(L: LayerPhase, st: StageLoad, dp: number, zeroStage: 
   // Bytes per parameter (stateBytesPerParam's rule, inline: this runs for every device of every plan).
   const ds = Math.max(1, denseShards);
   const es = Math.max(1, expertShards);
-  const s = { weights: zeroStage >= 3 ? 2 / ds : 2, gradients: zeroStage >= 2 ? gradKeptBytes / ds : gradKeptBytes, optimizer: zeroStage >= 1 ? 12 / ds : 12 };
-  const sE = { weights: zeroStage >= 3 ? 2 / es : 2, gradients: zeroStage >= 2 ? gradKeptBytes / es : gradKeptBytes, optimizer: zeroStage >= 1 ? 12 / es : 12 };
+  const ob = L.stack.optimizerBytes; // FP32 master weights + Adam's moments (12 B, or 8 B with BF16 moments)
+  const s = { weights: zeroStage >= 3 ? 2 / ds : 2, gradients: zeroStage >= 2 ? gradKeptBytes / ds : gradKeptBytes, optimizer: zeroStage >= 1 ? ob / ds : ob };
+  const sE = { weights: zeroStage >= 3 ? 2 / es : 2, gradients: zeroStage >= 2 ? gradKeptBytes / es : gradKeptBytes, optimizer: zeroStage >= 1 ? ob / es : ob };
   const logitsBytes = ((L.tokens * m.vocab) / tp) * 6;
   const inputBytes = (2 * L.tokens * m.hidden) / L.spDiv; // the stage's received input, kept for its backward
   let best = -1;

@@ -85,7 +85,7 @@ export function stepPhase(
   const criticalS = st.criticalS - ppPerMbS;
   const { heavyDense, heavyExpert } = st;
 
-  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, vpp, out.dpc, L.stack.sharded, pp, st.layersPerStage, L.commSmShare);
+  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, vpp, out.dpc, L.stack.sharded, pp, st.layersPerStage, L.commSmShare, L.stack.gradSync.fp32Wire);
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
   const optS = optimizerS(heavyDense, heavyExpert, zeroStage, denseShards, expertShards, L.hbmBps, eff.kernelS);
@@ -99,9 +99,11 @@ export function stepPhase(
   // micro-batch's backward (every model chunk) and the pipeline's cool-down produce them;
   // parameter buckets gather as the next step's first forward and warm-up consume them. The
   // hidden part still costs the compute it runs beside the SMs its kernels occupy.
+  // A stack that reduces after the pipeline flush (DeepSpeed's pipeline engine) hides none.
   const halfBubbleS = bubbleS / 2;
-  const gradExposedS = bucketedExposedS(dpc.gradSyncS, eff.dpOverlap * ((criticalS * 2) / 3 + halfBubbleS), dpc.buckets);
-  const gatherExposedS = bucketedExposedS(dpc.paramGatherS, eff.dpOverlap * (criticalS / 3 + halfBubbleS), dpc.buckets);
+  const dpOverlap = L.stack.gradSync.when === 'after-flush' ? 0 : eff.dpOverlap;
+  const gradExposedS = bucketedExposedS(dpc.gradSyncS, dpOverlap * ((criticalS * 2) / 3 + halfBubbleS), dpc.buckets);
+  const gatherExposedS = bucketedExposedS(dpc.paramGatherS, dpOverlap * (criticalS / 3 + halfBubbleS), dpc.buckets);
   const smShare = COMM_SMS / (L.spec.system.gpu.smCount ?? DEFAULT_SM_COUNT);
   const dpHiddenS = dpc.dpCommS - gradExposedS - gatherExposedS;
   const dpExposedS = gradExposedS + gatherExposedS + dpHiddenS * smShare;

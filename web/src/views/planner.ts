@@ -10,6 +10,7 @@ import { mountChart, type Chart } from '../chart.js';
 import { field, h, replace, table } from '../dom.js';
 import { duration, num, pct } from '../format.js';
 import { issueList } from '../issues.js';
+import { scalingPanel } from './scaling.js';
 
 interface SearchPlan {
   parallel: Estimate['parallel'];
@@ -85,6 +86,7 @@ export function mountPlanner(root: HTMLElement): () => void {
     searchBtn,
   );
   form.addEventListener('submit', (e) => e.preventDefault());
+  const scaling = scalingPanel(() => specValue(false));
   replace(
     root,
     h(
@@ -100,6 +102,7 @@ export function mountPlanner(root: HTMLElement): () => void {
         metrics,
         h('div', { class: 'charts2' }, h('figure', {}, h('figcaption', {}, 'Where the step time goes'), stepEl), h('figure', {}, h('figcaption', {}, 'Memory per GPU'), memEl)),
         searchOut,
+        scaling.el,
       ),
     ),
   );
@@ -305,5 +308,6 @@ export function mountPlanner(root: HTMLElement): () => void {
     cancelAnimationFrame(frame);
     stepChart.dispose();
     memChart.dispose();
+    scaling.dispose();
   };
 }

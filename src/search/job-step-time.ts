@@ -1,11 +1,11 @@
 import { estimate } from '../model/index.js';
-import { search } from '../search/index.js';
+import { search } from './search.js';
 import { isRecord, report, type Path, type ReadContext } from '../core/index.js';
 import { parseSpecValue } from '../spec/index.js';
 import type { ResolvedJob } from '../sim/index.js';
 
 /**
- * Resolves a simulator job given as model/training/parallel (the estimate contract) to a step
+ * The one answer both doors give (`colossus simulate` and `POST /api/simulate`): resolves a simulator job given as model/training/parallel (the estimate contract) to a step
  * time (with the model's parameters and tokens per step) with the performance model. Without `parallel`, the best plan found by `search` is used.
  * Issues are reported at the job's fields, with file positions.
  */
