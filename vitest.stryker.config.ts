@@ -8,4 +8,9 @@ import base from './vitest.config.js';
 //   sandbox's instrumented code (its rows then differ from the in-process, instrumented merge).
 // Both still run in `npm test` and CI. The test timeout is 4× the suite's: instrumented code on a
 // shared machine runs the bundled campaign (src/campaign/headline.test.ts) in over 30 s.
-export default mergeConfig(base, defineConfig({ test: { exclude: ['src/**/*.load.test.ts', 'src/fuzz/**', 'src/sweep/node/slurm.test.ts', 'node_modules/**'], testTimeout: 120_000 } }));
+// A core module (model, search, sim, campaign) is scored by its own folder's tests only (docs/testing.md).
+const module = process.env['STRYKER_MODULE'];
+const own = module !== undefined && ['model', 'search', 'sim', 'campaign'].includes(module);
+const config = mergeConfig(base, defineConfig({ test: { exclude: ['src/**/*.load.test.ts', 'src/fuzz/**', 'src/sweep/node/slurm.test.ts', 'node_modules/**'], testTimeout: 120_000 } }));
+if (own) config.test = { ...config.test, include: [`src/${module}/**/*.test.ts`] };
+export default config;

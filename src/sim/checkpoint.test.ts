@@ -28,4 +28,12 @@ describe('checkpoint intervals (reliability.md §4)', () => {
     expect(optimumEttr(1, 600, 600)).toBeGreaterThan(0.4);
     expect(optimumEttr(1, 600, 600)).toBeLessThan(0.5);
   });
+
+  it('optimumEttr: δ = 60 s, R = 10 min, M = 30 min → 1/(1 + √(120/1800) + 1/3) = 0.628325; the overhead is the minimum of δ/τ + τ/2M (at Young\'s τ) plus R/M', () => {
+    expect(optimumEttr(60, 600, 1800)).toBeCloseTo(0.628325, 6);
+    for (const [delta, r, m] of [[60, 600, 1800], [300, 900, 4 * 3600], [10, 120, 600]] as const) {
+      const tau = youngIntervalS(delta, m);
+      expect(optimumEttr(delta, r, m)).toBeCloseTo(1 / (1 + delta / tau + tau / (2 * m) + r / m), 12);
+    }
+  });
 });
