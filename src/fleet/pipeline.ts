@@ -87,7 +87,7 @@ export function evaluatePipeline(spec: Spec, plan: ParallelPlan, split: Pipeline
   const stageParams = (layers: number, x: typeof a, emb: number) => ({ dense: (layers * x.dense + emb * m.vocab * m.hidden) / tp, expert: (layers * x.expert) / ep });
   const sA = stageParams(lA, a, 1);
   const sB = stageParams(lB, bb, 1);
-  const grads = gradientBytes(LA.spec.training.gradPrecision, plan.zeroStage);
+  const grads = gradientBytes(LA.stack.gradPrecision, plan.zeroStage);
   const grad = grads.wire;
   // Each stage's gradient sync hides behind the last micro-batch's backward of the critical
   // stage (a faster stage reaches the flush early and syncs while it waits).

@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../../catalog/gpu.js';
-import type { ScheduleId, TrainingConfig } from '../../spec/types.js';
+import type { GradPrecision, ScheduleId, TrainingConfig } from '../../spec/types.js';
 import { attentionKernelFactors, type AttentionKernelFactors } from './attention-kernels.js';
 import { FP8_RECIPE_FACTS } from './fp8-recipes.js';
 import { DEFAULT_STACK, stackVersion } from './registry.js';
@@ -46,6 +46,8 @@ export interface ResolvedStack {
   sequenceParallel: boolean;
   /** Optimizer state per parameter, bytes: FP32 master weights and Adam's two moments (FP32: 12, BF16 moments: 8). */
   optimizerBytes: number;
+  /** Main-gradient precision: the spec's `training.gradPrecision`, else the stack version's (absent: the model's default). */
+  gradPrecision: GradPrecision | undefined;
   fp8Activations: Fp8ActivationCache;
 }
 
@@ -88,6 +90,7 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     schedules: v.schedules,
     sequenceParallel: v.sequenceParallel,
     optimizerBytes: (training.optimizerMoments ?? v.optimizerMoments ?? 'fp32') === 'bf16' ? 4 + 2 + 2 : 4 + 4 + 4,
+    gradPrecision: training.gradPrecision ?? v.gradPrecision,
     fp8Activations: v.fp8Activations ?? 'gemm-inputs',
   };
 }

@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../../catalog/gpu.js';
-import type { ScheduleId } from '../../spec/types.js';
+import type { GradPrecision, ScheduleId } from '../../spec/types.js';
 
 /** The training software a run uses (`training.stack`). */
 export type StackId = 'megatron-core' | 'nemo' | 'torchtitan' | 'deepspeed' | 'composer' | 'hai-llm';
@@ -137,6 +137,14 @@ export interface StackVersion {
    * weights stay FP32 either way. Absent: `fp32`. `training.optimizerMoments` overrides it.
    */
   optimizerMoments?: OptimizerMoments;
+  /**
+   * Precision of the main-gradient buffer the stack's recipes keep and reduce: `fp32`
+   * (Megatron-LM's `--bf16` forces `accumulate_allreduce_grads_in_fp32`) or `bf16` (NeMo
+   * launcher recipes: `optim.grad_sync_dtype: bf16` with a contiguous BF16 gradient buffer).
+   * Absent: FP32 accumulation, reduced in BF16 with the distributed optimizer (see
+   * `gradientBytes`). `training.gradPrecision` overrides it.
+   */
+  gradPrecision?: GradPrecision;
   /**
    * What FP8 training caches for the backward: `gemm-inputs` (Transformer Engine: each FP8
    * GEMM's input as its FP8 copy; the attention output in BF16 for the attention backward plus

@@ -1,4 +1,4 @@
-import type { TrainingConfig } from '../../spec/types.js';
+import type { GradPrecision, TrainingConfig } from '../../spec/types.js';
 import { allReduceS, reduceScatterS, type Network } from '../collectives.js';
 import type { EfficiencyModel } from '../efficiency.js';
 import { gradientBytes } from '../memory.js';
@@ -48,12 +48,12 @@ export function shardedPassS(net: Network, denseBytes: number, expertBytes: numb
 export function dataParallelCost(
   net: Network, eff: EfficiencyModel, training: TrainingConfig, tp: number, ep: number, dp: number, cp: number, zeroStage: number,
   heavyDense: number, heavyExpert: number, criticalS: number, vpp: number, out: DataParallelCost,
-  sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0, fp32Wire = false,
+  sharded?: ShardedDataParallel, pp = 1, stageLayers = 1, commSmShare = 0, fp32Wire = false, gradPrecision: GradPrecision | undefined = training.gradPrecision,
 ): DataParallelCost {
   const stateParams = heavyDense + heavyExpert;
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
-  const grads = gradientBytes(training.gradPrecision ?? (fp32Wire ? 'fp32' : undefined), zeroStage);
+  const grads = gradientBytes(gradPrecision ?? (fp32Wire ? 'fp32' : undefined), zeroStage);
   const gradWireBytes = grads.wire;
   // ZeRO-1 (distributed optimizer): reduce-scatter the gradients, all-gather the updated
   // parameters (each half an all-reduce's bytes). ZeRO-0: one all-reduce of the gradients,
@@ -63,7 +63,7 @@ export function dataParallelCost(
   if (zeroStage === 0) {
     gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);
     paramGatherS = 0;
-  } else if (fp32Wire && training.gradPrecision === undefined) {
+  } else if (fp32Wire && gradPrecision === undefined) {
     // DeepSpeed BF16_Optimizer: the FP32 gradients all-reduced, each rank updates its shard,
     // the BF16 parameters all-gathered.
     gradSyncS = allReduceS(net, heavyDense * gradWireBytes, denseShards, tp) + (heavyExpert > 0 ? allReduceS(net, heavyExpert * gradWireBytes, expertShards, ep) : 0);

@@ -85,7 +85,7 @@ export function stepPhase(
   const criticalS = st.criticalS - ppPerMbS;
   const { heavyDense, heavyExpert } = st;
 
-  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, vpp, out.dpc, L.stack.sharded, pp, st.layersPerStage, L.commSmShare, L.stack.gradSync.fp32Wire);
+  const dpc = dataParallelCost(net, eff, training, tp, ep, dp, cp, zeroStage, heavyDense, heavyExpert, criticalS, vpp, out.dpc, L.stack.sharded, pp, st.layersPerStage, L.commSmShare, L.stack.gradSync.fp32Wire, L.stack.gradPrecision);
   const denseShards = dp * cp;
   const expertShards = Math.max(1, (dp * cp * tp) / ep);
   const optS = optimizerS(heavyDense, heavyExpert, zeroStage, denseShards, expertShards, L.hbmBps, eff.kernelS);
