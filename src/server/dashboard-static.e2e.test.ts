@@ -95,7 +95,7 @@ describe.skipIf(why !== '' && !forced)(`static dashboard from disk in Chromium${
     const cli = parseCampaignScenario(doc, doc.value);
     expect(cli.ok).toBe(false);
     const expected = cli.ok ? [] : cli.issues.map(formatIssue);
-    expect(expected[0]).toMatch(/^scenario\.yaml:18:\d+: deliveries/);
+    expect(expected[0]).toMatch(/^scenario\.yaml:19:\d+: deliveries/);
     expect(await page.locator('#scenario-check li').allTextContents()).toEqual(expected);
     expect(await page.isDisabled('#run-browser')).toBe(true);
 
