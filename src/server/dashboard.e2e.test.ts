@@ -186,7 +186,7 @@ describe.skipIf(why !== '' && !forced)(`dashboard in Chromium${why ? ` (${why})`
     await page.locator('#new-run summary').click();
     await page.fill('#scenario-text', bundledText.replace('horizonDays: 500', 'horizonDays: many'));
     await page.locator('#scenario-check .issues').waitFor();
-    expect(await page.locator('#scenario-check').textContent()).toMatch(/scenario\.yaml:13:\d+: horizonDays/);
+    expect(await page.locator('#scenario-check').textContent()).toMatch(/scenario\.yaml:14:\d+: horizonDays/);
     expect(await page.isDisabled('#run-server')).toBe(true);
     await page.fill('#scenario-text', bundledText.replace('name: colossus', 'name: colossus-more-power').replace(/gridMw: (\d+)/g, (_m, mw: string) => `gridMw: ${Number(mw) * 2}`));
     await expect.poll(() => page.locator('#scenario-check').textContent()).toMatch(/✓ colossus-more-power/);
