@@ -174,16 +174,19 @@ function checkMaps(ctx: ReadContext, schema: v.GenericSchema, value: unknown, pa
         expected: `one of ${allowed.join(', ')}`,
       });
     }
-    for (const [key, entry] of Object.entries(entries)) {
+    for (const key in entries) {
+      const entry = entries[key] as v.GenericSchema;
       const field = value[key];
       if (field === undefined || field === null) {
         if (!isOptional(entry)) report(ctx, [...path, key], 'is required', { expected: expectedWhenAbsent(entry) });
-      } else checkMaps(ctx, entry, field, [...path, key], lists);
+      } else if (typeof field === 'object') checkMaps(ctx, entry, field, [...path, key], lists); // nothing to check in a number or string
     }
     return;
   }
   if (s.type === 'array' && s.item && Array.isArray(value)) {
-    value.forEach((item: unknown, i) => checkMaps(ctx, s.item as v.GenericSchema, item, [...path, i], lists));
+    value.forEach((item: unknown, i) => {
+      if (typeof item === 'object' && item !== null) checkMaps(ctx, s.item as v.GenericSchema, item, [...path, i], lists);
+    });
     return;
   }
   if (s.type === 'record' && s.value && isRecord(value)) {
@@ -197,23 +200,60 @@ function checkMaps(ctx: ReadContext, schema: v.GenericSchema, value: unknown, pa
   }
 }
 
-/** A copy of `value` without the null-valued fields of its maps (`obj`: null means absent); lists and other values as they are. */
+/**
+ * `value` without the null-valued fields of its maps (`obj`: null means absent, as does a key set to
+ * undefined by a caller that builds the value); lists and other
+ * values as they are. Copies only the maps and lists that change (the common case, no nulls, copies
+ * nothing: the spec parser runs once per sweep point).
+ */
 function withoutNulls(schema: v.GenericSchema, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
   const s = shapeOf(optionFor(shapeOf(schema), value)) as v.GenericSchema & { entries?: v.ObjectEntries; item?: v.GenericSchema; value?: v.GenericSchema };
   if (s.type === 'object' && s.entries && isRecord(value)) {
     const entries = s.entries;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(value)) {
+    let out: Record<string, unknown> | undefined;
+    for (const k in value) {
+      const x = value[k];
       const entry = Object.prototype.hasOwnProperty.call(entries, k) ? entries[k] : undefined;
-      if (entry === undefined) out[k] = x;
-      else if (x !== null) out[k] = withoutNulls(entry, x);
+      const absent = entry !== undefined && (x === null || x === undefined);
+      const y = entry === undefined || absent ? x : withoutNulls(entry, x);
+      if (out === undefined && (y !== x || absent)) {
+        out = {};
+        for (const j in value) {
+          if (j === k) break;
+          out[j] = value[j];
+        }
+      }
+      if (out !== undefined && !absent) out[k] = y;
     }
-    return out;
+    return out ?? value;
   }
-  if (s.type === 'array' && s.item && Array.isArray(value)) return value.map((x: unknown) => withoutNulls(s.item as v.GenericSchema, x));
+  if (s.type === 'array' && s.item && Array.isArray(value)) {
+    const item = s.item as v.GenericSchema;
+    let out: unknown[] | undefined;
+    value.forEach((x: unknown, i) => {
+      const y = withoutNulls(item, x);
+      if (out === undefined && y !== x) out = value.slice(0, i);
+      if (out !== undefined) out.push(y);
+    });
+    return out ?? value;
+  }
   if (s.type === 'record' && s.value && isRecord(value)) {
     const item = s.value;
-    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, withoutNulls(item, x)]));
+    let out: Record<string, unknown> | undefined;
+    for (const k in value) {
+      const x = value[k];
+      const y = withoutNulls(item, x);
+      if (out === undefined && y !== x) {
+        out = {};
+        for (const j in value) {
+          if (j === k) break;
+          out[j] = value[j];
+        }
+      }
+      if (out !== undefined) out[k] = y;
+    }
+    return out ?? value;
   }
   return value;
 }

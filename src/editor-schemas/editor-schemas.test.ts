@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv8';
 import { describe, expect, it } from 'vitest';
 import { parseDocumentText } from '../core/index.js';
+import { parseSpecValue } from '../spec/index.js';
 import { INPUT_FORMATS, emittedJsonSchema, schemaFile, type InputFormat } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,8 +20,8 @@ function compile(format: InputFormat) {
 }
 
 describe('editor JSON Schemas (schemas/*.schema.json)', () => {
-  it('every scenario and calibration fixture is an example of exactly one format (the spec examples/ have no schema yet)', () => {
-    for (const file of exampleFiles.filter((f) => !f.startsWith('examples/'))) {
+  it('every spec example, scenario and calibration fixture is an example of exactly one format', () => {
+    for (const file of exampleFiles) {
       expect(INPUT_FORMATS.filter((f) => f.examples(file)).map((f) => f.name), file).toHaveLength(1);
     }
   });
@@ -56,4 +57,21 @@ describe('editor JSON Schemas (schemas/*.schema.json)', () => {
       });
     });
   }
+
+  it('every spec of the validation cases (data/validation/*.jsonl) validates against the spec schema and parses with colossus', () => {
+    const spec = INPUT_FORMATS.find((f) => f.name === 'spec') as InputFormat;
+    const check = compile(spec);
+    const dir = `${ROOT}data/validation`;
+    let n = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+      for (const line of readFileSync(`${dir}/${file}`, 'utf8').split('\n').filter((l) => l.trim())) {
+        const c = JSON.parse(line) as { id: string; spec: unknown };
+        expect(check(c.spec), `${file} ${c.id}: ${JSON.stringify(check.errors)}`).toBe(true);
+        const r = parseSpecValue(c.spec);
+        expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`), `${file} ${c.id}`).toEqual([]);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(100);
+  });
 });

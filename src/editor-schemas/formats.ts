@@ -1,9 +1,10 @@
 import type * as v from 'valibot';
 import { CalibrationProfileSchema, parseProfileValue } from '../calibration/index.js';
-import type { SourceDocument } from '../core/index.js';
+import { isRecord, type SourceDocument } from '../core/index.js';
 import { campaignScenarioSchema, parseCampaignScenario } from '../scenario/index.js';
 import { resolveStepTimeS } from '../search/job-step-time.js';
 import { SimScenarioFileSchema, parseScenario } from '../sim/index.js';
+import { SpecFileSchema, parseSpecValue } from '../spec/index.js';
 import { SweepFileSchema, parseSweepDocument } from '../sweep/index.js';
 
 /** One input format: its schema, where its JSON Schema is written, and the files in the repository that are examples of it. */
@@ -24,6 +25,15 @@ function issuesOf(r: { ok: true } | { ok: false; issues: { path: string; message
 }
 
 export const INPUT_FORMATS: readonly InputFormat[] = [
+  {
+    name: 'spec',
+    title: 'colossus spec',
+    description: 'One training job on one system (`colossus estimate`, `colossus search`): the model, the system, the training run and the parallel plan (left out or partial for search).',
+    schema: SpecFileSchema,
+    examples: (f) => /^examples\/.*\.ya?ml$/.test(f),
+    // A spec without `parallel` is a search's (estimate needs the plan).
+    parse: (doc) => issuesOf(parseSpecValue(doc.value, doc, [], { planOptional: !(isRecord(doc.value) && doc.value['parallel'] !== undefined) })),
+  },
   {
     name: 'calibration-profile',
     title: 'colossus calibration profile',

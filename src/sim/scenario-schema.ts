@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { bool, doc, list, num, obj, oneOf, optional, says, str } from '../core/schema.js';
+import { FabricSchema } from '../spec/fabric.js';
 import { SIM_BOUNDS } from './bounds.js';
 import { CAUSE_SCOPES } from './causes.js';
 import { COMPONENTS } from './inventory.js';
@@ -123,7 +124,7 @@ export const CheckpointSchema = obj({
 
 /** The cluster's components (src/sim/inventory.ts): the job's causes are rescaled to what it holds. */
 export const InventorySchema = obj({
-  fabric: doc(v.custom<unknown>(() => true, 'a fabric preset id (e.g. colossus-spectrum-x) or { tiers: [...] }'), 'A fabric preset id or a { tiers } object, as system.fabric in a spec.'),
+  fabric: FabricSchema,
   switchPorts: optional(num({ integer: true, min: 4, max: 4096 })),
   nicsPerGpu: optional(num({ above: 0, max: 16 })),
   psusPerNode: optional(num({ integer: true, min: 0, max: 64 })),

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { InputError, closest, describeValue, isRecord, newReadContext, report, type Issue, type Path, type ReadContext, type SourceDocument } from '../core/index.js';
 import { parsed, parsedField, ruleText, validate } from '../core/schema.js';
-import { readFabric } from '../spec/fabric.js';
+import { fabricFrom } from '../spec/fabric.js';
 import { SIM_BOUNDS } from './bounds.js';
 import { COMPONENTS, inventoryFor, inventorySpec, type Inventory, type InventorySpec } from './inventory.js';
 import { rescaleToInventory, totalRatePerHour, type CauseScope, type CauseUnit, type FailureCause } from './causes.js';
@@ -409,11 +409,12 @@ function readScenario(ctx: ReadContext, value: unknown, options: ScenarioOptions
 
 const fmtTB = (tb: number): string => (tb >= 1000 ? `${(tb / 1000).toFixed(2)} PB` : `${tb.toFixed(tb >= 10 ? 1 : 3)} TB`);
 
-/** `reliability.inventory: { fabric, switchPorts, nicsPerGpu, psusPerNode }` (fabric: a preset id or a `{ tiers }` object, as `system.fabric`, read by the spec's fabric reader). */
+/** `reliability.inventory: { fabric, switchPorts, nicsPerGpu, psusPerNode }` (fabric: a preset id or a `{ tiers }` object, as `system.fabric`, resolved by the spec's `fabricFrom`). */
 function readInventory(ctx: ReadContext, o: Record<string, unknown>, path: Path, gpusPerNode: number): InventorySpec | undefined {
   // Each field on its own (the schema reported the bad ones): a typo beside the fabric does not hide the fabric's issues.
   const field = <K extends keyof typeof InventorySchema.entries & string>(key: K) => parsedField(InventorySchema, o, key);
-  const fabric = o['fabric'] === undefined || o['fabric'] === null ? undefined : readFabric(ctx, o['fabric'], [...path, 'fabric'], 400);
+  const given = field('fabric');
+  const fabric = given === undefined ? undefined : fabricFrom(ctx, given, [...path, 'fabric'], 400);
   if (!fabric) return undefined;
   const opts: { switchPorts?: number; nicsPerGpu?: number; psusPerNode?: number } = {};
   const switchPorts = field('switchPorts');
