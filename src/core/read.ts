@@ -104,7 +104,8 @@ export interface NumberRule {
   why?: string;
 }
 
-function ruleText(rule: NumberRule): string {
+/** The `expected` text of a number rule: `an integer >= 1 and <= 8`. */
+export function ruleText(rule: NumberRule): string {
   const kind = rule.integer ? 'an integer' : 'a number';
   const parts: string[] = [];
   if (rule.above !== undefined) parts.push(`> ${rule.above}`);

@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { describeValue } from './issue.js';
 import type { PathSegment } from './document.js';
-import { MAX_UNKNOWN_KEY_ISSUES, closest, isRecord, report, type NumberRule, type Path, type ReadContext } from './read.js';
+import { MAX_UNKNOWN_KEY_ISSUES, closest, isRecord, report, ruleText, type NumberRule, type Path, type ReadContext } from './read.js';
+
+export { ruleText };
 
 /**
  * One Valibot schema per input format gives its TypeScript type (`v.InferOutput`), its shape check
@@ -28,17 +30,6 @@ export function says(message: string, expected: string, received?: string): stri
 
 /** Valibot's run configuration: one issue per field (the first failing check of a pipe). */
 const CONFIG = { abortPipeEarly: true } as const;
-
-/** The `expected` text of a number rule: `an integer >= 1 and <= 8`. */
-export function ruleText(rule: NumberRule): string {
-  const kind = rule.integer ? 'an integer' : 'a number';
-  const parts: string[] = [];
-  if (rule.above !== undefined) parts.push(`> ${rule.above}`);
-  if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
-  if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
-  const text = parts.length ? `${kind} ${parts.join(' and ')}` : kind;
-  return rule.why ? `${text}: ${rule.why}` : text;
-}
 
 type NumberAction = v.PipeItem<number, number, v.BaseIssue<unknown>>;
 

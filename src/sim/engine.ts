@@ -403,10 +403,7 @@ export class JobEngine {
       this.startRepair(this.queueCause[i] as number, this.queueNodes[i] as number);
     }
     this.nodesInRepair -= nodes;
-    const give = Math.max(0, Math.min(nodes, this.jobNodes - this.heldNodes));
-    this.heldNodes += give;
-    this.spares += nodes - give;
-    if (give > 0) this.rescaleCauses();
+    this.takeNodes(nodes);
     if (this.phase === WAITING) {
       this.closePhase();
       this.tryRestart(0);
@@ -438,13 +435,18 @@ export class JobEngine {
     return gain > this.ck.writeS + this.restartS + this.ck.restoreS;
   }
 
-  /** Spare nodes that re-formed a replica (partial recovery) join the job. */
-  private onJoin(nodes: number): void {
-    this.joiningNodes -= nodes;
+  /** Nodes back (repaired or re-formed): the job takes what it lacks, the rest become spares. */
+  private takeNodes(nodes: number): void {
     const give = Math.max(0, Math.min(nodes, this.jobNodes - this.heldNodes));
     this.heldNodes += give;
     this.spares += nodes - give;
     if (give > 0) this.rescaleCauses();
+  }
+
+  /** Spare nodes that re-formed a replica (partial recovery) join the job. */
+  private onJoin(nodes: number): void {
+    this.joiningNodes -= nodes;
+    this.takeNodes(nodes);
     if (this.phase === WAITING) {
       this.closePhase();
       this.tryRestart(0);
