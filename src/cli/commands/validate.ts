@@ -39,8 +39,9 @@ export function registerValidate(program: Command): void {
       const report = runValidation(cases, cal?.effFor);
       const loso = opts.loso ? leaveOneSourceOut(cases) : undefined;
       const calibrated = cal ? report.rows.filter((r) => r.gpu === cal.gpu.id).length : 0;
+      const specsMode = `${opts.asPublished ? 'as-published' : 'software-facts'}${opts.nameOnly ? '+stack-name-only' : ''}`;
       if (opts.json) {
-        const withLoso = loso ? { ...report, leaveOneSourceOut: loso } : report;
+        const withLoso = loso ? { specs: specsMode, ...report, leaveOneSourceOut: loso } : { specs: specsMode, ...report };
         printJson(cal ? { ...withLoso, calibration: { profile: cal.file, device: cal.profile.device.name, date: cal.profile.date, gpu: cal.gpu.id, cases: calibrated, overrides: cal.fit.overrides } } : withLoso);
         return;
       }
