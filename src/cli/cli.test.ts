@@ -106,6 +106,16 @@ describe('colossus validate', () => {
     expect(rep.overall.mape).toBeLessThan(0.1);
   });
 
+  it('--as-published names the reading, and --name-only (today\'s release for every source) reads the 2021 runs faster', () => {
+    const pub = JSON.parse(run(['validate', '--as-published', '--json']).out);
+    const name = JSON.parse(run(['validate', '--as-published', '--name-only', '--json']).out);
+    expect(pub.specs).toBe('as-published');
+    expect(name.specs).toBe('as-published+stack-name-only');
+    expect(pub.overall.mape).toBeLessThanOrEqual(0.1);
+    expect(name.bySource.Narayanan2021.bias).toBeGreaterThan(pub.bySource.Narayanan2021.bias + 0.05);
+    expect(run(['validate', '--as-published']).out).toContain('specs: as published');
+  });
+
   it('prints a table with MAPE per source', () => {
     const r = run(['validate']);
     expect(r.code).toBe(0);

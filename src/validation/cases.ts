@@ -45,16 +45,17 @@ function stackRef(stack: Record<string, unknown>): string {
 }
 
 /**
- * Apply the run's software to its spec: `training.stack` (and, unless `asPublished`, the
- * version), `training.compile`, `training.fp8Recipe`, and async TP as `parallel.tpCommOverlap`.
- * The spec's own fields win. `asPublished` keeps only the stack's name, as a user who knows
- * their framework but not its era's defaults would write it.
+ * Apply the run's software to its spec: `training.stack` (with the version: the release or the
+ * year each source names), `training.compile`, `training.fp8Recipe`, and async TP as
+ * `parallel.tpCommOverlap`. The spec's own fields win. `nameOnly` keeps only the stack's name,
+ * as a user who knows their framework but not which release ran would write it (they get
+ * today's defaults).
  */
-function withSoftwareFacts(source: string, caseStack: Record<string, unknown> | undefined, spec: unknown, asPublished: boolean): unknown {
+function withSoftwareFacts(source: string, caseStack: Record<string, unknown> | undefined, spec: unknown, nameOnly: boolean): unknown {
   if (!isRecord(spec) || !isRecord(spec['training']) || !isRecord(spec['parallel'])) return spec;
   const ref = caseStack ? stackRef(caseStack) : SOFTWARE_FACTS[source]?.stack;
   if (ref === undefined) return spec;
-  const training: Record<string, unknown> = { stack: asPublished ? ref.split('@')[0] : ref };
+  const training: Record<string, unknown> = { stack: nameOnly ? ref.split('@')[0] : ref };
   const parallel: Record<string, unknown> = {};
   if (caseStack) {
     if (typeof caseStack['compile'] === 'boolean') training['compile'] = caseStack['compile'];
@@ -127,14 +128,22 @@ function withRecipeFacts(id: string, spec: unknown): unknown {
 /** Parse JSON Lines of validation cases (the format of data/validation/public-cases.jsonl). */
 export interface ParseCasesOptions {
   /**
-   * Specs as the sources publish them: the stack's name only, no recipe facts (settings the
-   * tables omit but their recipes state). Architecture facts are kept (they describe the model).
+   * Specs as the sources publish them: the table's fields and the software the source names
+   * (its stack and release: `megatron-core@2021` for a 2021 Megatron-LM paper, `nemo@24.07`),
+   * without recipe facts (settings the tables omit but their recipes state). Architecture facts
+   * are kept (they describe the model).
    */
   asPublished?: boolean;
+  /**
+   * The stack's name only, without the release the source names (so today's defaults):
+   * the spec of a user who knows their framework but not its version. Implies nothing else.
+   */
+  stackNameOnly?: boolean;
 }
 
 export function parseCases(text: string, file = 'cases.jsonl', opts: ParseCasesOptions = {}): ValidationCase[] {
   const asPublished = opts.asPublished ?? false;
+  const nameOnly = opts.stackNameOnly ?? false;
   const out: ValidationCase[] = [];
   const issues: Issue[] = [];
   text.split('\n').forEach((line, i) => {
@@ -161,7 +170,7 @@ export function parseCases(text: string, file = 'cases.jsonl', opts: ParseCasesO
       source: String(v['source'] ?? 'unknown'),
       table: String(v['table'] ?? ''),
       confidence: String(v['confidence'] ?? 'unknown'),
-      spec: withArchitectureFacts(v['id'], (asPublished ? (x: unknown) => x : (x: unknown) => withRecipeFacts(v['id'] as string, x))(withSoftwareFacts(String(v['source'] ?? ''), isRecord(v['stack']) ? v['stack'] : undefined, v['spec'], asPublished))),
+      spec: withArchitectureFacts(v['id'], (asPublished ? (x: unknown) => x : (x: unknown) => withRecipeFacts(v['id'] as string, x))(withSoftwareFacts(String(v['source'] ?? ''), isRecord(v['stack']) ? v['stack'] : undefined, v['spec'], nameOnly))),
       measuredTokensPerSecPerGpu: measured,
       notes: String(v['notes'] ?? ''),
     });

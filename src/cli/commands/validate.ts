@@ -19,10 +19,11 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print JSON: every case with predicted and measured tokens/s/GPU, and the error statistics')
     .option('--cases <files...>', 'validation cases (JSON Lines, the format of data/validation/public-cases.jsonl); several files are read as one set')
     .option('--all', 'the bundled public cases and the other-stack cases (data/validation/stack-cases.jsonl) together')
-    .option('--as-published', 'the specs as the sources publish them: the stack name only, no recipe facts')
+    .option('--as-published', 'the specs as the sources publish them: their tables and the software each names (stack and release), no recipe facts')
+    .option('--name-only', 'the stack\'s name only, without the release the source names (today\'s defaults); with --as-published, the specs of a user who knows the framework but not its version')
     .option('--loso', 'also hold out one source at a time: refit the fitted constants and the error bands without it, report its error and the bands\' coverage')
     .option('--calibration <profile>', 'use the efficiencies measured by `colossus calibrate` for the profile\'s GPU (other GPUs keep the defaults)')
-    .action((opts: { json?: boolean; cases?: string[]; all?: boolean; asPublished?: boolean; loso?: boolean; calibration?: string }) => {
+    .action((opts: { json?: boolean; cases?: string[]; all?: boolean; asPublished?: boolean; nameOnly?: boolean; loso?: boolean; calibration?: string }) => {
       const cal = opts.calibration !== undefined ? loadCalibration(opts.calibration) : undefined;
       const files = [...(opts.all ? [BUNDLED_CASES, BUNDLED_STACK_CASES] : []), ...(opts.cases ?? [])];
       if (files.length === 0) files.push(BUNDLED_CASES);
@@ -33,13 +34,14 @@ export function registerValidate(program: Command): void {
         } catch {
           throw new InputError([{ path: '', file, message: 'cannot read the validation cases' }]);
         }
-        return parseCases(text, file, { asPublished: opts.asPublished ?? false });
+        return parseCases(text, file, { asPublished: opts.asPublished ?? false, stackNameOnly: opts.nameOnly ?? false });
       });
       const report = runValidation(cases, cal?.effFor);
       const loso = opts.loso ? leaveOneSourceOut(cases) : undefined;
       const calibrated = cal ? report.rows.filter((r) => r.gpu === cal.gpu.id).length : 0;
+      const specsMode = `${opts.asPublished ? 'as-published' : 'software-facts'}${opts.nameOnly ? '+stack-name-only' : ''}`;
       if (opts.json) {
-        const withLoso = loso ? { ...report, leaveOneSourceOut: loso } : report;
+        const withLoso = loso ? { specs: specsMode, ...report, leaveOneSourceOut: loso } : { specs: specsMode, ...report };
         printJson(cal ? { ...withLoso, calibration: { profile: cal.file, device: cal.profile.device.name, date: cal.profile.date, gpu: cal.gpu.id, cases: calibrated, overrides: cal.fit.overrides } } : withLoso);
         return;
       }
@@ -64,6 +66,10 @@ export function registerValidate(program: Command): void {
         statRow('overall', report.overall),
       ];
       process.stdout.write(`${table(['source / group', 'cases', 'MAPE', 'median', 'max', 'bias'], stats)}\n`);
+      const specs = opts.asPublished
+        ? `as published: each source's table and the software it names (${opts.nameOnly ? 'the stack\'s name only, today\'s release' : 'stack and release'}), no recipe facts`
+        : `with software facts: the stack and release each source names${opts.nameOnly ? ' (name only, today\'s release)' : ''} and the settings its recipes state`;
+      process.stdout.write(`specs: ${specs}\n`);
       if (report.memory.cases > 0) {
         const memRows = [...Object.entries(report.memoryBySource).map(([k, s]) => statRow(k, s)), statRow('overall', report.memory)];
         process.stdout.write(`\nper-GPU memory (cases that publish it)\n${table(['source', 'cases', 'MAPE', 'median', 'max', 'bias'], memRows)}\n`);
