@@ -7,7 +7,11 @@ import type { AttentionCost } from './attention.js';
 import type { GemmClock } from './gemm-clock.js';
 import { moeLoadFactor, type MoeBalancer } from '../variability/moe-imbalance.js';
 import { layerComm, type LayerComm } from './layer-comm.js';
-import { moeDispatchCost } from './moe-dispatch.js';
+import { emptyDispatchCost, moeDispatchCost, type MoeDispatchInput } from './moe-dispatch.js';
+
+// Scratch objects of the dispatch cost: plan search evaluates layers on a hot path that allocates nothing.
+const DISPATCH_IN: MoeDispatchInput = { routerTokens: 0, tokens: 0, experts: 0, topK: 0, hidden: 0, localExperts: 0, epDispatch: 'alltoall', auxLoss: false, groupLimited: false };
+const DISPATCH_OUT = emptyDispatchCost();
 import type { LayerPlan } from './layer-plan.js';
 
 /** Per-GPU cost of one layer for one micro-batch, seconds (its communication terms: `LayerComm`). */
@@ -127,10 +131,17 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
     loadFactor = moeLoadFactor(c.moeBalancer ?? mo.balancer ?? 'aux-loss', mo.experts, p.ep, routed, mo.capacityFactor);
     imbFwdS = (loadFactor - 1) * (clock.fwdS - f0);
     imbBwdS = (loadFactor - 1) * (clock.bwdS - b0);
-    const disp = moeDispatchCost({
-      routerTokens: tokens / spDiv, tokens: tokens / p.tp, experts: mo.experts, topK: mo.topK, hidden: h, localExperts,
-      epDispatch: p.epDispatch ?? 'alltoall', auxLoss: (mo.balancer ?? 'aux-loss') === 'aux-loss', groupLimited: c.routingGroups !== undefined,
-    });
+    const x = DISPATCH_IN;
+    x.routerTokens = tokens / spDiv;
+    x.tokens = tokens / p.tp;
+    x.experts = mo.experts;
+    x.topK = mo.topK;
+    x.hidden = h;
+    x.localExperts = localExperts;
+    x.epDispatch = p.epDispatch ?? 'alltoall';
+    x.auxLoss = (mo.balancer ?? 'aux-loss') === 'aux-loss';
+    x.groupLimited = c.routingGroups !== undefined;
+    const disp = moeDispatchCost(x, DISPATCH_OUT);
     dispFwdS = disp.fwdBytes / c.hbmBps;
     dispBwdS = disp.bwdBytes / c.hbmBps;
     dispFwdKernels = disp.fwdKernels;

@@ -72,7 +72,13 @@ export interface MoeDispatchCost {
 const BF16 = 2;
 const FP32 = 4;
 
-export function moeDispatchCost(x: MoeDispatchInput): MoeDispatchCost {
+/** A zeroed cost, for callers on the hot path that reuse one (`moeDispatchCost(x, out)`). */
+export function emptyDispatchCost(): MoeDispatchCost {
+  return { fwdBytes: 0, bwdBytes: 0, receivedFwdBytes: 0, receivedBwdBytes: 0, fwdKernels: 0, bwdKernels: 0 };
+}
+
+/** The dispatch work of `x`, written into `out` (a fresh object unless one is passed). */
+export function moeDispatchCost(x: MoeDispatchInput, out: MoeDispatchCost = emptyDispatchCost()): MoeDispatchCost {
   const T = x.tokens;
   const E = x.experts;
   const R = T * x.topK;
@@ -105,7 +111,11 @@ export function moeDispatchCost(x: MoeDispatchInput): MoeDispatchCost {
     fwdKernels += 3;
     bwdKernels += 2;
   }
-  fwdBytes += receivedFwdBytes;
-  bwdBytes += receivedBwdBytes;
-  return { fwdBytes, bwdBytes, receivedFwdBytes, receivedBwdBytes, fwdKernels, bwdKernels };
+  out.fwdBytes = fwdBytes + receivedFwdBytes;
+  out.bwdBytes = bwdBytes + receivedBwdBytes;
+  out.receivedFwdBytes = receivedFwdBytes;
+  out.receivedBwdBytes = receivedBwdBytes;
+  out.fwdKernels = fwdKernels;
+  out.bwdKernels = bwdKernels;
+  return out;
 }
