@@ -12,13 +12,13 @@ const base: MoeDispatchInput = { routerTokens: 4096, tokens: 4096, experts: 64, 
 describe('MoE router, permutation and combine bytes', () => {
   it('counts a hand-worked all-to-all layer exactly', () => {
     // T = 4096 tokens, E = 64, K = 2 (R = 8192 copies), h = 1024, 8 local experts, aux loss.
-    // Forward: router 22 B·T·E = 5,767,168; permutation 1: 9 B·T·E = 2,359,296, read 2·T·h =
+    // Forward: router 19 B·T·E = 4,980,736; permutation 1: 9 B·T·E = 2,359,296, read 2·T·h =
     // 8,388,608, write 2·R·h = 16,777,216, probabilities 4·R = 32,768; combine 2·R·h + 2·T·h =
-    // 25,165,824; sort and un-sort 2·(2·2·R·h) + 2·4·R = 67,174,400. Total 125,665,280.
+    // 25,165,824; sort and un-sort 2·(2·2·R·h) + 2·4·R = 67,174,400. Total 124,878,848.
     // Backward: router 12 B·T·E = 3,145,728; permutation 1 and combine 2·(2·R·h + 2·T·h) =
     // 50,331,648; sort and un-sort 8·R·h = 67,108,864. Total 120,586,240.
     const c = moeDispatchCost(base);
-    expect(c.fwdBytes).toBe(125_665_280);
+    expect(c.fwdBytes).toBe(124_878_848);
     expect(c.bwdBytes).toBe(120_586_240);
     expect(c.receivedFwdBytes).toBe(67_174_400);
     expect(c.receivedBwdBytes).toBe(67_108_864);
@@ -31,11 +31,11 @@ describe('MoE router, permutation and combine bytes', () => {
   it('skips the re-sort with one local expert; DeepEP keeps only the received-side permutation', () => {
     const one = moeDispatchCost({ ...base, localExperts: 1 });
     expect(one.receivedFwdBytes).toBe(0);
-    expect(one.fwdBytes).toBe(125_665_280 - 67_174_400);
+    expect(one.fwdBytes).toBe(124_878_848 - 67_174_400);
     expect(one.fwdKernels).toBe(7);
     const deepep = moeDispatchCost({ ...base, epDispatch: 'deepep' });
-    // Router 5,767,168 + the received tokens' permutation and its inverse 67,174,400.
-    expect(deepep.fwdBytes).toBe(5_767_168 + 67_174_400);
+    // Router 4,980,736 + the received tokens' permutation and its inverse 67,174,400.
+    expect(deepep.fwdBytes).toBe(4_980_736 + 67_174_400);
     expect(deepep.bwdBytes).toBe(3_145_728 + 67_108_864);
     expect(deepep.fwdKernels).toBe(2 + 2 + 3);
   });

@@ -10,10 +10,11 @@ import type { EpDispatch } from '../../spec/types.js';
  * Counted from Megatron-Core's MoE layer with Transformer Engine's fused kernels
  * (`megatron/core/transformer/moe/{router,token_dispatcher,moe_utils}.py`, `moe_router_fusion`,
  * `moe_permute_fusion`), the code path of every Megatron/NeMo case here:
- * - **Router** (over the `T` tokens of this GPU and the `E` experts; FP32 scores as
- *   `moe_router_dtype: fp32`): the score function reads the logits and writes the scores
- *   (4 + 4 B per token·expert); top-k reads the scores and writes the dense probabilities and
- *   the boolean routing map (4 + 4 + 1 B): 17 B per token·expert forward. An auxiliary balance
+ * - **Router** (over the `T` tokens of this GPU and the `E` experts; FP32 logits as
+ *   `moe_router_dtype: fp32`): the fused score-function-and-top-k kernel reads the logits (4 B
+ *   per token·expert) and writes the scores it keeps for the backward (4), the dense
+ *   probabilities (4) and the boolean routing map (1); the tokens-per-expert count reads the map
+ *   (1): 14 B per token·expert forward. An auxiliary balance
  *   loss reads the scores and the map again (+5 B, +2 kernels: the aux-loss scores and the loss);
  *   group-limited routing (DeepSeek-V3's node-limited top-k) one more read and masked write of
  *   the scores (+8 B, +2 kernels: the group top-k and the mask). Backward: the softmax/sigmoid
@@ -84,7 +85,7 @@ export function moeDispatchCost(x: MoeDispatchInput, out: MoeDispatchCost = empt
   const R = T * x.topK;
   const h = x.hidden;
   // Router: score function + top-k (one fused TE kernel), the tokens-per-expert count.
-  let fwdBytes = x.routerTokens * E * (17 + (x.auxLoss ? 5 : 0) + (x.groupLimited ? 8 : 0));
+  let fwdBytes = x.routerTokens * E * (14 + (x.auxLoss ? 5 : 0) + (x.groupLimited ? 8 : 0));
   let bwdBytes = x.routerTokens * E * 12;
   let fwdKernels = 2 + (x.auxLoss ? 2 : 0) + (x.groupLimited ? 2 : 0);
   let bwdKernels = 1 + (x.auxLoss ? 1 : 0);
