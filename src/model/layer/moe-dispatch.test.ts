@@ -4,7 +4,7 @@ import { findGpu } from '../../catalog/index.js';
 import type { ResolvedSpec } from '../../spec/index.js';
 import { evaluate } from '../evaluate.js';
 import { moeLoadFactor } from '../variability/moe-imbalance.js';
-import { defaultEfficiency, layerPhase } from './layer-phase.js';
+import { defaultEfficiency, gemmClockFor, layerPhase } from './layer-phase.js';
 import { moeDispatchCost, type MoeDispatchInput } from './moe-dispatch.js';
 
 const base: MoeDispatchInput = { routerTokens: 4096, tokens: 4096, experts: 64, topK: 2, hidden: 1024, localExperts: 8, epDispatch: 'alltoall', auxLoss: true, groupLimited: false };
@@ -110,6 +110,23 @@ describe('the dispatch work inside an MoE layer', () => {
     expect(a.dense.fwdS).toBe(d.dense.fwdS);
   });
 
+  it('launches its kernels from the host, which paces a small layer', () => {
+    // A tiny MoE layer (h 256, 8 experts, 512 tokens) is host-bound without CUDA graphs: the
+    // all-to-all path launches 2 more kernels each way than DeepEP, 2 × the host's time per kernel.
+    const eff = defaultEfficiency(h100 as NonNullable<typeof h100>);
+    const tiny = (epDispatch: 'alltoall' | 'deepep') => {
+      const s = dsv3({ epDispatch, tp: 1, ep: 2, dp: 512 }, { experts: 8, topK: 2, ffnHidden: 256, routingGroups: undefined, groupTopK: undefined }, { seqLen: 512 });
+      const { parallel, ...spec } = { ...s, model: { ...s.model, hidden: 256, heads: 4, kvHeads: 4, headDim: 64, ffnHidden: 1024 } };
+      return layerPhase(spec, parallel, eff);
+    };
+    const a = tiny('alltoall');
+    const d = tiny('deepep');
+    const host = a.stack.hostPerKernelS;
+    expect(host).toBeGreaterThan(0);
+    expect(a.moe.fwdS - d.moe.fwdS).toBeCloseTo(2 * host, 12);
+    expect(a.moe.bwdS - d.moe.bwdS).toBeCloseTo(2 * host, 12);
+  });
+
   it('puts the busiest rank’s extra received copies into the imbalance', () => {
     const eff = defaultEfficiency(h100 as NonNullable<typeof h100>);
     const { parallel, ...spec } = dsv3({}, { balancer: 'aux-loss' });
@@ -117,7 +134,13 @@ describe('the dispatch work inside an MoE layer', () => {
     const f = moeLoadFactor('aux-loss', 256, 64, (4096 / 2) * 8);
     const c = moeDispatchCost({ routerTokens: 2048, tokens: 2048, experts: 256, topK: 8, hidden: 7168, localExperts: 4, epDispatch: 'alltoall', auxLoss: true, groupLimited: true });
     expect(f).toBeGreaterThan(1);
-    expect(lp.moe.imbalanceS).toBeGreaterThan(((f - 1) * (c.receivedFwdBytes + c.receivedBwdBytes)) / lp.hbmBps);
+    // The compute part of the imbalance: the busiest rank's extra expert GEMMs (4 local experts
+    // of 4,096 mean tokens, gated 2,048 wide) and its extra re-sorting.
+    const clock = gemmClockFor(h100 as NonNullable<typeof h100>, eff, true);
+    clock.fwdBwd(4096, 2 * 2048, 7168, 4);
+    clock.fwdBwd(4096, 7168, 2048, 4);
+    const expected = (f - 1) * (clock.fwdS + clock.bwdS + (c.receivedFwdBytes + c.receivedBwdBytes) / lp.hbmBps);
+    expect(lp.moe.imbalanceS - lp.moe.imbalanceEpS).toBeCloseTo(expected, 12);
   });
 });
 
