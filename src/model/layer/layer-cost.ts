@@ -7,6 +7,11 @@ import type { AttentionCost } from './attention.js';
 import type { GemmClock } from './gemm-clock.js';
 import { moeLoadFactor, type MoeBalancer } from '../variability/moe-imbalance.js';
 import { layerComm, type LayerComm } from './layer-comm.js';
+import { emptyDispatchCost, moeDispatchCost, type MoeDispatchInput } from './moe-dispatch.js';
+
+// Scratch objects of the dispatch cost: plan search evaluates layers on a hot path that allocates nothing.
+const DISPATCH_IN: MoeDispatchInput = { routerTokens: 0, tokens: 0, experts: 0, topK: 0, hidden: 0, localExperts: 0, epDispatch: 'alltoall', auxLoss: false, groupLimited: false };
+const DISPATCH_OUT = emptyDispatchCost();
 import type { LayerPlan } from './layer-plan.js';
 
 /** Per-GPU cost of one layer for one micro-batch, seconds (its communication terms: `LayerComm`). */
@@ -106,6 +111,11 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   let imbFwdS = 0;
   let imbBwdS = 0;
   let swigluBytes = 0; // the experts' activation function (fine-grained FP8 replays it without recomputation)
+  // Router, permutations and combine (moe-dispatch.ts): memory-bound, with their own launches.
+  let dispFwdS = 0;
+  let dispBwdS = 0;
+  let dispFwdKernels = 0;
+  let dispBwdKernels = 0;
   if (moeLayer && m.moe) {
     const mo = m.moe;
     clock.fwdBwd(tokens / spDiv, mo.experts, h, 1); // router (replicated weights, SP-split tokens)
@@ -121,6 +131,24 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
     loadFactor = moeLoadFactor(c.moeBalancer ?? mo.balancer ?? 'aux-loss', mo.experts, p.ep, routed, mo.capacityFactor);
     imbFwdS = (loadFactor - 1) * (clock.fwdS - f0);
     imbBwdS = (loadFactor - 1) * (clock.bwdS - b0);
+    const x = DISPATCH_IN;
+    x.routerTokens = tokens / spDiv;
+    x.tokens = tokens / p.tp;
+    x.experts = mo.experts;
+    x.topK = mo.topK;
+    x.hidden = h;
+    x.localExperts = localExperts;
+    x.epDispatch = p.epDispatch ?? 'alltoall';
+    x.auxLoss = (mo.balancer ?? 'aux-loss') === 'aux-loss';
+    x.groupLimited = c.routingGroups !== undefined;
+    const disp = moeDispatchCost(x, DISPATCH_OUT);
+    dispFwdS = disp.fwdBytes / c.hbmBps;
+    dispBwdS = disp.bwdBytes / c.hbmBps;
+    dispFwdKernels = disp.fwdKernels;
+    dispBwdKernels = disp.bwdKernels;
+    // The busiest rank re-sorts loadFactor× the mean received copies.
+    imbFwdS += ((loadFactor - 1) * disp.receivedFwdBytes) / c.hbmBps;
+    imbBwdS += ((loadFactor - 1) * disp.receivedBwdBytes) / c.hbmBps;
     if (mo.sharedExperts > 0) {
       const fs = mo.sharedExperts * mo.ffnHidden;
       clock.fwdBwd(tokens, ((mats - 1) * fs) / p.tp, h, 1);
@@ -129,8 +157,8 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
       swigluBytes += (ew.activation * mats * tokens * fs * 2) / p.tp;
     }
     swigluBytes += ew.activation * mats * routed * mo.ffnHidden * 2;
-    // Activation, permute and un-permute of the routed copies, casts.
-    elemBytes += ew.activation * mats * routed * mo.ffnHidden * 2 + 2 * 2 * routed * h * 2 + castPerElem * routed * (h + mo.ffnHidden);
+    // Activation of the routed copies, casts (their permutations: dispFwdS/dispBwdS).
+    elemBytes += ew.activation * mats * routed * mo.ffnHidden * 2 + castPerElem * routed * (h + mo.ffnHidden);
   } else {
     clock.fwdBwd(tokens, ((mats - 1) * m.ffnHidden) / p.tp, h, 1);
     clock.fwdBwd(tokens, h, m.ffnHidden / p.tp, 1);
@@ -146,8 +174,10 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
   // The host launches every kernel; without CUDA graphs the GPU waits where the host falls
   // behind (forward: one launch per kernel; backward: about two).
   const hostFwdS = (fwdKernels + 1) * st.hostPerKernelS;
-  const fwdS = Math.max(clock.fwdS + imbFwdS + c.attn.fwdS + elemFwdS + kernelFwdS, hostFwdS);
-  let bwdS = Math.max(clock.bwdS + imbBwdS + c.attn.bwdS + 2 * elemFwdS + 2 * kernelFwdS, 2 * hostFwdS);
+  const dispFwdKernelS = dispFwdKernels * eff.kernelS;
+  const dispBwdKernelS = dispBwdKernels * eff.kernelS;
+  const fwdS = Math.max(clock.fwdS + imbFwdS + c.attn.fwdS + elemFwdS + kernelFwdS + dispFwdS + dispFwdKernelS, hostFwdS + dispFwdKernels * st.hostPerKernelS);
+  let bwdS = Math.max(clock.bwdS + imbBwdS + c.attn.bwdS + 2 * elemFwdS + 2 * kernelFwdS + dispBwdS + dispBwdKernelS, 2 * hostFwdS + dispBwdKernels * st.hostPerKernelS);
   const imbalanceS = imbFwdS + imbBwdS + (p.recompute === 'full' ? imbFwdS : 0);
   let hw = clock.flops + 3 * c.attn.fwdFlops;
   if (p.recompute === 'full') {
@@ -175,7 +205,7 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
     bwdS += upProjFwdS;
     hw += upProjFlops;
   }
-  return { fwdS, bwdS, bwdWeightS: clock.bwdWeightS, hwFlops: hw, kernelS: 3 * kernelFwdS, moe, loadFactor, imbalanceS };
+  return { fwdS, bwdS, bwdWeightS: clock.bwdWeightS, hwFlops: hw, kernelS: 3 * kernelFwdS + dispFwdKernelS + dispBwdKernelS, moe, loadFactor, imbalanceS };
 }
 
 /** One layer's full cost: its compute and the communication it waits for. */

@@ -20,6 +20,19 @@ export function defaultEfficiency(gpu: GpuSpec): EfficiencyModel {
 }
 
 /**
+ * The GEMM clock of one GPU in BF16 or FP8 (FP8 only where the GPU has it): its peak, measured
+ * ceiling, the shape penalty's d0 (the ridge point × gemmShapeFactor, in operand elements) and
+ * the HBM roofline at the element-wise efficiency.
+ */
+export function gemmClockFor(gpu: GpuSpec, eff: EfficiencyModel, fp8: boolean): GemmClock {
+  const peak = gemmPeakTflops(gpu, fp8 ? 'fp8' : 'bf16') * 1e12;
+  const hbm = gpu.hbmTBps * 1e12;
+  const operandBytes = fp8 && gpu.fp8Tflops !== undefined ? 1 : 2;
+  const d0 = eff.gemmShapeFactor * (peak / hbm) * (operandBytes / 2);
+  return new GemmClock(peak, operandBytes === 1 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbm * eff.hbm, operandBytes);
+}
+
+/**
  * Phase 1 of an evaluation: per-layer costs for one micro-batch on one GPU. They depend on
  * tp, cp, ep, the micro-batch, SP and recomputation, not on pp, vpp, dp, ZeRO or the schedule,
  * so plan search computes them once and reuses them across all pipeline and data-parallel
@@ -73,13 +86,11 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const fp8 = training.precision === 'fp8' && gpu.fp8Tflops !== undefined;
   const gemmPeak = gemmPeakTflops(gpu, training.precision) * 1e12;
   const hbmBps = gpu.hbmTBps * 1e12 * eff.hbm;
-  const operandBytes = fp8 ? 1 : 2;
-  const d0 = eff.gemmShapeFactor * (gemmPeak / (gpu.hbmTBps * 1e12)) * (operandBytes / 2);
   const net = networkOf(system, eff);
   const tokens = (lp.microBatch * s) / lp.cp;
   const spDiv = lp.sequenceParallel ? lp.tp : 1;
   const tpHidden = lp.tpCommOverlap && lp.tp > 1 ? eff.tpOverlap : 0;
-  const clock = new GemmClock(gemmPeak, fp8 ? eff.gemmMaxFp8 : eff.gemmMaxBf16, d0, hbmBps, operandBytes);
+  const clock = gemmClockFor(gpu, eff, fp8);
   const p = lp;
   const routingGroups = m.moe?.routingGroups !== undefined && m.moe.groupTopK !== undefined ? { count: m.moe.routingGroups, topK: m.moe.groupTopK } : undefined;
   const commSmShare = COMM_SMS / (gpu.smCount ?? DEFAULT_SM_COUNT);
@@ -94,7 +105,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   // The LM head stays in BF16 under every FP8 recipe: Megatron's output layer is not a
   // Transformer Engine module, torchtitan's Float8 conversion skips `output`, and DeepSeek-V3
   // keeps the output head in higher precision (arXiv 2412.19437 §3.3.1).
-  const headClock = fp8 ? new GemmClock(gpu.bf16Tflops * 1e12, eff.gemmMaxBf16, eff.gemmShapeFactor * ((gpu.bf16Tflops * 1e12) / (gpu.hbmTBps * 1e12)), hbmBps, 2) : clock;
+  const headClock = fp8 ? gemmClockFor(gpu, eff, false) : clock;
   headClock.reset();
   headClock.fwdBwd(tokens, m.vocab / lp.tp, m.hidden, 1);
   const lossBytes = ((tokens * m.vocab) / lp.tp) * stack.lossBytesPerLogit; // the stack's cross-entropy, forward and backward
