@@ -103,6 +103,7 @@ function expectGpuS(r: ReplicationResult, want: Partial<GpuTime>): void {
     sum += want[k] ?? 0;
   }
   near(r.gpuS.total, want.total ?? sum, 'total');
+  near(sum, r.gpuS.total, 'sum of the buckets');
 }
 
 describe('failure clocks: burn-in and node counts rescale the pending failure (integrated hazard)', () => {
@@ -292,6 +293,31 @@ describe('partial recovery with spares: the spare re-forms the replica in the ba
     expectGpuS(r, { detection: 60 * 32, restart: (20 + 10) * 32, degraded: shrunk * 8, productive: T1 * 32 + shrunk * 24 + (H - T1 - 910) * 32 });
   });
 
+  it('three faults 200 s apart, 3 spares: each spare re-forms its replica 900 s after its fault', () => {
+    const TA = HOUR;
+    const H = 4 * HOUR;
+    // Held nodes: 4 until A, 3 until B, 2 until C, then 1 until the first join.
+    const plan: Fault[] = [
+      { atS: TA, exposureNodeS: 4 * TA, repairS: 10 * HOUR },
+      { atS: TA + 200, exposureNodeS: 4 * TA + 3 * 200, repairS: 10 * HOUR },
+      { atS: TA + 400, exposureNodeS: 4 * TA + 3 * 200 + 2 * 200, repairS: 10 * HOUR },
+    ];
+    const { seed, causes } = scripted(plan, H, 4);
+    const r = simulateJob(job({ horizonS: H, causes, elastic: true, spareNodes: 3, restartS: 20, partialRecovery: pr }), seed);
+    expect(r.interruptions).toBe(3);
+    expect(r.reconfigurations).toBe(3);
+    // Running on 3, 2, 1, 2, 3 replicas: 120, 120, 420, 190, 190 s (60 s detection + 20 s stall per
+    // fault, one 10 s step per join), then on 4 from TA + 1,310 s.
+    const runs: [number, number][] = [[120, 3], [120, 2], [420, 1], [190, 2], [190, 3]];
+    expectGpuS(r, {
+      total: H * 32,
+      detection: 3 * 60 * 32,
+      restart: (3 * 20 + 3 * 10) * 32,
+      degraded: runs.reduce((a, [s, k]) => a + s * (4 - k) * 8, 0),
+      productive: TA * 32 + runs.reduce((a, [s, k]) => a + s * k * 8, 0) + (H - TA - 1310) * 32,
+    });
+  });
+
   it('2 replicas that must all run (minReplicas 2): the job waits for the spare, and restarts when it joins', () => {
     const { seed, causes } = scripted([{ atS: T1, exposureNodeS: 2 * T1, repairS: 5 * HOUR }], H, 2);
     const r = simulateJob(job({ jobNodes: 2, minReplicas: 2, horizonS: H, causes, elastic: true, spareNodes: 1, restartS: 20, partialRecovery: pr }), seed);
@@ -390,6 +416,15 @@ describe('step targets on the checkpoint cycle (no failures)', () => {
   });
 });
 
+describe('a step target already met', () => {
+  it('targetSteps 0: the job is done at t = 0', () => {
+    const r = simulateJob(job({ checkpoint: { intervalS: 1000, writeS: 100, blockS: 100, restoreS: 50 }, targetSteps: 0 }), 1);
+    expect(r.wallS).toBe(0);
+    expect(r.steps).toBe(0);
+    expectGpuS(r, {});
+  });
+});
+
 describe('capacity changes', () => {
   const ck = { intervalS: 1000, writeS: 100, blockS: 100, restoreS: 50 };
 
@@ -437,6 +472,16 @@ describe('capacity changes', () => {
     expectGpuS(r, { productive: A * 32 + (H - F - 420) * 32, lostWork: (F - A - 660) * 32, detection: 60 * 32, restart: (660 + 360) * 32 });
   });
 
+  it('causes at a change that do not match the job’s (another length) are ignored', () => {
+    const A = HOUR;
+    const F = 3 * HOUR;
+    const H = 5 * HOUR;
+    const { seed, causes } = scripted([{ atS: F, exposureNodeS: 4 * F, scope: 'job' }], H, 4);
+    const r = simulateJob(job({ horizonS: H, causes, capacity: [{ atS: A, jobNodes: 4, stepTimeS: 10, causes: [] }] }), seed);
+    expect(r.interruptions).toBe(1);
+    expectGpuS(r, { productive: A * 32 + (H - F - 420) * 32, lostWork: (F - A - 660) * 32, detection: 60 * 32, restart: (660 + 360) * 32 });
+  });
+
   it('a change during detection lets the detection finish (no final checkpoint, no early restart)', () => {
     const T1 = HOUR;
     const A = 1.5 * HOUR;
@@ -475,6 +520,29 @@ describe('capacity changes', () => {
     const r = simulateJob(job({ horizonS: H, causes, capacity: [{ atS: A, jobNodes: 4, stepTimeS: 10, spareNodes: 1 }] }), seed);
     expect(r.spareShortfalls).toBe(0);
     expectGpuS(r, { productive: A * 32 + (H - T1 - 420) * 32, lostWork: (T1 - A - 660) * 32, detection: 60 * 32, restart: (660 + 360) * 32 });
+  });
+
+  it('a change’s spareNodes count the nodes in repair: 2 with 1 in repair leaves 1 healthy spare', () => {
+    // 2 spares; A at 1 h takes one (its node is in repair 10 h); the change at 2 h says 2 idle nodes,
+    // repairs included: 1 healthy. B at 3 h takes it; C at 4 h finds none and the rigid job waits.
+    const H = 6 * HOUR;
+    const plan: Fault[] = [
+      { atS: HOUR, exposureNodeS: 4 * HOUR, repairS: 10 * HOUR },
+      { atS: 3 * HOUR, exposureNodeS: 4 * 3 * HOUR, repairS: 10 * HOUR },
+      { atS: 4 * HOUR, exposureNodeS: 4 * 4 * HOUR, repairS: 10 * HOUR },
+    ];
+    const { seed, causes } = scripted(plan, H, 4);
+    const r = simulateJob(job({ horizonS: H, causes, spareNodes: 2, capacity: [{ atS: 2 * HOUR, jobNodes: 4, stepTimeS: 10, spareNodes: 2 }] }), seed);
+    expect(r.interruptions).toBe(3);
+    expect(r.spareShortfalls).toBe(1);
+    expectGpuS(r, {
+      total: H * 32,
+      productive: (HOUR - 420) * 32,
+      lostWork: (HOUR + (HOUR - 660) + (HOUR - 420)) * 32,
+      detection: 3 * 60 * 32,
+      restart: (360 + 660 + 360) * 32,
+      waiting: (H - 4 * HOUR - 60) * 32,
+    });
   });
 
   it('a change to two-node replicas: a lost node then costs a whole replica', () => {
