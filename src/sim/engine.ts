@@ -149,7 +149,7 @@ export class JobEngine {
     const heap = this.heap;
     heap.push(job.horizonS, EV_END, 0);
     if (job.burnIn) {
-      // A burn-in longer than the horizon multiplies the rates over the whole run.
+      // A burn-in longer than the horizon lasts the whole run.
       this.rateMultiplier = job.burnIn.rateMultiplier;
       if (job.burnIn.untilS < job.horizonS) heap.push(job.burnIn.untilS, EV_BURNIN, 0);
     }
