@@ -579,3 +579,30 @@ describe('capacity changes', () => {
     });
   });
 });
+
+describe('partial recovery needs a surviving replica', () => {
+  const T1 = HOUR;
+  const H = 4 * HOUR;
+  const pr = { rejoinS: 900, fullRestartS: 200 };
+
+  it('a 1-node, 1-replica job that loses its node rolls back like a full restart: no replica holds the state', () => {
+    const { seed, causes } = scripted([{ atS: T1, exposureNodeS: T1, repairS: HOUR }], H, 1);
+    const base = job({ jobNodes: 1, horizonS: H, causes, spareNodes: 1, restartS: 20 });
+    const full = simulateJob(base, seed);
+    const partial = simulateJob({ ...base, elastic: true, partialRecovery: pr }, seed);
+    expect(full.interruptions).toBe(1);
+    expect(partial.interruptions).toBe(1);
+    // No checkpoint before the fault: the hour of work on the only replica is lost either way.
+    near(full.gpuS.lostWork, T1 * GPN, 'lost work, full restart');
+    near(partial.gpuS.lostWork, T1 * GPN, 'lost work, partial recovery');
+    expect(partial.gpuS.degraded).toBe(0);
+  });
+
+  it('with two replicas of one node, the same fault keeps the work (the other replica holds it)', () => {
+    const { seed, causes } = scripted([{ atS: T1, exposureNodeS: 2 * T1, repairS: HOUR }], H, 2);
+    const r = simulateJob(job({ jobNodes: 2, horizonS: H, causes, spareNodes: 1, restartS: 20, elastic: true, partialRecovery: pr }), seed);
+    expect(r.interruptions).toBe(1);
+    expect(r.gpuS.lostWork).toBe(0);
+    expect(r.gpuS.degraded).toBeGreaterThan(0);
+  });
+});

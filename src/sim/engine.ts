@@ -314,8 +314,11 @@ export class JobEngine {
     }
     this.interruptions++;
     this.byCause[c] = (this.byCause[c] as number) + 1;
-    // Partial recovery: the surviving replicas keep their state unless the fault hit every rank.
-    const partial = this.partial !== undefined && cause.scope !== 'job';
+    // Partial recovery: the surviving replicas keep their state unless the fault hit every rank
+    // or left no whole replica (a fault's nodes are contiguous: ⌈down / replica nodes⌉ replicas lost).
+    const down = Math.min(nodesEvicted(cause, this.job.nodesPerSwitch), this.heldNodes);
+    const survivors = this.activeReplicas - Math.ceil(down / this.replicaNodes);
+    const partial = this.partial !== undefined && cause.scope !== 'job' && survivors >= 1;
     if (this.partial && !partial) this.fullRestartNext = true;
     this.takeNodesDown(c);
     if (this.phase === RUNNING) {
