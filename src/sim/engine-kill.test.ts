@@ -606,3 +606,16 @@ describe('partial recovery needs a surviving replica', () => {
     expect(r.gpuS.degraded).toBeGreaterThan(0);
   });
 });
+
+describe('a capacity change while the job waits for a repair', () => {
+  it('brings spares that end the wait: the job restarts at the change, not at the repair', () => {
+    const T1 = HOUR;
+    const A = 2 * HOUR; // the change: same job, two spare nodes (one of them the node in repair: one on hand)
+    const H = 8 * HOUR;
+    const { seed, causes } = scripted([{ atS: T1, exposureNodeS: T1, repairS: 5 * HOUR }], H, 1);
+    const r = simulateJob(job({ jobNodes: 1, horizonS: H, causes, spareNodes: 0, restartS: 20, capacity: [{ atS: A, jobNodes: 1, stepTimeS: 10, spareNodes: 2 }] }), seed);
+    expect(r.interruptions).toBe(1);
+    // Detection (60 s), then waiting until the change brings a spare; before, it waited for the 5 h repair.
+    near(r.gpuS.waiting, (A - T1 - 60) * GPN, 'waiting');
+  });
+});

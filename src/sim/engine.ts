@@ -494,6 +494,10 @@ export class JobEngine {
     if (change.jobNodes > this.jobNodes) this.heldNodes += change.jobNodes - this.jobNodes;
     this.jobNodes = change.jobNodes;
     if (this.heldNodes > this.jobNodes) this.heldNodes = this.jobNodes;
+    // Nodes the job lacks (still in repair) come from the new plan's spare pool, as at a fault.
+    const fill = Math.min(this.spares, Math.max(0, this.jobNodes - this.heldNodes - this.joiningNodes));
+    this.spares -= fill;
+    this.heldNodes += fill;
     this.stepTimeS = change.stepTimeS;
     this.totalReplicas = Math.max(1, Math.floor(this.jobNodes / this.replicaNodes));
     if (this.heldNodes !== before || change.causes) this.rescaleCauses();
