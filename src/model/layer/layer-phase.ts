@@ -64,6 +64,8 @@ export interface LayerPhase {
   stack: ResolvedStack;
   /** Share of the SMs overlapped communication kernels (EP, FSDP) take from the compute they hide behind. */
   commSmShare: number;
+  /** The attention core's forward + backward of one layer (what a CP ring hides behind). */
+  attnS: number;
 }
 
 export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, eff: EfficiencyModel): LayerPhase {
@@ -105,6 +107,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const typicalS = typical.fwdS + typical.bwdS;
   return {
     stack,
+    attnS: attn.fwdS + attn.bwdS,
     spec, lp, eff, net, fp8, unfused, gemmPeak, hbmBps, tokens, spDiv, tpHidden, dense, moe,
     denseLayerS: one(dense),
     moeLayerS: one(moe),
