@@ -23,9 +23,10 @@ export interface Space {
    */
   epFactsFor(ep: number): EpFacts[];
   /**
-   * The context-parallel exchanges searched at (tp, cp): the spec's fixed one, else the stack's
-   * default (undefined) and every other exchange the stack implements that can split the heads;
-   * `[undefined]` without CP. a2a+p2p is left out where its inner group is all of cp (it is a2a).
+   * The context-parallel exchanges searched at (tp, cp), each only where it splits the heads: the
+   * spec's fixed one, else the stack's default (undefined) and every other exchange the stack implements that can split the heads;
+   * `[undefined]` without CP. Left out as dominated: a2a+p2p where its inner group is all of cp
+   * (it is a2a), the all-gather where the stack also runs the ring (same bytes, none hidden).
    */
   cpCommsFor(tp: number, cp: number): (CpComm | undefined)[];
   pps: number[];
@@ -107,10 +108,13 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
       const key = tp * 1024 + cp;
       let v = cpCache.get(key);
       if (!v) {
-        v = [undefined];
+        // The stack's default only where it can run (DeepSpeed's Ulysses cannot split 8 KV heads 16 ways).
+        v = cpCommProblem(m, tp, cp, stack.cpExchange, system.nvlinkDomain) === undefined ? [undefined] : [];
         for (const c of stack.cpComms) {
           if (c === stack.cpExchange || cpCommProblem(m, tp, cp, c, system.nvlinkDomain) !== undefined) continue;
           if (c === 'a2a+p2p' && cpA2aSize(m, tp, cp, c, system.nvlinkDomain) === cp) continue;
+          // The all-gather moves the ring's bytes and hides none of them: never faster than a ring.
+          if (c === 'allgather' && stack.cpComms.includes('ring')) continue;
           v.push(c);
         }
         cpCache.set(key, v);

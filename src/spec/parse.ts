@@ -371,10 +371,16 @@ function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseO
   }
   if (training.seqLen % p.cp !== 0) report(ctx, [...par, 'cp'], 'must divide the sequence length', { expected: `a divisor of ${training.seqLen}`, received: String(p.cp) });
   // The exchange must be able to split the heads (the stack's support is checked above).
-  const problem = p.cpComm !== undefined && comms.includes(p.cpComm) && m.heads % p.tp === 0 ? cpCommProblem(m, p.tp, p.cp, p.cpComm, system.nvlinkDomain) : undefined;
+  // The exchange (named, or the stack's default) must be able to split the heads.
+  const cpComm = p.cpComm ?? resolveStack(training, system.gpu).cpExchange;
+  const problem = comms.includes(cpComm) && m.heads % p.tp === 0 ? cpCommProblem(m, p.tp, p.cp, cpComm, system.nvlinkDomain) : undefined;
   if (problem) {
     const ok = comms.filter((c) => cpCommProblem(m, p.tp, p.cp, c, system.nvlinkDomain) === undefined);
-    report(ctx, [...par, 'cpComm'], `cannot run this plan: ${problem}`, { expected: `one of ${ok.join(', ')} for this tp and cp, or a cp that divides the heads`, received: String(p.cpComm) });
+    const named = p.cpComm !== undefined;
+    report(ctx, [...par, named ? 'cpComm' : 'cp'], `cannot run this plan: ${problem}${named ? '' : ` (${cpComm} is the default of ${training.stack ?? DEFAULT_STACK})`}`, {
+      expected: ok.length ? `parallel.cpComm one of ${ok.join(', ')} for this tp and cp, or a cp that divides the heads` : 'a cp that divides the query and KV heads per TP rank',
+      received: named ? cpComm : String(p.cp),
+    });
   }
   if (m.moe) {
     if (m.moe.experts % p.ep !== 0) report(ctx, [...par, 'ep'], 'must divide the experts', { expected: `a divisor of ${m.moe.experts}`, received: String(p.ep) });
