@@ -1,4 +1,4 @@
-import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, scheduleOf, scheduleProblem, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase, type PipelineSchedule } from '../model/index.js';
+import { assembleEstimate, defaultEfficiency, layerPhase, withCpComm, newStepParts, scheduleOf, scheduleProblem, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase, type PipelineSchedule } from '../model/index.js';
 import type { CpComm, ParallelPlan, Precision, Recompute, ScheduleId, Spec } from '../spec/types.js';
 import { cpCommCost } from '../model/layer/cp-comm.js';
 import { explain } from './explain.js';
@@ -116,7 +116,8 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                   // The CP exchange changes only the exposed CP time of every layer (not the
                   // memory, not what hides behind the compute), and the step is monotone in it:
                   // the fastest exchange dominates the others, which need no pipeline or dp loop.
-                  if (cpComms.length > 1) {
+                  // (Nothing beats an exchange the attention hides entirely.)
+                  if (cpComms.length > 1 && L.dense.cpExposedS > 0) {
                     let bestExposedS = L.dense.cpExposedS;
                     let bestComm: CpComm | undefined;
                     for (let i = 1; i < cpComms.length; i++) {
@@ -128,7 +129,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                       }
                     }
                     if (bestComm !== undefined) {
-                      L = layerPhase(base, { ...lp, cpComm: bestComm }, eff);
+                      L = withCpComm(L, bestComm);
                       layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
                     }
                   }

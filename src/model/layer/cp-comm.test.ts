@@ -7,6 +7,7 @@ import { networkOf, p2pS } from '../collectives.js';
 import { efficiencyFor } from '../efficiency.js';
 import { estimate } from '../estimate.js';
 import { cpA2aSize, cpCommCost, cpCommProblem } from './cp-comm.js';
+import { layerPhase, withCpComm } from './layer-phase.js';
 
 const llama8b = findModel('llama3-8b') as ModelConfig; // 32 heads, 8 KV heads, head size 128
 
@@ -143,5 +144,22 @@ describe('context-parallel exchanges (cp-comm.ts)', () => {
     expect(a2a.parallel.cpComm).toBe('a2a');
     expect(a2a.network.routes.cp.algorithm).toBe('pairwise');
     expect(ring.network.routes.cp.algorithm).toBe('p2p');
+  });
+
+  it('re-pricing a layer phase under another exchange (what search does) equals building it with that exchange', () => {
+    for (const [model, tp, cp] of [['llama3-8b', 1, 8], ['llama3-8b', 2, 8], ['deepseek-v3', 8, 4]] as const) {
+      const r = parseSpecValue({ model, system: { gpu: 'h100-sxm', gpus: tp * cp }, training: { seqLen: 32768, globalBatch: 8 }, parallel: { tp, pp: 1, cp, dp: 1 } });
+      if (!r.ok) throw new Error(JSON.stringify(r.issues));
+      const base = { model: r.spec.model, system: r.spec.system, training: r.spec.training };
+      const lp = { tp, cp, ep: 1, microBatch: 1, sequenceParallel: tp > 1, recompute: 'full' as const, tpCommOverlap: true };
+      const L = layerPhase(base, lp, efficiencyFor(r.spec.system.gpu));
+      for (const c of ['allgather', 'a2a', 'a2a+p2p'] as const) {
+        if (cpCommProblem(r.spec.model, tp, cp, c, 8)) continue;
+        const built = layerPhase(base, { ...lp, cpComm: c }, efficiencyFor(r.spec.system.gpu));
+        const quick = withCpComm(L, c);
+        expect([quick.denseLayerS, quick.moeLayerS, quick.dense.cpExposedS, quick.moe.cpOverlappedS, quick.lp.cpComm]).toEqual([built.denseLayerS, built.moeLayerS, built.dense.cpExposedS, built.moe.cpOverlappedS, c]);
+        expect(quick.actDense).toBe(built.actDense);
+      }
+    }
   });
 });
