@@ -144,6 +144,11 @@ describe('context-parallel exchanges (cp-comm.ts)', () => {
     expect(a2a.parallel.cpComm).toBe('a2a');
     expect(a2a.network.routes.cp.algorithm).toBe('pairwise');
     expect(ring.network.routes.cp.algorithm).toBe('p2p');
+    // Unfused attention keeps its scores: s/cp × s for h/tp heads under the ring is s × s for
+    // h/(tp·cp) heads under Ulysses, the same bytes.
+    const unfused = (cpComm: string) => estimate(spec(8, { tp: 1, cp: 8, dp: 1, cpComm, recompute: 'none' }, {}, { seqLen: 16384, attention: 'unfused' }));
+    expect(unfused('a2a').memory.activationsGiB).toBe(unfused('ring').memory.activationsGiB);
+    expect(unfused('a2a').memory.activationsGiB).toBeGreaterThan(estimate(spec(8, { tp: 1, cp: 8, dp: 1, cpComm: 'a2a', recompute: 'none' }, {}, { seqLen: 16384 })).memory.activationsGiB);
   });
 
   it('re-pricing a layer phase under another exchange (what search does) equals building it with that exchange', () => {
