@@ -81,6 +81,10 @@ describe('context-parallel exchanges (cp-comm.ts)', () => {
     const flat = cpCommCost(n, llama8b, { tp: 2, cp: 8, recompute: 'none' }, 'ring', tokens, 0);
     expect(h.ringS).toBeLessThan(flat.ringS);
     expect(h.a2aS).toBeGreaterThan(0);
+    // With no attention to hide behind both parts are exposed; with enough, only the all-to-all.
+    expect(h.exposedS).toBeCloseTo(h.a2aS + h.ringS, 12);
+    const hidden = cpCommCost(n, llama8b, { tp: 2, cp: 8, recompute: 'none' }, 'a2a+p2p', tokens, h.ringS);
+    expect([hidden.exposedS, hidden.overlappedS]).toEqual([hidden.a2aS, h.ringS]);
   });
 
   it('a2a time grows with the sequence and falls with the bandwidth (property)', () => {
