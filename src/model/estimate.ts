@@ -46,6 +46,7 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
   const distOpt = p.distributedOptimizer ?? zero >= 1;
   const tpCommOverlap = p.tpCommOverlap ?? resolveStack(training, spec.system.gpu).tpOverlapDefault;
   const ep = epFactsOf(p);
+  const cpComm = p.cpComm !== undefined ? { cpComm: p.cpComm } : {};
   const out: ParallelPlan[] = [];
   // vpp and schedule innermost: candidates that differ only in them share their per-layer costs.
   for (const microBatch of mbs.length ? mbs : [1])
@@ -54,7 +55,7 @@ export function knobCandidates(spec: Spec): ParallelPlan[] {
         for (const vpp of vpps)
           for (const schedule of p.pp === 1 ? [allowed.includes('1f1b') ? '1f1b' : (allowed[0] as ScheduleId)] : schedulesFor(allowed, vpp)) {
             if (p.pp > 1 && scheduleProblem(schedule, p.pp, vpp, perReplica / microBatch, m.layers)) continue;
-            out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero, tpCommOverlap, ...ep, schedule });
+            out.push({ tp: p.tp, pp: p.pp, dp: p.dp, cp: p.cp, ep: p.ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: distOpt, zeroStage: zero, tpCommOverlap, ...ep, ...cpComm, schedule });
           }
   return out;
 }

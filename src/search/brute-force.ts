@@ -21,6 +21,7 @@ export function bruteForceBest(spec: Spec, opts: SearchOptions = {}): { plan: Pa
     for (const cp of space.cps)
       for (const ep of space.eps)
         for (const epFacts of space.epFactsFor(ep))
+        for (const cpComm of space.cpCommsFor(tp, cp))
         for (const microBatch of space.microBatches)
           for (const sequenceParallel of space.sequenceParallel)
             for (const recompute of space.recomputes as Recompute[])
@@ -33,7 +34,7 @@ export function bruteForceBest(spec: Spec, opts: SearchOptions = {}): { plan: Pa
                       if (tp * cp * pp * dp > G || pp > spec.model.layers) continue;
                       if ((B / dp) % microBatch !== 0 || (tp * cp * dp) % ep !== 0 || (spec.model.moe?.experts ?? 1) % ep !== 0) continue;
                       if (scheduleProblem(schedule, pp, vpp, B / dp / microBatch, spec.model.layers)) continue;
-                      const plan: ParallelPlan = { tp, pp, dp, cp, ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: zeroStage >= 1, zeroStage, tpCommOverlap: space.tpCommOverlap, ...epFacts, schedule };
+                      const plan: ParallelPlan = { tp, pp, dp, cp, ep, vpp, microBatch, sequenceParallel, recompute, distributedOptimizer: zeroStage >= 1, zeroStage, tpCommOverlap: space.tpCommOverlap, ...epFacts, ...(cpComm !== undefined ? { cpComm } : {}), schedule };
                       count++;
                       const e = evaluate({ model: spec.model, system: spec.system, training: spec.training, parallel: plan });
                       if (e.memory.totalGiB * 2 ** 30 > memLimit) continue;

@@ -1,5 +1,6 @@
-import { assembleEstimate, defaultEfficiency, layerPhase, newStepParts, scheduleOf, scheduleProblem, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase, type PipelineSchedule } from '../model/index.js';
-import type { ParallelPlan, Precision, Recompute, ScheduleId, Spec } from '../spec/types.js';
+import { assembleEstimate, defaultEfficiency, layerPhase, withCpComm, newStepParts, scheduleOf, scheduleProblem, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase, type PipelineSchedule } from '../model/index.js';
+import type { CpComm, ParallelPlan, Precision, Recompute, ScheduleId, Spec } from '../spec/types.js';
+import { cpCommCost } from '../model/layer/cp-comm.js';
 import { explain } from './explain.js';
 import { compareRanked } from './rank-order.js';
 import { costPerToken, isJobObjective, ratesFor, score } from './objective.js';
@@ -84,7 +85,7 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
       precision,
       plan: {
         tp: lp.tp, pp, dp, cp: lp.cp, ep: lp.ep, vpp, microBatch: lp.microBatch, sequenceParallel: lp.sequenceParallel,
-        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...epFactsOf(lp), schedule,
+        recompute: lp.recompute, distributedOptimizer: zero >= 1, zeroStage: zero, tpCommOverlap: lp.tpCommOverlap, ...epFactsOf(lp), ...(lp.cpComm !== undefined ? { cpComm: lp.cpComm } : {}), schedule,
       },
     });
     kept.sort(compareRanked);
@@ -101,13 +102,37 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
       for (const cp of space.cps) {
         if (tp * cp > G) continue;
         for (const ep of space.eps) {
+          const cpComms = space.cpCommsFor(tp, cp);
+          if (cpComms.length === 0) continue;
           for (const epFacts of space.epFactsFor(ep)) {
             for (const microBatch of space.microBatches) {
               for (const sequenceParallel of space.sequenceParallel) {
                 if (tp === 1 && sequenceParallel) continue; // SP means nothing without TP
                 for (const recompute of space.recomputes as Recompute[]) {
-                  const L = layerPhase(base, { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap, ...epFacts }, eff);
-                  const layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
+                  const lp = { tp, cp, ep, microBatch, sequenceParallel, recompute, tpCommOverlap: space.tpCommOverlap, ...epFacts };
+                  const first = cpComms[0];
+                  let L = layerPhase(base, first !== undefined ? { ...lp, cpComm: first } : lp, eff);
+                  let layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
+                  // The CP exchange changes only the exposed CP time of every layer (not the
+                  // memory, not what hides behind the compute), and the step is monotone in it:
+                  // the fastest exchange dominates the others, which need no pipeline or dp loop.
+                  // (Nothing beats an exchange the attention hides entirely.)
+                  if (cpComms.length > 1 && L.dense.cpExposedS > 0) {
+                    let bestExposedS = L.dense.cpExposedS;
+                    let bestComm: CpComm | undefined;
+                    for (let i = 1; i < cpComms.length; i++) {
+                      const c = cpComms[i] as CpComm;
+                      const x = cpCommCost(L.net, m, lp, c, L.tokens, L.attnS).exposedS;
+                      if (x < bestExposedS) {
+                        bestExposedS = x;
+                        bestComm = c;
+                      }
+                    }
+                    if (bestComm !== undefined) {
+                      L = withCpComm(L, bestComm);
+                      layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
+                    }
+                  }
                   const layersComputeS = L.nDense * (L.dense.fwdS + L.dense.bwdS) + L.nMoe * (L.moe.fwdS + L.moe.bwdS);
                   // Outer bound: with every GPU busy and no bubble or optimizer, the step still
                   // takes B/(mb·dp·pp) micro-batches of layersTotalS/pp each (DualPipe may hide

@@ -1,7 +1,8 @@
 import { resolveStack } from '../model/stack/resolve.js';
 import { epFactsOf, type EpFacts } from '../spec/ep-facts.js';
 import { schedulesFor, vppCandidates } from '../model/estimate.js';
-import type { Spec, Precision, Recompute, ScheduleId } from '../spec/types.js';
+import { cpA2aSize, cpCommProblem } from '../model/layer/cp-comm.js';
+import type { CpComm, Spec, Precision, Recompute, ScheduleId } from '../spec/types.js';
 
 /** Candidate values per dimension of the plan space, after the spec's fixed fields. */
 export interface Space {
@@ -21,6 +22,13 @@ export interface Space {
    * the free ones both values (NCCL all-to-all / DeepEP; a2a overlapped or not), defaults first.
    */
   epFactsFor(ep: number): EpFacts[];
+  /**
+   * The context-parallel exchanges searched at (tp, cp), each only where it splits the heads: the
+   * spec's fixed one, else the stack's default (undefined) and every other exchange the stack implements that can split the heads;
+   * `[undefined]` without CP. Left out as dominated: a2a+p2p where its inner group is all of cp
+   * (it is a2a), the all-gather where the stack also runs the ring (same bytes, none hidden).
+   */
+  cpCommsFor(tp: number, cp: number): (CpComm | undefined)[];
   pps: number[];
   /** Schedules the spec allows (`parallel.schedule`; default Megatron-LM's 1f1b and interleaved). */
   schedules: readonly ScheduleId[];
@@ -63,7 +71,9 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
     for (let p = 2; p <= Math.min(m.layers, MAX_PP); p *= 2) ppSet.add(p);
   }
   const pps = [...ppSet].sort((a, b) => a - b);
-  const schedules = fixed.schedules ?? resolveStack(training, system.gpu).schedules;
+  const stack = resolveStack(training, system.gpu);
+  const schedules = fixed.schedules ?? stack.schedules;
+  const cpCache = new Map<number, (CpComm | undefined)[]>();
   const batchDivisors = divisors(B);
   return {
     precisions: precisions ?? [training.precision],
@@ -91,6 +101,25 @@ export function searchSpace(spec: Spec, precisions?: readonly Precision[]): Spac
           return f;
         }),
       );
+    },
+    cpCommsFor(tp, cp) {
+      if (fixed.cpComm !== undefined) return cpCommProblem(m, tp, cp, fixed.cpComm, system.nvlinkDomain) === undefined ? [fixed.cpComm] : [];
+      if (cp <= 1) return [undefined];
+      const key = tp * 1024 + cp;
+      let v = cpCache.get(key);
+      if (!v) {
+        // The stack's default only where it can run (DeepSpeed's Ulysses cannot split 8 KV heads 16 ways).
+        v = cpCommProblem(m, tp, cp, stack.cpExchange, system.nvlinkDomain) === undefined ? [undefined] : [];
+        for (const c of stack.cpComms) {
+          if (c === stack.cpExchange || cpCommProblem(m, tp, cp, c, system.nvlinkDomain) !== undefined) continue;
+          if (c === 'a2a+p2p' && cpA2aSize(m, tp, cp, c, system.nvlinkDomain) === cp) continue;
+          // The all-gather moves the ring's bytes and hides none of them: never faster than a ring.
+          if (c === 'allgather' && stack.cpComms.includes('ring')) continue;
+          v.push(c);
+        }
+        cpCache.set(key, v);
+      }
+      return v;
     },
     pps,
     schedules,

@@ -1,7 +1,9 @@
 import { GPU_IDS, findGpu, isSlowerGpu, MODEL_IDS, findModel, type GpuSpec } from '../catalog/index.js';
 import { InputError, suggestId, describeValue, isRecord, newReadContext, report, type Issue, type Path, type ReadContext, type SourceDocument } from '../core/index.js';
 import { parsedField, ruleText, validate } from '../core/schema.js';
+import { cpCommProblem } from '../model/layer/cp-comm.js';
 import { scheduleProblem } from '../model/schedule/registry.js';
+import { resolveStack } from '../model/stack/resolve.js';
 import { DEFAULT_STACK, FP8_RECIPES, FP8_RECIPE_FACTS, gpuArch, stackRefs, stackVersion, STACK_IDS } from '../model/stack/index.js';
 import { fabricFrom, withTopOversubscription } from './fabric.js';
 import { GPU_REQUIRED, SPEC_MAX, SpecFileSchema, type GpuInput, type ModelInput, type MoeInput, type ParallelInput, type SpecFile, type SystemInput, type TrainingInput } from './spec-schema.js';
@@ -301,6 +303,7 @@ function parallelFrom(ctx: ReadContext, o: ParallelInput | undefined, raw: unkno
   if (o.tpCommOverlap !== undefined) plan.tpCommOverlap = o.tpCommOverlap;
   if (o.epDispatch !== undefined) plan.epDispatch = o.epDispatch;
   if (o.epCommOverlap !== undefined) plan.epCommOverlap = o.epCommOverlap;
+  if (o.cpComm !== undefined) plan.cpComm = o.cpComm;
   // `schedule`: one pipeline schedule, or a list of those the search may pick from (repeats dropped).
   if (o.schedule !== undefined) plan.schedules = typeof o.schedule === 'string' ? [o.schedule] : [...new Set<ScheduleId>(o.schedule)];
   if (distributedOptimizer === false && zeroStage !== undefined && zeroStage > 0) {
@@ -334,6 +337,11 @@ function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseO
   const { model: m, system, training, parallel: p } = spec;
   const par = [...path, 'parallel'];
   if (m.moe === undefined && p.ep > 1) report(ctx, [...par, 'ep'], 'needs an MoE model', { expected: '1 for a dense model', received: String(p.ep) });
+  // A named context-parallel exchange must be one the stack implements.
+  const comms = resolveStack(training, system.gpu).cpComms;
+  if (p.cpComm !== undefined && !comms.includes(p.cpComm)) {
+    report(ctx, [...par, 'cpComm'], `is not a context-parallel exchange ${training.stack ?? DEFAULT_STACK} runs`, { expected: `one of ${comms.join(', ')} (or absent: the stack's default)`, received: p.cpComm });
+  }
   if (opts.planOptional) return;
   const product = p.tp * p.pp * p.cp * p.dp;
   if (dpDerived ? product > system.gpus : product !== system.gpus) {
@@ -362,6 +370,18 @@ function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseO
     }
   }
   if (training.seqLen % p.cp !== 0) report(ctx, [...par, 'cp'], 'must divide the sequence length', { expected: `a divisor of ${training.seqLen}`, received: String(p.cp) });
+  // The exchange must be able to split the heads (the stack's support is checked above).
+  // The exchange (named, or the stack's default) must be able to split the heads.
+  const cpComm = p.cpComm ?? resolveStack(training, system.gpu).cpExchange;
+  const problem = comms.includes(cpComm) && m.heads % p.tp === 0 ? cpCommProblem(m, p.tp, p.cp, cpComm, system.nvlinkDomain) : undefined;
+  if (problem) {
+    const ok = comms.filter((c) => cpCommProblem(m, p.tp, p.cp, c, system.nvlinkDomain) === undefined);
+    const named = p.cpComm !== undefined;
+    report(ctx, [...par, named ? 'cpComm' : 'cp'], `cannot run this plan: ${problem}${named ? '' : ` (${cpComm} is the default of ${training.stack ?? DEFAULT_STACK})`}`, {
+      expected: ok.length ? `parallel.cpComm one of ${ok.join(', ')} for this tp and cp, or a cp that divides the heads` : 'a cp that divides the query and KV heads per TP rank',
+      received: named ? cpComm : String(p.cp),
+    });
+  }
   if (m.moe) {
     if (m.moe.experts % p.ep !== 0) report(ctx, [...par, 'ep'], 'must divide the experts', { expected: `a divisor of ${m.moe.experts}`, received: String(p.ep) });
     if ((p.tp * p.cp * p.dp) % p.ep !== 0) {

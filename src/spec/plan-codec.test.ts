@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSpecValue } from './parse.js';
-import { PARALLEL_KEYS, parsePlanText, planLabel, PlanTextError, PLAN_FIELDS, SCHEDULES } from './plan-codec.js';
+import { CP_COMMS, PARALLEL_KEYS, parsePlanText, planLabel, PlanTextError, PLAN_FIELDS, SCHEDULES } from './plan-codec.js';
 import type { ParallelPlan } from './types.js';
 
 const deg = fc.constantFrom(1, 2, 4, 8, 16, 64);
@@ -10,8 +10,9 @@ const plan: fc.Arbitrary<ParallelPlan> = fc
     tp: deg, pp: deg, dp: deg, cp: deg, ep: deg, vpp: fc.constantFrom(1, 2, 4), microBatch: fc.constantFrom(1, 2, 8),
     sequenceParallel: fc.boolean(), recompute: fc.constantFrom('none', 'selective', 'full'), zeroStage: fc.constantFrom(0, 1, 2, 3),
     tpCommOverlap: fc.boolean(), epDispatch: fc.constantFrom('alltoall', 'deepep'), epCommOverlap: fc.boolean(), schedule: fc.constantFrom(...SCHEDULES),
+    cpComm: fc.constantFrom(undefined, ...CP_COMMS),
   } as const)
-  .map((p) => ({ ...p, distributedOptimizer: p.zeroStage >= 1, tpCommOverlap: p.tp > 1 ? p.tpCommOverlap : true, ...(p.ep > 1 ? {} : { epDispatch: 'alltoall' as const, epCommOverlap: false }) }));
+  .map(({ cpComm, ...p }) => ({ ...p, ...(cpComm !== undefined && p.cp > 1 ? { cpComm } : {}), distributedOptimizer: p.zeroStage >= 1, tpCommOverlap: p.tp > 1 ? p.tpCommOverlap : true, ...(p.ep > 1 ? {} : { epDispatch: 'alltoall' as const, epCommOverlap: false }) }));
 
 /** What a label carries: the fields that mean something for the plan (EP facts with EP, TP overlap with TP). */
 function meaning(p: ParallelPlan): Record<string, unknown> {
@@ -47,6 +48,9 @@ describe('the plan codec: one definition of the plan fields', () => {
     const c = parsePlanText('tp8 pp16/v2 cp1 dp128 mb1 full SP Z1 interleaved');
     expect(b).toEqual(a);
     expect(c).toEqual(a);
+    // The CP exchange: as a field (a2a+p2p keeps its '+') and as the label's word.
+    expect(parsePlanText('tp8,pp16,cp4,dp128,cpComm=a2a+p2p').cpComm).toBe('a2a+p2p');
+    expect(parsePlanText('tp8 pp16 cp4 cp-a2a dp128').cpComm).toBe('a2a');
   });
 
   it('names the token and the choices when it cannot read one', () => {
@@ -59,7 +63,7 @@ describe('the plan codec: one definition of the plan fields', () => {
 
   it("a spec's parallel takes every field the codec defines, and no other", () => {
     expect(PARALLEL_KEYS).toEqual(PLAN_FIELDS.map((f) => f.key));
-    const value: Record<string, unknown> = { tp: 1, pp: 2, dp: 4, cp: 1, ep: 1, vpp: 1, microBatch: 1, sequenceParallel: false, recompute: 'none', distributedOptimizer: true, zeroStage: 1, tpCommOverlap: true, epDispatch: 'alltoall', epCommOverlap: false, schedule: '1f1b' };
+    const value: Record<string, unknown> = { tp: 1, pp: 2, dp: 4, cp: 1, cpComm: 'ring', ep: 1, vpp: 1, microBatch: 1, sequenceParallel: false, recompute: 'none', distributedOptimizer: true, zeroStage: 1, tpCommOverlap: true, epDispatch: 'alltoall', epCommOverlap: false, schedule: '1f1b' };
     expect(Object.keys(value).sort()).toEqual([...PARALLEL_KEYS].sort());
     const r = parseSpecValue({ model: 'llama3-8b', system: { gpu: 'h100-sxm', gpus: 8 }, training: { seqLen: 4096, globalBatch: 32 }, parallel: value });
     expect(r.ok, JSON.stringify(!r.ok && r.issues)).toBe(true);

@@ -1,4 +1,4 @@
-import type { EpDispatch, ParallelPlan, PartialPlan, Recompute, ScheduleId } from './types.js';
+import type { CpComm, EpDispatch, ParallelPlan, PartialPlan, Recompute, ScheduleId } from './types.js';
 
 /**
  * The plan's fields, defined once: what a spec's `parallel` may hold, what `search --rank`
@@ -9,6 +9,7 @@ export type PlanKey = keyof ParallelPlan;
 
 export const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
 export const EP_DISPATCHERS: readonly EpDispatch[] = ['alltoall', 'deepep'];
+export const CP_COMMS: readonly CpComm[] = ['ring', 'allgather', 'a2a', 'a2a+p2p'];
 export const SCHEDULES: readonly ScheduleId[] = ['1f1b', 'interleaved', 'zero-bubble', 'dualpipe'];
 
 interface FieldBase {
@@ -28,6 +29,7 @@ export const PLAN_FIELDS: readonly PlanField[] = [
   { key: 'pp', kind: 'degree', aliases: [] },
   { key: 'vpp', kind: 'degree', aliases: ['v'] },
   { key: 'cp', kind: 'degree', aliases: [] },
+  { key: 'cpComm', kind: 'enum', values: CP_COMMS, aliases: [] },
   { key: 'dp', kind: 'degree', aliases: [] },
   { key: 'ep', kind: 'degree', aliases: [] },
   { key: 'epDispatch', kind: 'enum', values: EP_DISPATCHERS, aliases: [] },
@@ -59,11 +61,13 @@ export function defaultSchedule(vpp: number): ScheduleId {
 
 /**
  * One line for a plan: `tp8 pp16/v2 cp1 dp128 ep8 DeepEP a2a-overlap mb1 full SP Z1 dualpipe`
- * (EP facts only with EP; `no-tp-overlap` when TP runs without communication overlap; the schedule when it is not the default for its vpp, or always with
+ * (the CP exchange only with CP and when the plan names it, `cp-a2a`; EP facts only with EP; `no-tp-overlap` when TP runs without communication overlap; the schedule when it is not the default for its vpp, or always with
  * `schedule: 'always'`). `parsePlanText` reads it back.
  */
 export function planLabel(q: ParallelPlan, opts: { schedule?: 'always' | 'non-default' } = {}): string {
-  const parts = [`tp${q.tp}`, `pp${q.pp}${q.vpp > 1 ? `/v${q.vpp}` : ''}`, `cp${q.cp}`, `dp${q.dp}`];
+  const parts = [`tp${q.tp}`, `pp${q.pp}${q.vpp > 1 ? `/v${q.vpp}` : ''}`, `cp${q.cp}`];
+  if (q.cp > 1 && q.cpComm !== undefined) parts.push(`cp-${q.cpComm}`);
+  parts.push(`dp${q.dp}`);
   if (q.ep > 1) {
     parts.push(`ep${q.ep}`);
     if (q.epDispatch === 'deepep') parts.push('DeepEP');
@@ -83,6 +87,7 @@ const WORDS: Record<string, [PlanKey, unknown]> = {
   deepep: ['epDispatch', 'deepep'],
   alltoall: ['epDispatch', 'alltoall'],
   'a2a-overlap': ['epCommOverlap', true],
+  ...Object.fromEntries(CP_COMMS.map((c) => [`cp-${c}`, ['cpComm', c]])),
   sp: ['sequenceParallel', true],
   'no-tp-overlap': ['tpCommOverlap', false],
   ...Object.fromEntries(RECOMPUTES.map((r) => [r, ['recompute', r]])),
@@ -128,7 +133,7 @@ export function parsePlanText(text: string): PartialPlan {
       plan['vpp'] = Number(pv[2]);
       continue;
     }
-    const m = /^([a-zA-Z]+?)\s*(?:=\s*([\w.-]+)|(\d+))$/.exec(part);
+    const m = /^([a-zA-Z]+?)\s*(?:=\s*([\w.+-]+)|(\d+))$/.exec(part);
     const f = m ? BY_NAME.get((m[1] as string).toLowerCase()) : undefined;
     if (!m || !f) throw new PlanTextError(`cannot read "${part}" (expected e.g. ${PLAN_TEXT_EXAMPLE}; fields: ${PLAN_FIELDS.flatMap((x) => [x.key, ...x.aliases]).join(', ')})`);
     setField(plan, f, m[1] as string, (m[2] ?? m[3]) as string);

@@ -4,7 +4,7 @@ import { bool, doc, list, num, obj, oneOf, optional, says, str } from '../core/s
 import { DEFAULT_STACK, FP8_RECIPES, STACK_IDS } from '../model/stack/index.js';
 import type { MoeBalancer } from '../model/variability/moe-imbalance.js';
 import { FabricSchema } from './fabric.js';
-import { EP_DISPATCHERS, RECOMPUTES, SCHEDULES } from './plan-codec.js';
+import { CP_COMMS, EP_DISPATCHERS, RECOMPUTES, SCHEDULES } from './plan-codec.js';
 
 /**
  * The spec (`colossus estimate`/`search`, examples/*.yaml): the one definition of its fields, from
@@ -132,6 +132,7 @@ export const ParallelSchema = obj({
   pp: optional(doc(degree, 'Pipeline stages (at most the layers).')),
   vpp: optional(doc(degree, 'Virtual stages per pipeline rank (interleaved schedule).')),
   cp: optional(doc(degree, 'Context parallel degree (divides seqLen); default 1.')),
+  cpComm: optional(doc(oneOf(CP_COMMS), "Context-parallel exchange: ring (P2P K/V), allgather, a2a (Ulysses: heads/tp and kv heads/tp divisible by cp) or a2a+p2p (a2a inside the NVLink domain, ring across); default: the stack's.")),
   dp: optional(doc(degree, 'Data parallel degree; default: the largest that fits system.gpus and divides globalBatch.')),
   ep: optional(doc(degree, 'Expert parallel degree (MoE; divides experts and tp·cp·dp); default 1.')),
   epDispatch: optional(oneOf(EP_DISPATCHERS)),

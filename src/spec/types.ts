@@ -176,6 +176,14 @@ export interface ParallelPlan {
    */
   epCommOverlap?: boolean;
   /**
+   * How context-parallel ranks share the sequence in attention (Megatron-Core `cp_comm_type`):
+   * `ring` (P2P exchange of K/V blocks behind the attention, load-balanced causal split),
+   * `allgather` (K/V gathered before the kernel), `a2a` (DeepSpeed-Ulysses: Q, K, V re-sharded
+   * from sequence to heads by all-to-all, the output back), `a2a+p2p` (all-to-all inside the
+   * NVLink domain, ring across). Absent: the stack's default (`cpExchange`).
+   */
+  cpComm?: CpComm;
+  /**
    * Pipeline schedule: `1f1b`, `interleaved` (vpp > 1; Megatron needs the micro-batches per
    * pipeline to be a multiple of pp), `zero-bubble` (ZB-H1) or `dualpipe` (DeepSeek-V3: even
    * pp, ≥ 2·pp micro-batches, two stages per device). Absent: interleaved when vpp > 1, else 1f1b.
@@ -188,11 +196,14 @@ export type ScheduleId = '1f1b' | 'interleaved' | 'zero-bubble' | 'dualpipe';
 
 export type EpDispatch = 'alltoall' | 'deepep';
 
+/** Context-parallel exchanges a plan can name (`parallel.cpComm`). */
+export type CpComm = 'ring' | 'allgather' | 'a2a' | 'a2a+p2p';
+
 /** The tuning knobs a spec may leave out; the estimator resolves them to the fastest that fits. */
 export type TunableKnob = 'vpp' | 'microBatch' | 'sequenceParallel' | 'recompute' | 'distributedOptimizer' | 'zeroStage' | 'tpCommOverlap';
 
 /** A plan as written: degrees required, knobs optional. */
-export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep' | 'epDispatch' | 'epCommOverlap'> &
+export type PartialPlan = Pick<ParallelPlan, 'tp' | 'pp' | 'dp' | 'cp' | 'ep' | 'epDispatch' | 'epCommOverlap' | 'cpComm'> &
   Partial<Pick<ParallelPlan, TunableKnob>> & {
     /** Schedules the plan may run: one (fixed) or several (searched). Absent: Megatron-LM's, 1f1b and interleaved. */
     schedules?: ScheduleId[];

@@ -4,3 +4,4 @@ export * from './attention.js';
 export * from './layer-cost.js';
 export * from './layer-comm.js';
 export * from './layer-phase.js';
+export * from './cp-comm.js';

@@ -1,5 +1,6 @@
-import { allToAllS, dispatchS, p2pS, reduceScatterS } from '../collectives.js';
-import { attentionGatherWidth, attentionShape } from '../flops.js';
+import { allToAllS, dispatchS, reduceScatterS } from '../collectives.js';
+import { attentionGatherWidth } from '../flops.js';
+import { cpCommCost } from './cp-comm.js';
 import type { LayerCompute, LayerCtx } from './layer-cost.js';
 
 /** One layer's communication for one micro-batch: TP collectives, CP ring, EP dispatch/combine. */
@@ -19,25 +20,16 @@ export interface LayerComm {
 export function layerComm(c: LayerCtx, comp: LayerCompute): LayerComm {
   const { m, p, tokens, net } = c;
   const h = m.hidden;
-  const attn = attentionShape(m);
   // Tensor parallelism: with SP an all-gather and a reduce-scatter around attention and around
   // the MLP, forward and backward (without SP, the same bytes as all-reduces); full
   // recomputation repeats the forward ones.
   // MLA's attention-side all-gather carries its latents, not the hidden state.
   const tpPassS = p.tp > 1 ? 3 * reduceScatterS(net, tokens * h * 2, p.tp, 1) + reduceScatterS(net, tokens * attentionGatherWidth(m) * 2, p.tp, 1) : 0;
   const tpS = tpPassS * (p.recompute === 'full' ? 3 : 2);
-  // Context parallelism: ring exchange of K and V (backward: also their gradients), hidden
-  // behind the attention blocks it feeds.
-  let cpExposedS = 0;
-  let cpOverlappedS = 0;
-  if (p.cp > 1) {
-    const kvBytes = (2 * tokens * (m.mla ? m.heads * (attn.qkDim + attn.vDim) : 2 * m.kvHeads * m.headDim)) / p.tp;
-    const commS = (p.cp - 1) * p2pS(net, kvBytes, p.tp, p.tp * p.cp) * (3 + (p.recompute === 'full' ? 1 : 0));
-    // A ring hides each block's transfer behind attention; an all-gather before the kernel
-    // (and a reduce-scatter after its backward) hides nothing.
-    cpExposedS = c.stack.cpExchange === 'allgather' ? commS : Math.max(0, commS - c.attn.fwdS - c.attn.bwdS);
-    cpOverlappedS = commS - cpExposedS;
-  }
+  // Context parallelism: the plan's exchange (else the stack's), cp-comm.ts.
+  const cpc = cpCommCost(net, m, p, p.cpComm ?? c.stack.cpExchange, tokens, c.attn.fwdS + c.attn.bwdS);
+  const cpExposedS = cpc.exposedS;
+  const cpOverlappedS = cpc.overlappedS;
   // Expert parallelism: one dispatch or combine over the expert-parallel group (BF16 token
   // copies); dispatch and combine forward, their gradients backward, and the forward pair
   // again when full recomputation replays the layer. With epCommOverlap the forward pair of

@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../../catalog/gpu.js';
-import type { ResolvedSpec } from '../../spec/types.js';
+import type { CpComm, ResolvedSpec } from '../../spec/types.js';
 import { networkOf, type Network } from '../collectives.js';
 import { COMM_SMS, DEFAULT_SM_COUNT } from '../constants.js';
 import { efficiencyFor, gemmPeakTflops, type EfficiencyModel } from '../efficiency.js';
@@ -7,6 +7,7 @@ import { attentionParams, denseLayerCount, denseMlpParams, expertParams, moeLaye
 import { layerActivationBytes } from '../memory.js';
 import { resolveStack, type ResolvedStack } from '../stack/resolve.js';
 import { attentionCost } from './attention.js';
+import { cpCommCost } from './cp-comm.js';
 import { GemmClock } from './gemm-clock.js';
 import { layerCost, type LayerCost, type LayerCtx } from './layer-cost.js';
 import type { LayerPlan } from './layer-plan.js';
@@ -77,6 +78,8 @@ export interface LayerPhase {
   stack: ResolvedStack;
   /** Share of the SMs overlapped communication kernels (EP, FSDP) take from the compute they hide behind. */
   commSmShare: number;
+  /** The attention core's forward + backward of one layer (what a CP ring hides behind). */
+  attnS: number;
 }
 
 export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, eff: EfficiencyModel): LayerPhase {
@@ -100,7 +103,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const ctx: LayerCtx = { m, p, eff, net, clock, seqLen: s, tokens, spDiv, fp8, hbmBps, unfused, attn, commSmShare, routingGroups, stack, moeBalancer: training.moeBalancer };
   const dense = layerCost(ctx, false);
   const moe = m.moe ? layerCost(ctx, true) : dense;
-  const one = (x: LayerCost) => x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
+  const one = (x: LayerCost) => layerCriticalS(x, tpHidden);
 
   // The LM head stays in BF16 under every FP8 recipe: Megatron's output layer is not a
   // Transformer Engine module, torchtitan's Float8 conversion skips `output`, and DeepSeek-V3
@@ -116,6 +119,7 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
   const typicalS = typical.fwdS + typical.bwdS;
   return {
     stack,
+    attnS: attn.fwdS + attn.bwdS,
     spec, lp, eff, net, fp8, unfused, gemmPeak, hbmBps, tokens, spDiv, tpHidden, dense, moe,
     denseLayerS: one(dense),
     moeLayerS: one(moe),
@@ -135,6 +139,25 @@ export function layerPhase(spec: Omit<ResolvedSpec, 'parallel'>, lp: LayerPlan, 
     weightShare: typicalS > 0 ? typical.bwdWeightS / typicalS : 1 / 3,
     commSmShare,
   };
+}
+
+/** Critical-path seconds of one layer: compute and the exposed TP (less what overlap hides), CP and EP. */
+function layerCriticalS(x: LayerCost, tpHidden: number): number {
+  return x.fwdS + x.bwdS + x.tpS * (1 - tpHidden) + x.cpExposedS + x.epS;
+}
+
+/**
+ * The same layer phase under another context-parallel exchange. The exchange changes only each
+ * layer's exposed and hidden CP time (cp-comm.ts: the attention it hides behind, the memory
+ * and the compute stay), so everything else is reused: what plan search needs to weigh the
+ * exchanges of a layer plan without rebuilding it.
+ */
+export function withCpComm(L: LayerPhase, cpComm: CpComm): LayerPhase {
+  const c = cpCommCost(L.net, L.spec.model, L.lp, cpComm, L.tokens, L.attnS);
+  const re = (x: LayerCost): LayerCost => ({ ...x, cpExposedS: c.exposedS, cpOverlappedS: c.overlappedS });
+  const dense = re(L.dense);
+  const moe = L.moe === L.dense ? dense : re(L.moe);
+  return { ...L, lp: { ...L.lp, cpComm }, dense, moe, denseLayerS: layerCriticalS(dense, L.tpHidden), moeLayerS: layerCriticalS(moe, L.tpHidden) };
 }
 
 /** Critical-path time of `n` layers of which `denseN` are dense. */

@@ -32,6 +32,7 @@ export const COMPOSER_2023: StackVersion = {
   sequenceParallel: false,
   schedules: ['1f1b'],
   cpExchange: 'ring',
+  cpComms: ['ring'],
   gradSync: { when: 'overlapped', fp32Wire: false },
   // llmfoundry/models/mpt/modeling_mpt.py: loss_fn defaults to fused_crossentropy (flash_attn.losses.cross_entropy).
   lossBytesPerLogit: 6,

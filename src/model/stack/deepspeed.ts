@@ -26,7 +26,10 @@ export const DEEPSPEED_2021: StackVersion = {
   fp8WeightCastPerMicroBatch: true,
   sequenceParallel: false,
   schedules: ['1f1b'],
-  cpExchange: 'ring',
+  // DeepSpeed's sequence parallelism is Ulysses (deepspeed/sequence/layer.py DistributedAttention,
+  // arXiv 2309.14509): all-to-all only. The 2021 code had none; no case here runs it.
+  cpExchange: 'a2a',
+  cpComms: ['a2a'],
   // deepspeed/runtime/pipe/schedule.py (TrainSchedule: ReduceTiedGrads, ReduceGrads,
   // OptimizerStep on the last step); deepspeed/runtime/bf16_optimizer.py
   // (get_grads_for_reduction returns the FP32 gradient buffers).

@@ -22,6 +22,10 @@ export const MCORE_2024: StackVersion = {
   sequenceParallel: true,
   schedules: ['1f1b', 'interleaved'],
   cpExchange: 'ring',
+  // TransformerEngine context_parallel.py: AttnFuncWithCPAndKVP2P, ...KVAllGather, ...QKVOA2A, and
+  // the a2a+p2p hierarchy over `hierarchical_context_parallel_sizes` (Megatron-Bridge docs,
+  // training/hybrid-context-parallel).
+  cpComms: ['ring', 'allgather', 'a2a', 'a2a+p2p'],
   gradSync: { when: 'overlapped', fp32Wire: false },
   lossBytesPerLogit: 52,
   hostPerKernelS: TE_HOST_PER_OP_S,
@@ -59,6 +63,9 @@ export const MEGATRON_LM_2021: StackVersion = {
   tpOverlap: 'none',
   tpOverlapDefault: false,
   fp8: { default: 'delayed', recipes: [] },
+  // Context parallelism reached Megatron-Core in 2024 (TE 1.x); the 2021 code had none, and the
+  // ring stands for "one exchange" so that old specs keep their meaning.
+  cpComms: ['ring'],
 };
 
 export const MEGATRON_CORE: SoftwareStack = { id: 'megatron-core', name: 'Megatron-Core (Megatron-LM, Megatron-Bridge)', versions: [MCORE_2025, MCORE_2024, MEGATRON_LM_2021] };

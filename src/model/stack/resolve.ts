@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../../catalog/gpu.js';
-import type { GradPrecision, ScheduleId, TrainingConfig } from '../../spec/types.js';
+import type { CpComm, GradPrecision, ScheduleId, TrainingConfig } from '../../spec/types.js';
 import { attentionKernelFactors, type AttentionKernelFactors } from './attention-kernels.js';
 import { FP8_RECIPE_FACTS } from './fp8-recipes.js';
 import { DEFAULT_STACK, stackVersion } from './registry.js';
@@ -38,7 +38,8 @@ export interface ResolvedStack {
   fp8WeightCastPerMicroBatch: boolean;
   hostPerKernelS: number;
   sharded: ShardedDataParallel;
-  cpExchange: 'ring' | 'allgather';
+  cpExchange: CpComm;
+  cpComms: readonly CpComm[];
   gradSync: StackVersion['gradSync'];
   lossBytesPerLogit: number;
   tpOverlapDefault: boolean;
@@ -84,6 +85,7 @@ function build(training: TrainingConfig, gpu: GpuSpec): ResolvedStack {
     hostPerKernelS: training.cudaGraphs === true ? CUDA_GRAPH_HOST_PER_KERNEL_S : v.hostPerKernelS,
     sharded: v.sharded,
     cpExchange: v.cpExchange,
+    cpComms: v.cpComms,
     gradSync: v.gradSync,
     lossBytesPerLogit: v.lossBytesPerLogit,
     tpOverlapDefault: v.tpOverlapDefault,

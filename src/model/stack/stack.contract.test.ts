@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpecValue } from '../../spec/index.js';
-import type { Spec } from '../../spec/types.js';
+import { CP_COMMS } from '../../spec/plan-codec.js';
+import type { CpComm, Spec } from '../../spec/types.js';
 import { estimate, withPlan } from '../estimate.js';
 import { evaluate } from '../evaluate.js';
 import { FP8_RECIPE_FACTS } from './fp8-recipes.js';
@@ -99,6 +100,38 @@ describe.each(stackRefs())('software stack %s', (ref) => {
     if (other) {
       const parsed = parseSpecValue({ model: 'llama3-8b', system: { gpu: 'b200', gpus: 8 }, training: { seqLen: 8192, globalBatch: 8, precision: 'fp8', stack: ref, fp8Recipe: other }, parallel: { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1 } });
       expect(parsed.ok).toBe(false);
+    }
+  });
+});
+
+describe.each(stackRefs())('software stack %s: context parallelism', (ref) => {
+  const v = stackVersion(ref);
+  if (!v) throw new Error(ref);
+
+  it('runs each CP exchange it lists (its default among them), the same memory and compute, and refuses the others on parallel.cpComm', () => {
+    expect(v.cpComms).toContain(v.cpExchange);
+    for (const c of v.cpComms) expect(CP_COMMS).toContain(c);
+    const cpSpec = (cpComm?: CpComm) =>
+      parseSpecValue({
+        model: 'llama3-8b', system: { gpu: 'h100-sxm', gpus: 16 },
+        training: { seqLen: 32768, globalBatch: 8, precision: 'bf16', stack: ref },
+        parallel: { tp: 1, pp: 1, dp: 2, cp: 8, ep: 1, microBatch: 1, recompute: 'selective', zeroStage: 1, ...(cpComm ? { cpComm } : {}) },
+      });
+    const d = cpSpec();
+    if (!d.ok) throw new Error(JSON.stringify(d.issues));
+    const base = estimate(d.spec);
+    for (const c of CP_COMMS) {
+      const r = cpSpec(c);
+      if (!v.cpComms.includes(c)) {
+        expect(r.ok ? [] : r.issues.map((i) => i.path), `${ref} ${c}`).toEqual(['parallel.cpComm']);
+        continue;
+      }
+      if (!r.ok) throw new Error(JSON.stringify(r.issues));
+      const e = estimate(r.spec);
+      expect(e.memory.totalGiB).toBe(base.memory.totalGiB);
+      expect(e.breakdown.computeS).toBeCloseTo(base.breakdown.computeS, 9);
+      expect(e.breakdown.exposedCommS.cp + e.overlappedCommS.cp).toBeGreaterThan(0);
+      if (c === v.cpExchange) expect(e.stepTimeS).toBe(base.stepTimeS);
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { GpuSpec } from '../../catalog/gpu.js';
-import type { GradPrecision, ScheduleId } from '../../spec/types.js';
+import type { CpComm, GradPrecision, ScheduleId } from '../../spec/types.js';
 
 /** The training software a run uses (`training.stack`). */
 export type StackId = 'megatron-core' | 'nemo' | 'torchtitan' | 'deepspeed' | 'composer' | 'hai-llm';
@@ -113,12 +113,20 @@ export interface StackVersion {
    */
   hostPerKernelS: number;
   /**
-   * How context-parallel ranks exchange keys and values: `ring` (point-to-point, each block's
-   * transfer hidden behind the previous block's attention: Megatron-Core, DeepSpeed) or
-   * `allgather` (PyTorch context parallel's default rotate method in torchtitan: keys and values
-   * gathered before the attention kernel, gradients reduce-scattered after it, not overlapped).
+   * How context-parallel ranks exchange keys and values unless the plan says (`parallel.cpComm`):
+   * `ring` (point-to-point, each block's transfer hidden behind the previous block's attention:
+   * Megatron-Core), `allgather` (PyTorch context parallel's default rotate method in torchtitan:
+   * keys and values gathered before the attention kernel, gradients reduce-scattered after it,
+   * not overlapped) or `a2a` (DeepSpeed-Ulysses). See `layer/cp-comm.ts`.
    */
-  cpExchange: 'ring' | 'allgather';
+  cpExchange: CpComm;
+  /**
+   * The context-parallel exchanges the stack implements (what `parallel.cpComm` may name; the
+   * default `cpExchange` among them): Megatron-Core's `cp_comm_type` p2p (ring), all_gather, a2a
+   * and a2a+p2p (Transformer Engine ≥ 1.12); PyTorch context parallel in torchtitan: all-gather
+   * (default) or the ring rotation; DeepSpeed: Ulysses all-to-all only.
+   */
+  cpComms: readonly CpComm[];
   /**
    * The pipeline schedules the stack implements (what a plan that leaves `parallel.schedule`
    * open may use): DeepSpeed's pipeline engine runs 1F1B only; Megatron (since Narayanan et al.

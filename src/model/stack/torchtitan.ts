@@ -33,6 +33,9 @@ export const TORCHTITAN_2024: StackVersion = {
   sequenceParallel: true,
   schedules: ['1f1b', 'interleaved'],
   cpExchange: 'allgather',
+  // torch.distributed.tensor.experimental context_parallel: set_rotate_method('allgather') (the
+  // default) or 'alltoall', which rotates K/V shards around the CP ring.
+  cpComms: ['allgather', 'ring'],
   gradSync: { when: 'overlapped', fp32Wire: false },
   lossBytesPerLogit: 44,
   hostPerKernelS: PYTORCH_HOST_PER_OP_S,

@@ -38,7 +38,8 @@ export function assembleEstimate(L: LayerPhase, p: ParallelPlan, st: StepParts):
   const h = m.hidden;
   const routes: NetworkReport['routes'] = {
     tp: routeOf(net, 'reduce-scatter', p.tp, 1, L.tokens * h * 2),
-    cp: routeOf(net, 'p2p', p.cp, p.tp, L.tokens * h),
+    // Ulysses' all-to-all reaches the group's top tier; a ring (or a2a+p2p's outer ring) hands off point to point.
+    cp: (p.cpComm ?? L.stack.cpExchange) === 'a2a' ? routeOf(net, 'all-to-all', p.cp, p.tp, L.tokens * h * 2) : routeOf(net, 'p2p', p.cp, p.tp, L.tokens * h),
     ep: p.ep > 1 && m.moe ? { ...routeOf(net, 'all-to-all', p.ep, 1, L.tokens * h * 2), ...(p.epDispatch === 'deepep' ? { algorithm: 'deepep' } : {}) } : routeOf(net, 'all-to-all', 1, 1, 0),
     pp: routeOf(net, 'p2p', p.pp, p.tp * p.cp * p.dp, L.tokens * h * 2),
     dp: routeOf(net, p.zeroStage === 0 ? 'all-reduce' : 'reduce-scatter', p.dp * p.cp, p.tp, st.heavyDense * 4),
