@@ -5,6 +5,7 @@ import { parseSpecValue, type Spec } from '../spec/index.js';
 import { estimate } from './estimate.js';
 import { evaluate } from './evaluate.js';
 import { withPlan, knobCandidates } from './estimate.js';
+import { propertyRuns } from '../../test/property-runs.js';
 
 /** Arbitrary valid specs: dense or MoE models, any catalog GPU, consistent parallel degrees. */
 const specArb: fc.Arbitrary<Spec> = fc
@@ -64,7 +65,7 @@ describe('estimate: invariants', () => {
         const sum = b.computeS + c.tp + c.cp + c.ep + c.pp + c.dp + c.zero + b.bubbleS + b.optimizerS + b.otherS + b.moeImbalanceS + b.stragglerS;
         expect(sum / e.stepTimeS).toBeCloseTo(1, 6);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -78,7 +79,7 @@ describe('estimate: invariants', () => {
           expect(fast.stepTimeS).toBeLessThanOrEqual(slow.stepTimeS * (1 + 1e-12));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -96,7 +97,7 @@ describe('estimate: invariants', () => {
           expect(deepep.memory.totalGiB).toBe(base.memory.totalGiB);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -110,7 +111,7 @@ describe('estimate: invariants', () => {
           expect(big.stepTimeS).toBeLessThanOrEqual(small.stepTimeS * (1 + 1e-12));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -138,7 +139,7 @@ describe('estimate: invariants', () => {
         fc.pre(b.network.routes.dp.tier === a.network.routes.dp.tier);
         expect(b.tokensPerSec).toBeGreaterThanOrEqual(a.tokensPerSec);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });

@@ -8,6 +8,7 @@ import { estimate, layerPhase, defaultEfficiency } from '../model/index.js';
 import { parseSpecValue, type Spec } from '../spec/index.js';
 import type { ParallelPlan } from '../spec/types.js';
 import { search } from './search.js';
+import { propertyRuns } from '../../test/property-runs.js';
 
 const MODELS = ['llama3-8b', 'llama3-70b', 'mixtral-8x7b', 'gpt3-175b', 'qwen3-30b-a3b', 'llama3-405b', 'deepseek-v3'];
 const SCHEDULES = [undefined, ['1f1b', 'interleaved', 'zero-bubble', 'dualpipe'], ['dualpipe'], ['zero-bubble']] as const;
@@ -55,7 +56,7 @@ describe('plans given back to estimate', () => {
           expect(e.hfu).toBeGreaterThanOrEqual(e.mfu * (1 - 1e-12));
         }
       }),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25) },
     );
   });
 
@@ -81,7 +82,7 @@ describe('plans given back to estimate', () => {
         expect(back.ok, JSON.stringify(back.ok ? '' : back.issues)).toBe(true);
         if (back.ok) expect(estimate(back.spec).stepTimeS).toBe(e.stepTimeS);
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
   });
 });

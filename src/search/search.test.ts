@@ -5,6 +5,7 @@ import { parseSpecValue, type Spec } from '../spec/index.js';
 import { bruteForceBest } from './brute-force.js';
 import { search } from './search.js';
 import type { Objective } from './types.js';
+import { propertyRuns } from '../../test/property-runs.js';
 
 function spec(value: unknown): Spec {
   const r = parseSpecValue(value, undefined, [], { planOptional: true });
@@ -76,7 +77,7 @@ describe('plan search', () => {
           expect(fast.plans[0]!.score / slow.score).toBeCloseTo(1, 12);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
     // The brute force is slow by design (MoE specs also try every EP dispatcher/overlap pair).
   }, 120_000);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { estimate } from '../estimate.js';
 import { parseSpecValue } from '../../spec/parse.js';
 import type { Spec } from '../../spec/types.js';
+import { propertyRuns } from '../../../test/property-runs.js';
 
 /** DeepSeek-V3-shaped MoE on a fabric with small (64-GPU) pods, so EP can stay in or leave one. */
 function spec(plan: { tp: number; pp: number; dp: number; ep: number }, over: number, extra: Record<string, unknown> = {}): Spec {
@@ -34,7 +35,7 @@ describe('oversubscription applies only to traffic that crosses the oversubscrib
         const spanning = { tp: 1, pp: 2, dp: 128, ep: 128 };
         expect(estimate(spec(spanning, over)).stepTimeS).toBeGreaterThan(estimate(spec(spanning, 1)).stepTimeS * 1.01);
       }),
-      { numRuns: 7 },
+      { numRuns: propertyRuns(7) },
     );
   });
 

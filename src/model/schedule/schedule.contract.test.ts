@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { simulatePipeline, type PipelineCase } from './reference-sim.js';
 import { scheduleOf } from './registry.js';
 import type { PipelineTimes, ScheduleId } from './schedule.js';
+import { propertyRuns } from '../../../test/property-runs.js';
 
 /** Valid shapes of one schedule: pp, vpp, m. */
 function shape(id: ScheduleId): fc.Arbitrary<{ pp: number; vpp: number; m: number }> {
@@ -59,7 +60,7 @@ describe.each(IDS)('pipeline schedule %s: closed form = event reference', (id) =
         expect(Math.abs(closed / ref.stepS - 1)).toBeLessThanOrEqual(0.02);
         for (let d = 0; d < s.pp; d++) expect(sched.peakChunks(s.pp, s.vpp, s.m, d)).toBe(ref.peakChunks[d]);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
   it('with ±10% per-device imbalance: never optimistic by more than 2%, conservative within a stated bound (500 cases)', () => {
@@ -71,7 +72,7 @@ describe.each(IDS)('pipeline schedule %s: closed form = event reference', (id) =
         expect(r).toBeLessThanOrEqual(IMBALANCED_EXCESS[id]);
         for (let d = 0; d < s.pp; d++) expect(sched.peakChunks(s.pp, s.vpp, s.m, d)).toBe(ref.peakChunks[d]);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
   it('its search bound never exceeds its closed form', () => {
@@ -85,7 +86,7 @@ describe.each(IDS)('pipeline schedule %s: closed form = event reference', (id) =
         }
         expect(sched.lowerBoundS(s.pp, s.vpp, s.m, layers, compute)).toBeLessThanOrEqual(sched.pipelineS(s.pp, s.vpp, s.m, t) * (1 + 1e-12));
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

@@ -5,6 +5,7 @@ import { networkOf } from '../collectives.js';
 import { defaultEfficiency } from '../layer/layer-phase.js';
 import { STACKS } from '../stack/registry.js';
 import { dataParallelCost, newDataParallelCost } from './data-parallel.js';
+import { propertyRuns } from '../../../test/property-runs.js';
 
 /**
  * NIC floor of one all-gather / reduce-scatter of `bytes` over `size` ranks `stride` apart: the
@@ -48,7 +49,7 @@ describe('sharded data parallelism (ZeRO-2/3, FSDP): traffic floor per micro-bat
           expect(moved).toBeGreaterThanOrEqual(floor * (1 - 1e-9));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
