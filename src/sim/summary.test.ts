@@ -3,7 +3,8 @@ import { parseDocumentText } from '../core/index.js';
 import { optimizeCheckpoint } from './optimize.js';
 import { inProcessRunner, runReplications } from './replicate.js';
 import { parseScenarioOrThrow } from './scenario.js';
-import { summarizeReplications } from './summary.js';
+import type { ReplicationResult } from './job.js';
+import { sig, summarizeReplications } from './summary.js';
 
 const text = (seed: number, interval = 'auto') => `job: { gpus: 16384, days: 20, stepTimeS: 10 }
 reliability:
@@ -61,5 +62,80 @@ describe('optimizeCheckpoint', () => {
     // Far-off intervals are clearly worse: the sweep has a maximum inside.
     expect((opt.sweep[0] as { ettr: number }).ettr).toBeLessThan(opt.best.ettr);
     expect((opt.sweep[opt.sweep.length - 1] as { ettr: number }).ettr).toBeLessThan(opt.best.ettr);
+  });
+});
+
+// A scenario with a token target, a storage-sized checkpoint and partial recovery, summarized from
+// hand-made replications (so every figure below is worked by hand).
+const TARGET = `job: { gpus: 512, days: 2, stepTimeS: 10, tokens: 1.0e10, tokensPerStep: 1.0e6, replicaNodes: 2 }
+reliability:
+  causes: [{ name: node, perNodeHour: 0.001, repairHours: 10 }]
+  spareNodes: 4
+  restart: { policy: elastic, processStartS: 20, ncclPerRankS: 0.01 }
+  checkpoint: { storage: tectonic-llama3, bytes: 1.6e12, intervalS: 1600 }
+replications: 4
+`;
+
+function rep(wallDays: number, steps: number): ReplicationResult {
+  const wallS = wallDays * 86400;
+  const total = wallS * 512;
+  return {
+    wallS,
+    steps,
+    gpuS: { total, productive: total, lostWork: 0, checkpoint: 0, detection: 0, restart: 0, waiting: 0, degraded: 0 },
+    interruptions: 0,
+    byCause: [0],
+    checkpoints: 0,
+    spareShortfalls: 0,
+    maxRepairQueueS: 0,
+    peakNodesInRepair: 0,
+    reconfigurations: 0,
+    progressSteps: [steps / 2, steps],
+  };
+}
+
+describe('summarizeReplications: target, storage and partial recovery', () => {
+  const sc = parseScenarioOrThrow(parseDocumentText(TARGET, 't.yaml'));
+  // 1e10 tokens / 1e6 per step = 10,000 steps; one replication stops a hair short (within 1e-9), one at half.
+  const results = [rep(1.2, 10_000), rep(1.3, 10_000 * (1 - 1e-9)), rep(1.5, 10_000), rep(2, 5_000)];
+  const r = summarizeReplications(sc, results);
+
+  it('counts the replications that reached the target (to 1e-9) and the days they took', () => {
+    expect(r.target).toEqual({
+      steps: 10_000,
+      tokens: 1e10,
+      reached: 0.75,
+      horizonDays: 2,
+      // 1.2, 1.3, 1.5, 2: p10 = 1.2 + 0.3 × 0.1, p50 = 1.4, p90 = 1.5 + 0.7 × 0.5.
+      days: { mean: 1.5, p10: 1.23, p50: 1.4, p90: 1.85, min: 1.2, max: 2 },
+      // 10,000 steps × 10 s.
+      idealDays: sig(100_000 / 86400),
+    });
+    expect(r.warnings).toEqual(['25% of replications did not reach the target within the 2-day horizon (their days count as the horizon)']);
+    // Every replication reached it: no warning.
+    expect(summarizeReplications(sc, results.slice(0, 3)).warnings).toEqual([]);
+  });
+
+  it('echoes the storage plan: 1.6 TB over 512 GPUs, 2,000 GB/s, written at 1.6 TB / 1,600 s = 1 GB/s', () => {
+    expect(r.checkpoint.storage).toEqual({
+      name: 'tectonic-llama3',
+      source: sc.checkpointSpec?.storage.source,
+      bytes: 1.6e12,
+      bytesPerGpu: 1.6e12 / 512,
+      storageGBps: 2000,
+      writeGBps: 1,
+      drainS: 0.8,
+    });
+    expect(r.checkpoint.intervalS).toBe(1600);
+  });
+
+  it('echoes the partial recovery: rejoin = process start + NCCL over the 16-GPU replica + 1.6 TB over 16 NICs', () => {
+    // 20 + (5 + 0.01 × 16) + 1.6e12 / (16 × 50e9) = 27.16 s; a full restart: 30 + 20 + (5 + 0.01 × 512) + 2 × 10 = 80.12 s.
+    expect(r.scenario.partialRecovery).toEqual({ rejoinS: 27.16, fullRestartS: 80.12 });
+    expect(r.scenario.elastic).toBe(true);
+    // The elastic restart: FT-HSDP's stall (180 s) + 2 warm-up steps of 10 s.
+    expect(r.restart).toEqual(sc.restartBreakdown);
+    expect(r.restart?.totalS).toBe(200);
+    expect(r.scenario.restartS).toBe(200);
   });
 });
