@@ -200,3 +200,132 @@ describe('scenario errors: the work estimate, horizons and restarts', () => {
     expect(full.job).not.toHaveProperty('partialRecovery');
   });
 });
+
+describe('scenario errors: each problem reported once, with what is expected', () => {
+  const text = (job: string, rel = '{ preset: llama3 }') => `job: { ${job} }\nreliability: ${rel}\n`;
+  const only = (t: string, options: ScenarioOptions = {}) => issuesOf(t, options).map(({ path, message, expected, received }) => ({ path, message, expected, received }));
+
+  it('job fields: gpus in whole nodes, a missing gpus or horizon, one target, tokens per step', () => {
+    expect(only(text('gpus: 1001, days: 1, stepTimeS: 1'))).toEqual([
+      { path: 'job.gpus', message: 'must be a whole number of 8-GPU nodes', expected: 'a multiple of cluster.gpusPerNode (8)', received: '1001' },
+    ]);
+    // No gpus: the schema's issue alone (no "whole number of nodes" beside it).
+    expect(only(text('days: 1, stepTimeS: 1')).map((i) => [i.path, i.message])).toEqual([['job.gpus', 'is required']]);
+    expect(only(text('gpus: 64, stepTimeS: 1'))).toEqual([
+      { path: 'job.days', message: 'is required', expected: 'a number >= 0.0006944444444444445 and <= 3650: a horizon from one minute to ten years', received: undefined },
+    ]);
+    expect(only(text('gpus: 64, days: 1, tokens: 1.0e9, steps: 5, tokensPerStep: 1.0e6, stepTimeS: 1'))).toEqual([
+      { path: 'job.tokens', message: 'gives a second target', expected: 'one of job.steps, job.tokens (job.targetSteps is job.steps)', received: undefined },
+    ]);
+    expect(only(text('gpus: 64, days: 1, tokens: 1.0e9, stepTimeS: 1'))).toEqual([
+      {
+        path: 'job.tokensPerStep',
+        message: 'is needed to turn job.tokens into steps',
+        expected: 'job.tokensPerStep (global batch × sequence length), or job.model/training/parallel',
+        received: undefined,
+      },
+    ]);
+    // Without a step time, that is the one issue (tokens per step are not asked for as well).
+    expect(only(text('gpus: 64, days: 1, tokens: 1.0e9'))).toEqual([
+      { path: 'job.stepTimeS', message: 'is required', expected: 'a step time in seconds > 0, or job.model/training/parallel', received: undefined },
+    ]);
+  });
+
+  it('reliability: causes needed, components need an inventory, restartS beside a restart model, bytes for a storage system', () => {
+    expect(only(text('gpus: 64, days: 1, stepTimeS: 1', '{ restartS: 5 }'))).toEqual([
+      { path: 'reliability', message: 'needs failure causes', expected: 'preset (llama3, meta-rsc1, meta-rsc2) and/or causes', received: undefined },
+    ]);
+    expect(only(text('gpus: 64, days: 1, stepTimeS: 1', '{ causes: [{ name: optic, perComponentHour: 1.0e-6, component: host-link }] }'))).toEqual([
+      {
+        path: 'reliability.causes[0].perComponentHour',
+        message: "needs the cluster's components",
+        expected: 'reliability.inventory: { fabric, ... }, or perGpuHour / perNodeHour / perSwitchHour',
+        received: undefined,
+      },
+    ]);
+    expect(only(text('gpus: 64, days: 1, stepTimeS: 1', '{ preset: llama3, restartS: 5, restart: { policy: full } }'))).toEqual([
+      { path: 'reliability.restart', message: 'conflicts with reliability.restartS', expected: 'either a fixed restartS or a restart model, not both', received: undefined },
+    ]);
+    expect(only(text('gpus: 64, days: 1, stepTimeS: 1', '{ preset: llama3, checkpoint: { storage: tectonic-llama3 } }'))).toEqual([
+      {
+        path: 'reliability.checkpoint.bytes',
+        message: 'is needed to size the checkpoint',
+        expected: 'checkpoint.bytes, or job.model/training/parallel (bytes = parameters × bytesPerParam)',
+        received: undefined,
+      },
+    ]);
+    // Without a step time, only the step time is asked for.
+    expect(only(text('gpus: 64, days: 1', '{ preset: llama3, checkpoint: { storage: tectonic-llama3 } }')).map((i) => i.path)).toEqual(['job.stepTimeS']);
+  });
+});
+
+describe('scenario: what the job and reliability fields resolve to', () => {
+  const s = (job: string, rel = '{ preset: llama3 }', options: ScenarioOptions = {}, cluster = '') =>
+    scenarioOf(`${cluster}job: { ${job} }\nreliability: ${rel}\n`, options);
+
+  it('targets: job.steps, job.targetSteps, tokens ÷ tokens per step (the resolver\'s unless given); tokens per step alone is no target', () => {
+    expect(s('gpus: 64, days: 5, stepTimeS: 1, steps: 100').target).toEqual({ steps: 100 });
+    expect(s('gpus: 64, days: 5, stepTimeS: 1, targetSteps: 100').job.targetSteps).toBe(100);
+    expect(s('gpus: 64, days: 5, stepTimeS: 1, steps: 100, tokensPerStep: 1.0e6').target).toEqual({ steps: 100, tokensPerStep: 1e6 });
+    const alone = s('gpus: 64, days: 5, stepTimeS: 1, tokensPerStep: 1.0e6');
+    expect(alone).not.toHaveProperty('target');
+    expect(alone.job).not.toHaveProperty('targetSteps');
+    const model = 'gpus: 64, days: 5, model: x, tokens: 1.0e9';
+    const resolver = () => ({ stepTimeS: 2, tokensPerStep: 1e6 });
+    expect(s(model, undefined, { resolveStepTimeS: resolver }).target).toEqual({ steps: 1000, tokens: 1e9, tokensPerStep: 1e6 });
+    expect(s(`${model}, tokensPerStep: 4.0e6`, undefined, { resolveStepTimeS: resolver }).target).toEqual({ steps: 250, tokens: 1e9, tokensPerStep: 4e6 });
+    // Exactly the most steps the simulator takes.
+    expect(s('gpus: 64, tokens: 1.0e15, tokensPerStep: 1, stepTimeS: 1.0e-6').target?.steps).toBe(1e15);
+  });
+
+  it('an open horizon is ten times the ideal time to the target, at least a day and at most ten years; a given horizon stays', () => {
+    // 1,000 steps × 100 s × 10 = 1e6 s.
+    const open = s('gpus: 64, stepTimeS: 100, steps: 1000');
+    expect(open.openHorizon).toBe(true);
+    expect(open.days).toBeCloseTo(1e6 / 86400, 12);
+    expect(open.job.horizonS).toBeCloseTo(1e6, 6);
+    expect(s('gpus: 64, stepTimeS: 1, steps: 10').days).toBe(1);
+    expect(s('gpus: 64, stepTimeS: 1000, steps: 1.0e9').days).toBe(3650);
+    const given = s('gpus: 64, days: 5, stepTimeS: 100, steps: 1000');
+    expect(given.openHorizon).toBe(false);
+    expect(given.days).toBe(5);
+  });
+
+  it('replicas, restart time, multipliers and intervals as given; defaults otherwise', () => {
+    const d = s('gpus: 64, days: 1, stepTimeS: 1');
+    expect(d.job).toMatchObject({ replicaNodes: 1, minReplicas: 1, elastic: false, restartS: 600, spareNodes: 0 });
+    expect(d.sparesFromIdle).toBe(false);
+    expect(d.intervalPolicy).toBe('auto');
+    expect(d.job.causes.every((c) => !c.source.includes('rateMultiplier'))).toBe(true);
+    const g = s('gpus: 64, days: 1, stepTimeS: 1, replicaNodes: 2, elastic: true', '{ preset: llama3, restartS: 120, checkpoint: { intervalS: 900 } }');
+    expect(g.job).toMatchObject({ replicaNodes: 2, elastic: true, restartS: 120 });
+    expect(g.intervalPolicy).toBe('fixed');
+    expect(g.job.checkpoint.intervalS).toBe(900);
+    expect(s('gpus: 64, days: 1, stepTimeS: 1', '{ preset: llama3, checkpoint: { intervalS: young } }').intervalPolicy).toBe('young');
+    // An asynchronous stall as long as the write is allowed.
+    expect(s('gpus: 64, days: 1, stepTimeS: 1', '{ preset: llama3, checkpoint: { async: true, writeS: 10, blockS: 10 } }').job.checkpoint.blockS).toBe(10);
+  });
+
+  it('spares: the given pool, else the cluster\'s idle nodes, else none', () => {
+    const cluster = 'cluster: { gpus: 1024 }\n';
+    const idle = s('gpus: 512, days: 1, stepTimeS: 1', undefined, {}, cluster);
+    expect(idle.job.spareNodes).toBe(64);
+    expect(idle.sparesFromIdle).toBe(true);
+    const given = s('gpus: 512, days: 1, stepTimeS: 1', '{ preset: llama3, spareNodes: 5 }', {}, cluster);
+    expect(given.job.spareNodes).toBe(5);
+    expect(given.sparesFromIdle).toBe(false);
+    const full = s('gpus: 1024, days: 1, stepTimeS: 1', undefined, {}, cluster);
+    expect(full.job.spareNodes).toBe(0);
+    expect(full.sparesFromIdle).toBe(false);
+  });
+
+  it('a storage system sizes the checkpoint from the model\'s parameters (14 bytes each) when no bytes are given; exactly full storage is enough', () => {
+    const model = s('gpus: 64, days: 1, model: x', '{ preset: llama3, checkpoint: { storage: { writeGBps: 100, capacityTB: 28 } } }', {
+      resolveStepTimeS: () => ({ stepTimeS: 2, paramsTotal: 1e12 }),
+    });
+    // 1e12 parameters × 14 B = 14 TB; two kept = 28 TB = the capacity. 14 TB at 100 GB/s = 140 s.
+    expect(model.checkpointPlan?.bytes).toBe(14e12);
+    expect(model.job.checkpoint.writeS).toBeCloseTo(140, 9);
+    expect(model.checkpointPlan?.neededTB).toBe(model.checkpointPlan?.capacityTB);
+  });
+});

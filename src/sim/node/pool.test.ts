@@ -75,7 +75,7 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
 });
 
-describe('replication pool', () => {
+describe('replication pool', { timeout: 10_000 }, () => {
   it('from TypeScript sources there is no compiled worker: everything runs in this thread', async () => {
     expect(compiledWorkerUrl()).toBeUndefined();
     const p = pool({ threads: 4 });
