@@ -148,9 +148,10 @@ export class JobEngine {
 
     const heap = this.heap;
     heap.push(job.horizonS, EV_END, 0);
-    if (job.burnIn && job.burnIn.untilS < job.horizonS) {
+    if (job.burnIn) {
+      // A burn-in longer than the horizon lasts the whole run.
       this.rateMultiplier = job.burnIn.rateMultiplier;
-      heap.push(job.burnIn.untilS, EV_BURNIN, 0);
+      if (job.burnIn.untilS < job.horizonS) heap.push(job.burnIn.untilS, EV_BURNIN, 0);
     }
     const capacity = job.capacity ?? [];
     for (let i = 0; i < capacity.length; i++) {
