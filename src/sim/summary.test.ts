@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocumentText } from '../core/index.js';
 import { optimizeCheckpoint } from './optimize.js';
-import { inProcessRunner, runReplications } from './replicate.js';
+import { inProcessRunner, runReplications, type ReplicationRunner } from './replicate.js';
 import { parseScenarioOrThrow } from './scenario.js';
 import type { ReplicationResult } from './job.js';
 import { sig, summarizeReplications } from './summary.js';
@@ -137,5 +137,59 @@ describe('summarizeReplications: target, storage and partial recovery', () => {
     expect(r.restart).toEqual(sc.restartBreakdown);
     expect(r.restart?.totalS).toBe(200);
     expect(r.scenario.restartS).toBe(200);
+  });
+});
+
+describe('optimizeCheckpoint on a runner of known ETTR', () => {
+  // ETTR peaks at 2 × Daly's interval and falls 0.1 per factor e either side; replications ± 0.01.
+  const sc = parseScenarioOrThrow(parseDocumentText(text(3), 's.yaml'));
+  const daly = sc.job.checkpoint.intervalS;
+  const ettrAt = (intervalS: number) => 0.9 - 0.1 * Math.abs(Math.log(intervalS / (2 * daly)));
+  const calls: number[] = [];
+  const known: ReplicationRunner = (job, _seed, count) => {
+    calls.push(job.checkpoint.intervalS);
+    return Promise.resolve(
+      Array.from({ length: count }, (_, r) => {
+        const total = r === count - 1 ? 0 : 1e6; // the last replication held no GPU-time: ETTR 0
+        const ettr = ettrAt(job.checkpoint.intervalS) + (r % 2 ? 0.01 : -0.01);
+        return { gpuS: { total, productive: ettr * total } } as ReplicationResult;
+      }),
+    );
+  };
+
+  it('sweeps a log grid from Daly / 5 to Daly × 5, then Young, Daly and the availability optimum; the best is the highest ETTR', async () => {
+    const opt = await optimizeCheckpoint(sc, known, 5);
+    // 5 points: Daly × 5^(2i/4 − 1) = ×1/5, ×1/√5, ×1, ×√5, ×5.
+    expect(opt.sweep.map((p) => p.intervalS)).toEqual([1 / 5, 1 / Math.sqrt(5), 1, Math.sqrt(5), 5].map((f) => sig(daly * f)));
+    expect(calls).toHaveLength(8);
+    expect(opt.daly.intervalS).toBe(sig(daly));
+    // 8 replications: 7 at the curve ± 0.01 (four −, three +) and one at 0 → mean = (7 × ettr − 0.01) / 8.
+    const mean = (s: number) => (7 * ettrAt(s) - 0.01) / 8;
+    expect(opt.daly.ettr).toBeCloseTo(mean(daly), 5);
+    // The peak (2 × Daly) is nearest √5 × Daly on the grid.
+    expect(opt.best.intervalS).toBe(sig(daly * Math.sqrt(5)));
+    expect(opt.best.ettr).toBeCloseTo(mean(daly * Math.sqrt(5)), 5);
+    expect(opt.gainOverDalyPoints).toBeCloseTo((opt.best.ettr - opt.daly.ettr) * 100, 3);
+    expect(opt.gainOverDalyPoints).toBeGreaterThan(3);
+    expect(opt.young.intervalS).toBeGreaterThan(opt.daly.intervalS);
+  });
+
+  it('Daly stays the best when nothing beats it (ties keep Daly)', async () => {
+    const flat: ReplicationRunner = (_job, _seed, count) => Promise.resolve(Array.from({ length: count }, () => ({ gpuS: { total: 1, productive: 0.5 } }) as ReplicationResult));
+    const opt = await optimizeCheckpoint(sc, flat, 3);
+    expect(opt.best).toBe(opt.daly);
+    expect(opt.gainOverDalyPoints).toBe(0);
+    expect(opt.sweep.map((p) => p.intervalS)).toEqual([sig(daly / 5), sig(daly), sig(daly * 5)]);
+  });
+
+  it('an asynchronous write bounds the interval below by writeS − blockS, and the grid drops repeats', async () => {
+    const asyncText = text(3).replace('{ intervalS: auto, writeS: 30, restoreS: 60 }', '{ intervalS: auto, async: true, writeS: 3000, blockS: 1, restoreS: 60 }');
+    const a = parseScenarioOrThrow(parseDocumentText(asyncText, 'a.yaml'));
+    const opt = await optimizeCheckpoint(a, known, 5);
+    const xs = opt.sweep.map((p) => p.intervalS);
+    expect(xs[0]).toBe(2999);
+    expect([...xs].sort((p, q) => p - q)).toEqual(xs);
+    expect(new Set(xs).size).toBe(xs.length);
+    expect(xs.length).toBeLessThan(5);
   });
 });
