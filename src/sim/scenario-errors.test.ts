@@ -329,3 +329,107 @@ describe('scenario: what the job and reliability fields resolve to', () => {
     expect(model.checkpointPlan?.neededTB).toBe(model.checkpointPlan?.capacityTB);
   });
 });
+
+describe('scenario: the remaining rules, once each', () => {
+  const only = (t: string, options: ScenarioOptions = {}) => issuesOf(t, options).map(({ path, message, expected, received }) => ({ path, message, expected, received }));
+  const SECOND = 'exactly one of perGpuHour, perNodeHour, perSwitchHour, perComponentHour (with component)';
+
+  it('fixed times beside a storage system; a step time beside training or parallel; training alone needs the resolver', () => {
+    const conflict = 'either fixed times or a storage system that derives them, not both';
+    expect(only(`${JOB}reliability: { preset: llama3, checkpoint: { storage: tectonic-llama3, bytes: 1.0e12, writeS: 3, restoreS: 4 } }\n`)).toEqual([
+      { path: 'reliability.checkpoint.writeS', message: 'conflicts with checkpoint.storage', expected: conflict, received: undefined },
+      { path: 'reliability.checkpoint.restoreS', message: 'conflicts with checkpoint.storage', expected: conflict, received: undefined },
+    ]);
+    expect(only(`job: { gpus: 64, days: 1, stepTimeS: 1, parallel: { tp: 8 } }\nreliability: { preset: llama3 }\n`).map((i) => [i.path, i.message])).toEqual([
+      ['job.stepTimeS', 'conflicts with job.model/training/parallel'],
+    ]);
+    expect(only(`job: { gpus: 64, days: 1, training: { seqLen: 8 } }\nreliability: { preset: llama3 }\n`)).toEqual([
+      { path: 'job.model', message: 'cannot be resolved to a step time here: the performance model is not wired into the simulator yet', expected: 'job.stepTimeS', received: undefined },
+    ]);
+  });
+
+  it('the resolver gets exactly the job\'s model, training and parallel, and the system it runs on', () => {
+    let seen: unknown;
+    const resolveStepTimeS = (spec: unknown) => {
+      seen = spec;
+      return 2;
+    };
+    scenarioOf(`job: { gpus: 64, days: 1, model: m, training: { seqLen: 8 }, parallel: { tp: 8 } }\nreliability: { preset: llama3 }\n`, { resolveStepTimeS });
+    expect(seen).toEqual({ model: 'm', training: { seqLen: 8 }, parallel: { tp: 8 }, system: { gpusPerNode: 8, gpus: 64 } });
+    scenarioOf(`cluster: { gpu: h100-sxm, gpusPerNode: 4 }\njob: { gpus: 64, days: 1, parallel: { tp: 4 } }\nreliability: { preset: llama3 }\n`, { resolveStepTimeS });
+    expect(seen).toEqual({ model: undefined, training: undefined, parallel: { tp: 4 }, system: { gpusPerNode: 4, gpu: 'h100-sxm', gpus: 64 } });
+  });
+
+  it('custom causes: a second rate, no rate, a bad field or an item that is not an object is reported once', () => {
+    expect(only(`${JOB}reliability: { causes: [{ name: a, perGpuHour: 1.0e-6, perNodeHour: 1.0e-6 }, { name: b }] }\n`)).toEqual([
+      { path: 'reliability.causes[0].perNodeHour', message: 'gives a second rate', expected: SECOND, received: undefined },
+      { path: 'reliability.causes[1]', message: 'needs a rate', expected: SECOND, received: undefined },
+    ]);
+    expect(only(`${JOB}reliability: { causes: [{ name: a, perGpuHour: 1.0e-6, detectS: -1 }] }\n`).map((i) => [i.path, i.message])).toEqual([['reliability.causes[0].detectS', 'is out of range']]);
+    expect(only(`${JOB}reliability: { causes: [3] }\n`).map((i) => [i.path, i.message])).toEqual([['reliability.causes[0]', 'has the wrong type']]);
+  });
+
+  it('a plain custom cause has no component; an empty override changes nothing', () => {
+    const s = scenarioOf(`${JOB}reliability:\n  causes: [{ name: a, perNodeHour: 1.0e-6, source: mine }]\n  overrides: { a: {} }\n`);
+    expect(s.job.causes).toEqual([{ name: 'a', ratePerUnitHour: 1e-6, unit: 'node', scope: 'node', detectS: 30, repairHours: 48, silent: false, source: 'mine' }]);
+  });
+
+  it('storage too small at exactly 10 TB per checkpoint', () => {
+    expect(only(`${JOB}reliability: { preset: llama3, checkpoint: { storage: { writeGBps: 100, capacityTB: 15 }, bytes: 1.0e13 } }\n`)).toEqual([
+      { path: 'reliability.checkpoint.storage', message: 'cannot hold 2 checkpoints of 10.0 TB', expected: 'capacity >= 20.0 TB', received: '15.0 TB' },
+    ]);
+  });
+
+  it('a custom storage tier, and a source given with the system', () => {
+    const s = scenarioOf(`${JOB}reliability: { preset: llama3, checkpoint: { storage: { tier: peer-memory, writeGBps: 10, capacityTB: 1, source: lab }, bytes: 1.0e11 } }\n`);
+    expect(s.checkpointSpec?.storage).toMatchObject({ tier: 'peer-memory', source: 'lab', name: 'custom' });
+    // Peer memory: every node writes its share at min(write, NIC) = 10 GB/s; 8 nodes hold 8 TB.
+    expect(s.checkpointPlan?.storageGBps).toBe(80);
+    expect(s.checkpointPlan?.capacityTB).toBe(8);
+  });
+});
+
+describe('scenario: optional parts appear only when given', () => {
+  it('a minimal scenario has no name, GPU, cluster size, preset, storage, restart model, inventory, repair crews, burn-in or target', () => {
+    const s = scenarioOf(`${JOB}reliability: { causes: [{ name: a, perGpuHour: 1.0e-6 }], burnIn: { days: 0, rateMultiplier: 3 } }\n`);
+    for (const k of ['name', 'gpu', 'clusterGpus', 'preset', 'checkpointSpec', 'checkpointPlan', 'restart', 'restartBreakdown', 'inventorySpec', 'inventory', 'baseCauses', 'target'])
+      expect(s, k).not.toHaveProperty(k);
+    for (const k of ['repairCrews', 'burnIn', 'targetSteps', 'partialRecovery']) expect(s.job, k).not.toHaveProperty(k);
+  });
+
+  it('a full one carries them', () => {
+    const s = scenarioOf(`name: big
+cluster: { gpu: h100-sxm, gpus: 1024 }
+job: { gpus: 512, days: 2, stepTimeS: 1 }
+reliability:
+  preset: meta-rsc1
+  repairCrews: 3
+  burnIn: { days: 1, rateMultiplier: 2 }
+  inventory: { fabric: colossus-spectrum-x, switchPorts: 64, nicsPerGpu: 2, psusPerNode: 4 }
+`);
+    expect(s).toMatchObject({ name: 'big', gpu: 'h100-sxm', clusterGpus: 1024, preset: 'meta-rsc1' });
+    expect(s.job.repairCrews).toBe(3);
+    expect(s.job.burnIn).toEqual({ untilS: 86400, rateMultiplier: 2 });
+    expect(s.inventorySpec).toMatchObject({ switchPorts: 64, nicsPerGpu: 2, psusPerNode: 4, gpusPerNode: 8 });
+    expect(s.inventory?.nics).toBe(1024);
+    expect(s.baseCauses).toEqual(s.job.causes);
+  });
+});
+
+describe('scenario: the warning for a rigid job without spares', () => {
+  // 8 nodes: node faults 0.01 /node-h → 0.08 /h, 10 h repairs; leaf faults 0.016 /switch-h on ½ a
+  // switch → 0.008 /h, 40 h repairs; a job-scope bug and a zero-rate cause evict nothing.
+  // 0.088 /h = 2.1 a day; mean repair (10 × 0.08 + 40 × 0.008) / 0.088 = 12.7 h.
+  const causes = `[{ name: n, perNodeHour: 0.01, repairHours: 10 }, { name: l, perSwitchHour: 0.016, repairHours: 40 }, { name: bug, perGpuHour: 0.001, scope: job }, { name: z, perNodeHour: 0, repairHours: 1000 }]`;
+  it('says how often a failure waits, and for how long', () => {
+    expect(scenarioOf(`${JOB}reliability: { causes: ${causes} }\n`).warnings).toEqual([
+      'no spare nodes and not elastic: every node-evicting failure (2.1 a day) waits for a repair (mean 13 h) before the job can restart; give reliability.spareNodes, cluster.gpus above job.gpus, or job.elastic',
+    ]);
+  });
+
+  it('not with spares, not for an elastic job, not when nothing evicts a node', () => {
+    expect(scenarioOf(`${JOB}reliability: { causes: ${causes}, spareNodes: 1 }\n`).warnings).toEqual([]);
+    expect(scenarioOf(`job: { gpus: 64, days: 1, stepTimeS: 1, elastic: true }\nreliability: { causes: ${causes} }\n`).warnings).toEqual([]);
+    expect(scenarioOf(`${JOB}reliability: { causes: [{ name: bug, perGpuHour: 0.001, scope: job }, { name: z, perNodeHour: 0 }] }\n`).warnings).toEqual([]);
+  });
+});
