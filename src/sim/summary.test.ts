@@ -4,7 +4,9 @@ import { optimizeCheckpoint } from './optimize.js';
 import { inProcessRunner, runReplications, type ReplicationRunner } from './replicate.js';
 import { parseScenarioOrThrow } from './scenario.js';
 import type { ReplicationResult } from './job.js';
-import { sig, summarizeReplications } from './summary.js';
+import { availabilityOptimalIntervalS, dalyIntervalS, youngIntervalS } from './checkpoint.js';
+import { firstOrderEttr, optimumEttr } from './closed-form.js';
+import { jobMtbfS, restartOverheadS, sig, summarizeReplications } from './summary.js';
 
 const text = (seed: number, interval = 'auto') => `job: { gpus: 16384, days: 20, stepTimeS: 10 }
 reliability:
@@ -191,5 +193,146 @@ describe('optimizeCheckpoint on a runner of known ETTR', () => {
     expect([...xs].sort((p, q) => p - q)).toEqual(xs);
     expect(new Set(xs).size).toBe(xs.length);
     expect(xs.length).toBeLessThan(5);
+  });
+});
+
+describe('summarizeReplications: every figure from two hand-made replications', () => {
+  // 2 nodes (16 GPUs) for 2 days. Causes per GPU-hour: a 0.01 / 8 = 0.00125 (node), b 0.001 (job):
+  // 0.036 /h on the job → MTBF 100,000 s; 1.728 interruptions expected in 2 days.
+  // Restart overhead: detection (0.00125 × 60 + 0.001 × 30) / 0.00225 = 46.667 s + 100 s + 50 s restore.
+  const TWO = `job: { gpus: 16, days: 2, stepTimeS: 10 }
+reliability:
+  causes:
+    - { name: a, perNodeHour: 0.01, detectS: 60, repairHours: 5 }
+    - { name: b, perGpuHour: 0.001, scope: job, detectS: 30 }
+  restartS: 100
+  checkpoint: { intervalS: 1000, writeS: 20, restoreS: 50 }
+  spareNodes: 2
+replications: 2
+`;
+  const sc = parseScenarioOrThrow(parseDocumentText(TWO, 'two.yaml'));
+  const H = 16 * 3600; // GPU-seconds in one hour of the whole job
+  const total = 48 * H;
+  // Hours of the job: A: detection 1, restart 2, waiting 3, lost 4, checkpoint 5 → productive 33;
+  //                   B: detection 2, waiting 1, degraded 2, lost 2, checkpoint 5 → productive 36.
+  const a: ReplicationResult = {
+    wallS: 2 * 86400,
+    steps: 10_000,
+    gpuS: { total, productive: 33 * H, lostWork: 4 * H, checkpoint: 5 * H, detection: 1 * H, restart: 2 * H, waiting: 3 * H, degraded: 0 },
+    interruptions: 3,
+    byCause: [2, 1],
+    checkpoints: 170,
+    spareShortfalls: 1,
+    maxRepairQueueS: 3600,
+    peakNodesInRepair: 2,
+    reconfigurations: 0,
+    progressSteps: [4000, 10_000],
+  };
+  const b: ReplicationResult = {
+    wallS: 2 * 86400,
+    steps: 12_000,
+    gpuS: { total, productive: 36 * H, lostWork: 2 * H, checkpoint: 5 * H, detection: 2 * H, restart: 0, waiting: 1 * H, degraded: 2 * H },
+    interruptions: 5,
+    byCause: [4, 1],
+    checkpoints: 160,
+    spareShortfalls: 2,
+    maxRepairQueueS: 0,
+    peakNodesInRepair: 1,
+    reconfigurations: 1,
+    progressSteps: [6000, 12_000],
+  };
+  const r = summarizeReplications(sc, [a, b]);
+
+  it('means over the replications, in days and hours of the whole job', () => {
+    expect(r).toMatchObject({
+      replications: 2,
+      seed: 1,
+      ettr: sig((33 / 48 + 36 / 48) / 2), // 0.71875
+      wallDays: 2,
+      productiveDays: 1.4375,
+      steps: 11_000,
+      lostWorkHours: 3,
+      downtimeHours: 4.5,
+      downtime: { detectionHours: 1.5, restartHours: 1, waitingHours: 2, degradedHours: 1 },
+      checkpointOverheadHours: 5,
+      interruptions: { total: 4, byCause: { a: 3, b: 1 }, mtbiHours: 12, expectedTotal: 1.728 },
+      gpuHours: { total: 768, productive: 552, lostWork: 48, checkpoint: 80, detection: 24, restart: 16, waiting: 32, degraded: 16 },
+      spares: { spareNodes: 2, fromIdle: false, repairCrews: null, shortfalls: 1.5, maxRepairQueueHours: 0.5, peakNodesInRepair: 1.5, reconfigurations: 0.5 },
+      progress: [
+        { day: 1, steps: 5000 },
+        { day: 2, steps: 11_000 },
+      ],
+      warnings: [],
+    });
+    expect(r).not.toHaveProperty('target');
+    expect(r).not.toHaveProperty('restart');
+  });
+
+  it('percentiles over the replications', () => {
+    expect(r.percentiles.ettr).toEqual({ mean: 0.71875, p10: 0.69375, p50: 0.71875, p90: 0.74375, min: 0.6875, max: 0.75 });
+    expect(r.percentiles.interruptions).toEqual({ mean: 4, p10: 3.2, p50: 4, p90: 4.8, min: 3, max: 5 });
+    expect(r.percentiles.productiveDays).toEqual({ mean: 1.4375, p10: 1.3875, p50: 1.4375, p90: 1.4875, min: 1.375, max: 1.5 });
+    expect(r.percentiles.lostWorkHours).toMatchObject({ min: 2, max: 4 });
+    expect(r.percentiles.downtimeHours).toMatchObject({ min: 3, max: 6 });
+    expect(r.percentiles.peakNodesInRepair).toMatchObject({ min: 1, max: 2 });
+  });
+
+  it('the closed form and the checkpoint policies at MTBF 100,000 s and a 196.667 s restart', () => {
+    expect(restartOverheadS(sc.job)).toBeCloseTo(46.666_666_7 + 150, 6);
+    expect(jobMtbfS(sc.job)).toBeCloseTo(100_000, 6);
+    expect(r.closedForm).toEqual({
+      ettr: sig(firstOrderEttr({ mtbfS: 100_000, restartOverheadS: 196.666_666_666_666_7, intervalS: 1000, blockS: 20 })),
+      optimumEttr: sig(optimumEttr(20, 196.666_666_666_666_7, 100_000)),
+      mtbfHours: 27.7778,
+      restartOverheadS: 196.667,
+    });
+    expect(r.checkpoint).toEqual({
+      policy: 'fixed',
+      intervalS: 1000,
+      writeS: 20,
+      blockS: 20,
+      restoreS: 50,
+      async: false,
+      count: 165,
+      youngS: sig(youngIntervalS(20, 100_000)),
+      dalyS: sig(dalyIntervalS(20, 100_000)),
+      availabilityOptimalS: sig(availabilityOptimalIntervalS(20, 100_000, 50)),
+    });
+  });
+
+  it('echoes the scenario and breaks the interruptions down (all "other": no components)', () => {
+    expect(r.scenario).toEqual({
+      jobGpus: 16,
+      jobNodes: 2,
+      gpusPerNode: 8,
+      days: 2,
+      openHorizon: false,
+      stepTimeS: 10,
+      restartS: 100,
+      spareNodes: 2,
+      elastic: false,
+      causes: [
+        { name: 'a', perGpuHour: 0.00125, scope: 'node', detectS: 60, repairHours: 5, silent: false, source: 'scenario (user-supplied)' },
+        { name: 'b', perGpuHour: 0.001, scope: 'job', detectS: 30, repairHours: 48, silent: false, source: 'scenario (user-supplied)' },
+      ],
+    });
+    expect(r.failures.byComponent).toEqual([{ component: 'other', count: 16, perComponentHour: 0, perDay: 0.864, share: 1, interruptions: 4, causes: ['a', 'b'] }]);
+  });
+
+  it('sig rounds to 6 significant digits (or as asked) and leaves 0, infinities and NaN alone', () => {
+    expect(sig(1 / 3)).toBe(0.333333);
+    expect(sig(123_456_789)).toBe(123_457_000);
+    expect(sig(-2 / 3, 2)).toBe(-0.67);
+    expect(sig(0)).toBe(0);
+    expect(sig(Infinity)).toBe(Infinity);
+    expect(sig(-Infinity)).toBe(-Infinity);
+    expect(sig(NaN)).toBeNaN();
+  });
+
+  it('no replications: zero means, not NaN', () => {
+    const none = summarizeReplications(sc, []);
+    expect(none.ettr).toBe(0);
+    expect(none.gpuHours.total).toBe(0);
+    expect(none.replications).toBe(0);
   });
 });
