@@ -180,3 +180,53 @@ describe('elastic jobs', () => {
     expect(grow(20_000, 20_000).every((n) => n === 0)).toBe(true);
   });
 });
+
+describe('more exact and bounded cases', () => {
+  it('a target that ends exactly on a checkpoint boundary stops before that checkpoint\'s block', () => {
+    // 200 steps = 2 intervals of 100 s: 100 + 10 (block) + 100 = 210 s, one checkpoint committed.
+    const r = simulateJob(job({ targetSteps: 200 }), 1);
+    expect(r.wallS).toBe(210);
+    expect(r.checkpoints).toBe(1);
+    expect(r.gpuS).toMatchObject({ total: 210 * 32, productive: 200 * 32, checkpoint: 10 * 32 });
+    expect(r.progressSteps).toEqual([200, 200, 200, 200]);
+    // 250 steps: 2 full cycles (220 s) + 50 s.
+    expect(simulateJob(job({ targetSteps: 250 }), 1).wallS).toBe(270);
+  });
+
+  it('a rigid job without spares restarts once its node is repaired; with one repair crew nodes queue, never longer than the run', () => {
+    const horizonS = 400 * HOUR;
+    const rs = runReplications(job({ horizonS, repairCrews: 1, causes: [cause(0.1, { scope: 'node', detectS: 60, repairHours: 5 })] }), 3, 0, 3);
+    for (const r of rs) {
+      expect(r.interruptions).toBeGreaterThan(15);
+      expect(r.gpuS.productive / r.gpuS.total).toBeGreaterThan(0.4);
+      expect(r.gpuS.waiting).toBeGreaterThan(0);
+      expect(r.maxRepairQueueS).toBeGreaterThan(0);
+      expect(r.maxRepairQueueS).toBeLessThan(horizonS);
+    }
+  });
+
+  it('partial recovery: silent corruption still pays the full restart and the restore; a spare that re-forms a replica rejoins running', () => {
+    const partial = { rejoinS: 600, fullRestartS: 1000 };
+    const ck = { intervalS: 1800, writeS: 0, blockS: 0, restoreS: 500 };
+    // Only silent corruption (found 10 min later): every interruption restarts in full (1,000 + 500 s), never the 10 s stall.
+    const sdc = runReplications(job({ horizonS: 400 * HOUR, restartS: 10, partialRecovery: partial, checkpoint: ck, causes: [cause(0.05, { silent: true, detectS: 600 })] }), 3, 0, 3);
+    for (const r of sdc) {
+      expect(r.interruptions).toBeGreaterThan(5);
+      expect(r.gpuS.restart / 32 / r.interruptions).toBeGreaterThan(1000);
+    }
+    // Node faults with spares: the 10 s stall only, and each spare joins the running job (a reconfiguration
+    // that costs one 1 s step of the whole job).
+    const nodes = runReplications(
+      job({ horizonS: 400 * HOUR, restartS: 10, spareNodes: 4, partialRecovery: partial, checkpoint: ck, causes: [cause(0.1, { scope: 'node', detectS: 60, repairHours: 5 })] }),
+      3,
+      0,
+      3,
+    );
+    for (const r of nodes) {
+      expect(r.interruptions).toBeGreaterThan(15);
+      expect(r.gpuS.restart / 32).toBeCloseTo(10 * r.interruptions + 1 * r.reconfigurations, 6);
+      expect(r.reconfigurations).toBeGreaterThan(10);
+      expect(r.reconfigurations).toBeLessThanOrEqual(r.interruptions);
+    }
+  });
+});
