@@ -336,3 +336,37 @@ replications: 2
     expect(none.replications).toBe(0);
   });
 });
+
+describe('summarizeReplications: the scenario echo', () => {
+  it('carries the name, GPU, cluster, preset, components, repair crews and the scenario\'s warnings', () => {
+    const sc = parseScenarioOrThrow(
+      parseDocumentText(
+        `name: echo
+cluster: { gpu: h100-sxm, gpus: 1024 }
+job: { gpus: 1024, days: 1, stepTimeS: 10 }
+reliability: { preset: llama3, repairCrews: 2, spareNodes: 0, inventory: { fabric: colossus-spectrum-x } }
+`,
+        'e.yaml',
+      ),
+    );
+    const r = summarizeReplications(sc, []);
+    expect(r.scenario).toMatchObject({ name: 'echo', gpu: 'h100-sxm', clusterGpus: 1024, preset: 'llama3', jobGpus: 1024 });
+    expect(r.spares.repairCrews).toBe(2);
+    expect(r.warnings).toEqual(sc.warnings);
+    expect(r.warnings[0]).toMatch(/^no spare nodes and not elastic/);
+    const byName = Object.fromEntries(r.scenario.causes.map((c) => [c.name, c]));
+    const leaf = sc.job.causes.find((c) => c.name === 'network-leaf-switch');
+    // A switch-scope component cause: its component, rate per component and the nodes it evicts.
+    expect(byName['network-leaf-switch']).toMatchObject({ component: 'leaf-switch', scope: 'switch', evictNodes: leaf?.evictNodes, perComponentHour: sig(leaf?.perComponentHour ?? NaN) });
+    // A node-scope component cause: no evictNodes (every llama3 cause has a component; the bare scenario below has none).
+    expect(byName['faulty-gpu']).toMatchObject({ component: 'gpu' });
+    expect(byName['faulty-gpu']).not.toHaveProperty('evictNodes');
+    // Without them: none of these keys.
+    const bare = summarizeReplications(parseScenarioOrThrow(parseDocumentText(`job: { gpus: 8, days: 1, stepTimeS: 1 }\nreliability: { causes: [{ name: a, perGpuHour: 1.0e-6 }], spareNodes: 1 }\n`, 'b.yaml')), []);
+    for (const k of ['name', 'gpu', 'clusterGpus', 'preset', 'partialRecovery']) expect(bare.scenario, k).not.toHaveProperty(k);
+    expect(bare.scenario.causes[0]).toEqual({ name: 'a', perGpuHour: 1e-6, scope: 'node', detectS: 30, repairHours: 48, silent: false, source: 'scenario (user-supplied)' });
+    expect(bare.spares.repairCrews).toBeNull();
+    expect(bare.checkpoint).not.toHaveProperty('storage');
+    expect(bare.warnings).toEqual([]);
+  });
+});
