@@ -56,3 +56,22 @@ describe('checkpoint storage (src/sim/storage.ts)', () => {
     );
   });
 });
+
+describe('peer-memory checkpoints (each node writes its share to its own memory tier)', () => {
+  it('bandwidth and capacity scale with the nodes: min(write, NIC) and min(read, NIC) per node', () => {
+    const spec: StorageCheckpointSpec = {
+      storage: { name: 'peer', tier: 'peer-memory', writeGBps: 30, readGBps: 80, nodeGBps: 50, capacityTB: 2, source: 'test' },
+      bytesPerParam: 14,
+      async: false,
+      keep: 2,
+      bytes: 1.6e12,
+    };
+    const p = planCheckpoint(spec, 4, 8);
+    expect(p.storageGBps).toBe(120); // 4 × min(30, 50)
+    expect(p.readGBps).toBe(200); // 4 × min(80, 50)
+    expect(p.capacityTB).toBe(8); // 4 × 2 TB
+    expect(p.neededTB).toBe(3.2);
+    expect(p.drainS).toBeCloseTo(1.6e12 / 120e9, 9);
+    expect(p.restoreS).toBeCloseTo(1.6e12 / 200e9, 9);
+  });
+});

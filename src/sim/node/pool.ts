@@ -16,6 +16,8 @@ export interface PoolOptions {
   threads?: number;
   /** Called after each replication completes, with how many of this call's are done. */
   onProgress?: (done: number, total: number) => void;
+  /** The worker script (default: the compiled `worker.js` next to this module). */
+  workerUrl?: URL;
 }
 
 export interface ReplicationPool {
@@ -48,7 +50,7 @@ interface Pending {
 
 export function createReplicationPool(options: PoolOptions = {}): ReplicationPool {
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-  const url = compiledWorkerUrl();
+  const url = options.workerUrl ?? compiledWorkerUrl();
   const usesWorkers = threads > 1 && url !== undefined;
   const workers: Worker[] = [];
   const idle: Worker[] = [];

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { JobEngine } from '../engine.js';
-import type { JobModel } from '../job.js';
+import type { JobModel, ReplicationResult } from '../job.js';
 
 export interface WorkerTask {
   id: number;
@@ -15,13 +15,26 @@ export interface WorkerTask {
   to: number;
 }
 
-const port = parentPort;
-if (port) {
-  port.on('message', (task: WorkerTask) => {
-    const engine = new JobEngine(task.job);
-    for (let r = task.from; r < task.to; r++) {
-      port.postMessage({ id: task.id, replication: r, result: engine.run(task.seed, r) });
-    }
-    port.postMessage({ id: task.id, done: true });
-  });
+/** The messages a worker answers a task with: one per replication, then `done`. */
+export type WorkerMessage = { id: number; replication: number; result: ReplicationResult } | { id: number; done: true };
+
+/** The side of a message channel the worker listens on (`parentPort` in a worker thread). */
+export interface TaskPort {
+  on(event: 'message', listener: (task: WorkerTask) => void): unknown;
+  postMessage(message: WorkerMessage): void;
 }
+
+/** Answer each task on `port` (none outside a worker thread) with its replications, in order, then `done`. */
+export function serveReplications(port: TaskPort | null): void {
+  if (port) {
+    port.on('message', (task: WorkerTask) => {
+      const engine = new JobEngine(task.job);
+      for (let r = task.from; r < task.to; r++) {
+        port.postMessage({ id: task.id, replication: r, result: engine.run(task.seed, r) });
+      }
+      port.postMessage({ id: task.id, done: true });
+    });
+  }
+}
+
+serveReplications(parentPort);
