@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { jobMtbfS } from '../summary.js';
 import type { JobModel, ReplicationResult } from '../job.js';
 import { runReplications, type ReplicationRunner } from '../replicate.js';
-import type { WorkerTask } from './worker.js';
+import { REPLICATION_WORKER, type WorkerTask } from './worker.js';
 
 export interface PoolOptions {
   /** Worker threads; default: the machine's available parallelism. 1 (or 0) runs in this thread. */
@@ -78,7 +78,7 @@ export function createReplicationPool(options: PoolOptions = {}): ReplicationPoo
   const idOf = (p: Pending): number => ids.get(p) ?? 0;
 
   const spawn = (): Worker => {
-    const w = new Worker(url as URL);
+    const w = new Worker(url as URL, { workerData: REPLICATION_WORKER });
     w.on('message', (msg: { id: number; replication?: number; result?: ReplicationResult; done?: boolean }) => {
       const p = pending.get(msg.id);
       if (!p) return;

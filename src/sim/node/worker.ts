@@ -3,7 +3,7 @@
  * compiled package (dist/sim/node/worker.js); each result is exactly what the same replication
  * gives in the main thread, because streams derive from (seed, replication) alone.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { JobEngine } from '../engine.js';
 import type { JobModel, ReplicationResult } from '../job.js';
 
@@ -37,4 +37,9 @@ export function serveReplications(port: TaskPort | null): void {
   }
 }
 
-serveReplications(parentPort);
+/** What the pool passes as `workerData`, so that only its own threads serve replications. */
+export const REPLICATION_WORKER = 'colossus-sim-replications';
+
+// Only in a thread the pool started: this module is also imported by threads that are not its
+// workers (a test runner's worker threads), where `parentPort` carries someone else's messages.
+if (workerData === REPLICATION_WORKER) serveReplications(parentPort);
