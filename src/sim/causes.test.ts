@@ -126,6 +126,12 @@ describe('failureBreakdown', () => {
     expect(failureBreakdown(causes, 8, 8, 16, [1, 2, 3, 4])).not.toHaveProperty('tiers');
   });
 
+  it('causes without a component are "other" and count the job\'s GPUs, even with a per-component rate', () => {
+    const b = failureBreakdown([cause({ name: 'x', perComponentHour: 1e-5, ratePerUnitHour: 3e-6 })], 8, 8, 16, [2]);
+    expect(b.byComponent).toHaveLength(1);
+    expect(b.byComponent[0]).toMatchObject({ component: 'other', count: 64, perComponentHour: 1e-5, share: 1, interruptions: 2 });
+  });
+
   it('no failures at all: shares 0; a component with a zero rate counts the job\'s GPUs', () => {
     const b = failureBreakdown([cause({ name: 'idle', component: 'psu', perComponentHour: 0 })], 8, 8, 16, []);
     expect(b.byComponent).toEqual([{ component: 'psu', count: 64, perComponentHour: 0, perDay: 0, share: 0, interruptions: 0, causes: ['idle'] }]);

@@ -230,3 +230,62 @@ describe('more exact and bounded cases', () => {
     }
   });
 });
+
+describe('capacity changes that keep the size', () => {
+  const same = (everyS: number, horizonS: number) => Array.from({ length: Math.floor(horizonS / everyS) - 1 }, (_, i) => ({ atS: (i + 1) * everyS, jobNodes: 4, stepTimeS: 1 }));
+
+  it('a node still in repair stays out: a rigid job waits exactly as long as without the changes', () => {
+    // Failure and repair times do not depend on the changes, so neither does the waiting.
+    const rigid = job({ horizonS: 200 * HOUR, causes: [cause(0.1, { scope: 'node', repairHours: 20 })] });
+    const plain = runReplications(rigid, 4, 0, 4);
+    const changed = runReplications({ ...rigid, capacity: same(5 * HOUR, 200 * HOUR) }, 4, 0, 4);
+    plain.forEach((p, i) => {
+      expect(p.gpuS.waiting).toBeGreaterThan(0);
+      expect(changed[i]?.gpuS.waiting).toBeCloseTo(p.gpuS.waiting, 3);
+    });
+    // The changes did happen (those that found the job running were reconfigurations).
+    expect(changed.reduce((a, r) => a + r.reconfigurations, 0)).toBeGreaterThan(10);
+  });
+
+  it('a fault being detected is still detected: detection time is the same as without the changes', () => {
+    const hung = job({ horizonS: 100 * HOUR, restartS: 10, causes: [cause(2, { detectS: 1800 })] });
+    const plain = runReplications(hung, 4, 0, 4);
+    const changed = runReplications({ ...hung, capacity: same(600, 100 * HOUR) }, 4, 0, 4);
+    plain.forEach((p, i) => {
+      expect(p.gpuS.detection).toBeGreaterThan(0.3 * p.gpuS.total);
+      expect(changed[i]?.gpuS.detection).toBeCloseTo(p.gpuS.detection, 3);
+    });
+  });
+
+  it('under partial recovery a change is a full restart at the new plan\'s cost', () => {
+    const grow: CapacityChange = { atS: 500, jobNodes: 8, stepTimeS: 0.5, checkpoint: { intervalS: 100, writeS: 4, blockS: 4, restoreS: 2 }, restartS: 10, partialRecovery: { rejoinS: 60, fullRestartS: 40 } };
+    const r = simulateJob(job({ partialRecovery: { rejoinS: 60, fullRestartS: 100 }, capacity: [grow] }), 1);
+    // The old plan's final write (10 s) + the new full restart (40 s) + the new restore (2 s), on 64 GPUs.
+    expect(r.gpuS.restart).toBe(52 * 64);
+  });
+});
+
+describe('capacity changes and partial recovery, rates after a change', () => {
+  const grow: CapacityChange = { atS: 500, jobNodes: 8, stepTimeS: 0.5, checkpoint: { intervalS: 100, writeS: 4, blockS: 4, restoreS: 2 }, restartS: 10 };
+
+  it('a partial-recovery job stays one through a change that does not restate its costs; a rigid job does not become one', () => {
+    // Partial: the old plan's write (10 s) + the job's full restart (100 s) + the new restore (2 s).
+    expect(simulateJob(job({ partialRecovery: { rejoinS: 60, fullRestartS: 100 }, capacity: [grow] }), 1).gpuS.restart).toBe(112 * 64);
+    // Rigid, with partial-recovery costs in the change: still 10 + 10 (restartS) + 2.
+    expect(simulateJob(job({ capacity: [{ ...grow, partialRecovery: { rejoinS: 60, fullRestartS: 40 } }] }), 1).gpuS.restart).toBe(22 * 64);
+  });
+
+  it('failures follow the nodes held: growing 4 → 8 nodes halfway, or shrinking 8 → 2', () => {
+    // 0.005 per node-hour, job-scope: 4 nodes × 100 h × 0.005 = 2, then 8 nodes × 100 h × 0.005 = 4 → 6 on average.
+    // cause(0.02): 0.02 /h on 4 nodes (32 GPUs) = 0.005 per node-hour.
+    const base = job({ horizonS: 200 * HOUR, restartS: 0, checkpoint: { intervalS: 1000, writeS: 0, blockS: 0, restoreS: 0 }, causes: [cause(0.02)] });
+    const mean = (j: JobModel) => meanOf(runReplications(j, 21, 0, 300).map((r) => r.interruptions));
+    const grown = mean({ ...base, capacity: [{ atS: 100 * HOUR, jobNodes: 8, stepTimeS: 1 }] });
+    expect(grown).toBeGreaterThan(5.5); // σ of the mean ≈ 0.14
+    expect(grown).toBeLessThan(6.5);
+    // 8 nodes for 100 h (4) then 2 nodes (1) → 5.
+    const shrunk = mean({ ...base, jobNodes: 8, capacity: [{ atS: 100 * HOUR, jobNodes: 2, stepTimeS: 1 }] });
+    expect(shrunk).toBeGreaterThan(4.5);
+    expect(shrunk).toBeLessThan(5.5);
+  });
+});

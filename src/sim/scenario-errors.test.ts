@@ -433,3 +433,39 @@ describe('scenario: the warning for a rigid job without spares', () => {
     expect(scenarioOf(`${JOB}reliability: { causes: [{ name: bug, perGpuHour: 0.001, scope: job }, { name: z, perNodeHour: 0 }] }\n`).warnings).toEqual([]);
   });
 });
+
+describe('scenario: a few more exact rules', () => {
+  it('a repeated name is flagged at the later custom cause that has it', () => {
+    expect(
+      issuesOf(`${JOB}reliability:\n  causes:\n    - { name: a, perGpuHour: 1.0e-6 }\n    - { name: a, perGpuHour: 2.0e-6 }\n    - { name: b, perGpuHour: 1.0e-6 }\n`).map((i) => i.path),
+    ).toEqual(['reliability.causes[1].name']);
+  });
+
+  it('bytesPerParam without a storage system', () => {
+    expect(issuesOf(`${JOB}reliability: { preset: llama3, checkpoint: { bytesPerParam: 12 } }\n`)).toMatchObject([
+      at(2, 'reliability.checkpoint.bytesPerParam', 'only applies with checkpoint.storage', { expected: 'checkpoint.storage, or no bytesPerParam' }),
+    ]);
+  });
+
+  it('the resolver is not told a GPU count that was refused', () => {
+    let seen: { system?: Record<string, unknown> } = {};
+    issuesOf(`job: { gpus: 1001, days: 1, model: m }\nreliability: { preset: llama3 }\n`, {
+      resolveStepTimeS: (spec) => {
+        seen = spec as typeof seen;
+        return 1;
+      },
+    });
+    expect(seen.system).toEqual({ gpusPerNode: 8 });
+  });
+
+  it('with a storage system the automatic interval is the policy\'s unless the storage drains slower', () => {
+    const fast = scenarioOf(`${JOB}reliability: { preset: llama3, checkpoint: { storage: tectonic-llama3, bytes: 1.0e12 } }\n`);
+    // 1 TB at min(2,000 GB/s, 8 nodes × 50 GB/s) = 400 GB/s: 2.5 s to drain; the Daly interval is far longer.
+    expect(fast.checkpointPlan?.drainS).toBeCloseTo(2.5, 9);
+    expect(fast.job.checkpoint.intervalS).toBeGreaterThan(100);
+    // MTBF 10,000 s (0.36 /h on 64 GPUs); 19 TB at 1 GB/s = 19,000 s to drain = 1.9 MTBF, where Daly's
+    // interval (≈ 0.89 MTBF) is shorter than the drain: the interval is the drain.
+    const slow = scenarioOf(`${JOB}reliability: { causes: [{ name: a, perGpuHour: 0.005625, scope: job }], checkpoint: { storage: { writeGBps: 1, capacityTB: 100 }, bytes: 1.9e13 } }\n`);
+    expect(slow.job.checkpoint.intervalS).toBeCloseTo(19_000, 6);
+  });
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ASYNC_SNAPSHOT, STORAGE_PRESETS, planCheckpoint, type StorageCheckpointSpec } from './storage.js';
+import { ASYNC_SNAPSHOT, STORAGE_PRESETS, checkpointCostsOf, minIntervalS, planCheckpoint, type StorageCheckpointSpec } from './storage.js';
 
 const tectonic = (async = false): StorageCheckpointSpec => ({ storage: STORAGE_PRESETS['tectonic-llama3'], bytesPerParam: 14, async, keep: 2 });
 
@@ -73,5 +73,15 @@ describe('peer-memory checkpoints (each node writes its share to its own memory 
     expect(p.neededTB).toBe(3.2);
     expect(p.drainS).toBeCloseTo(1.6e12 / 120e9, 9);
     expect(p.restoreS).toBeCloseTo(1.6e12 / 200e9, 9);
+  });
+});
+
+describe('a plan as the engine\'s checkpoint costs', () => {
+  it('the write, the blocking time and the restore of the plan at a given interval; the shortest interval is the drain', () => {
+    const p = planCheckpoint({ ...tectonic(true), bytes: 4e12 }, 1024, 8);
+    expect(checkpointCostsOf(p, 900)).toEqual({ intervalS: 900, writeS: p.writeS, blockS: p.blockingS, restoreS: p.restoreS });
+    expect(p.blockingS).toBeLessThan(p.writeS);
+    expect(minIntervalS(p)).toBe(p.drainS);
+    expect(p.drainS).toBeCloseTo(2, 9); // 4 TB at 2,000 GB/s
   });
 });

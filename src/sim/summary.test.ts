@@ -174,6 +174,10 @@ describe('optimizeCheckpoint on a runner of known ETTR', () => {
     expect(opt.gainOverDalyPoints).toBeCloseTo((opt.best.ettr - opt.daly.ettr) * 100, 3);
     expect(opt.gainOverDalyPoints).toBeGreaterThan(3);
     expect(opt.young.intervalS).toBeGreaterThan(opt.daly.intervalS);
+    // Each point carries the first-order ETTR at its interval.
+    const overhead = restartOverheadS(sc.job);
+    for (const p of [...opt.sweep, opt.young, opt.daly, opt.availabilityOptimal])
+      expect(p.closedFormEttr).toBeCloseTo(firstOrderEttr({ mtbfS: jobMtbfS(sc.job), restartOverheadS: overhead, intervalS: p.intervalS, blockS: 30 }), 4);
   });
 
   it('Daly stays the best when nothing beats it (ties keep Daly)', async () => {
@@ -364,7 +368,13 @@ reliability: { preset: llama3, repairCrews: 2, spareNodes: 0, inventory: { fabri
     // Without them: none of these keys.
     const bare = summarizeReplications(parseScenarioOrThrow(parseDocumentText(`job: { gpus: 8, days: 1, stepTimeS: 1 }\nreliability: { causes: [{ name: a, perGpuHour: 1.0e-6 }], spareNodes: 1 }\n`, 'b.yaml')), []);
     for (const k of ['name', 'gpu', 'clusterGpus', 'preset', 'partialRecovery']) expect(bare.scenario, k).not.toHaveProperty(k);
-    expect(bare.scenario.causes[0]).toEqual({ name: 'a', perGpuHour: 1e-6, scope: 'node', detectS: 30, repairHours: 48, silent: false, source: 'scenario (user-supplied)' });
+    expect(bare.scenario.causes[0]).toStrictEqual({ name: 'a', perGpuHour: 1e-6, scope: 'node', detectS: 30, repairHours: 48, silent: false, source: 'scenario (user-supplied)' });
+    // A switch-scope cause without an inventory: no evictNodes key (the job's nodesPerSwitch apply).
+    const sw = summarizeReplications(parseScenarioOrThrow(parseDocumentText(`job: { gpus: 8, days: 1, stepTimeS: 1, steps: 10 }\nreliability: { causes: [{ name: s, perSwitchHour: 1.0e-6 }], spareNodes: 1 }\n`, 's.yaml')), []);
+    expect(Object.keys(sw.scenario.causes[0] ?? {})).not.toContain('evictNodes');
+    // A target in steps: no tokens key.
+    expect(Object.keys(sw.target ?? {})).not.toContain('tokens');
+    expect(sw.target?.steps).toBe(10);
     expect(bare.spares.repairCrews).toBeNull();
     expect(bare.checkpoint).not.toHaveProperty('storage');
     expect(bare.warnings).toEqual([]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -73,6 +73,7 @@ const pool = (options: Parameters<typeof createReplicationPool>[0]) => {
 };
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('replication pool', { timeout: 10_000 }, () => {
