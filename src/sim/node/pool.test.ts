@@ -35,6 +35,19 @@ parentPort.on('message', (task) => {
 `,
 );
 const THROWS_AT_LOAD = fixture('throws-at-load.mjs', 'throw new Error("worker failed to load");\n');
+// Throws on its first task only (across threads: a marker file), then answers like FAKE.
+const FLAG = join(dir, 'failed-once');
+const FAILS_ONCE = fixture(
+  'fails-once.mjs',
+  `import { existsSync, writeFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+parentPort.on('message', (task) => {
+  if (!existsSync(${JSON.stringify(FLAG)})) { writeFileSync(${JSON.stringify(FLAG)}, ''); throw new Error('worker failed once'); }
+  for (let r = task.from; r < task.to; r++) parentPort.postMessage({ id: task.id, replication: r, result: { replication: r } });
+  parentPort.postMessage({ id: task.id, done: true });
+});
+`,
+);
 const THROWS_ON_TASK = fixture('throws-on-task.mjs', `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('worker failed on a task'); });\n`);
 
 /**
@@ -146,6 +159,15 @@ describe('replication pool', { timeout: 10_000 }, () => {
     expect((await one.run(job(BIG), 1, 2)).some(isFake)).toBe(false);
     expect(pool({ threads: 2.5, workerUrl: FAKE }).usesWorkers).toBe(true);
     expect(pool({ workerUrl: FAKE }).usesWorkers).toBe(availableParallelism() > 1);
+  });
+
+  it('after a worker fails, the pool replaces it: the next batch runs instead of hanging (colossus serve keeps its pool)', async () => {
+    const p = pool({ threads: 2, workerUrl: FAILS_ONCE });
+    await expect(p.run(job(BIG), 1, 4)).rejects.toThrow('worker failed once');
+    const rs = await p.run(job(BIG), 1, 4);
+    expect(rs.map((r) => (r as unknown as { replication: number }).replication)).toEqual([0, 1, 2, 3]);
+    const again = await p.run(job(BIG), 2, 6);
+    expect(again).toHaveLength(6);
   });
 
   it('a worker that fails, at load or on a task, rejects the batch with its error', async () => {

@@ -77,30 +77,42 @@ export function createReplicationPool(options: PoolOptions = {}): ReplicationPoo
   const ids = new WeakMap<Pending, number>();
   const idOf = (p: Pending): number => ids.get(p) ?? 0;
 
+  const drop = (w: Worker): void => {
+    const i = workers.indexOf(w);
+    if (i >= 0) workers.splice(i, 1);
+    const j = idle.indexOf(w);
+    if (j >= 0) idle.splice(j, 1);
+  };
+
   const spawn = (): Worker => {
     const w = new Worker(url as URL, { workerData: REPLICATION_WORKER });
     w.on('message', (msg: { id: number; replication?: number; result?: ReplicationResult; done?: boolean }) => {
       const p = pending.get(msg.id);
-      if (!p) return;
-      if (msg.result && msg.replication !== undefined) {
+      if (p && msg.result && msg.replication !== undefined) {
         p.results[msg.replication] = msg.result;
         p.done++;
         options.onProgress?.(p.done, p.total);
       }
-      if (msg.done) {
+      if (!msg.done) return;
+      if (p) {
         p.outstanding--;
         if (p.chunks.length === 0 && p.outstanding === 0) {
           pending.delete(msg.id);
           current = undefined;
           p.resolve(p.results);
         }
-        dispatch(w);
       }
+      // Back to work (or idle), also after a chunk of a batch that failed meanwhile.
+      dispatch(w);
     });
+    // A worker that throws has exited: drop it (the next batch starts a new one) and fail the batch.
     w.on('error', (err) => {
+      drop(w);
       for (const p of pending.values()) p.reject(err);
       pending.clear();
+      current = undefined;
     });
+    w.on('exit', () => drop(w));
     workers.push(w);
     return w;
   };
