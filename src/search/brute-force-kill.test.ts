@@ -8,6 +8,7 @@ import { evaluate, usableHbmBytes } from '../model/index.js';
 import { parseSpecValue } from '../spec/index.js';
 import type { ParallelPlan, Spec } from '../spec/types.js';
 import { bruteForceBest } from './brute-force.js';
+import { search } from './search.js';
 
 function spec(gpus: number, parallel: Record<string, unknown>, model = 'llama3-8b'): Spec {
   const r = parseSpecValue({ model, system: { gpu: 'h100-sxm', gpus }, training: { seqLen: 4096, globalBatch: 16 }, parallel }, undefined, [], { planOptional: true });
@@ -116,5 +117,20 @@ describe('bruteForceBest on hand-counted spaces', () => {
     const r = bruteForceBest(s);
     expect(r?.count).toBe(1);
     expect(r?.plan).toEqual(plan({ tp: 8, sequenceParallel: true, zeroStage: 0, distributedOptimizer: false }));
+  });
+
+  it('searches the precisions asked for, as the search does: FP8 on H100 beats BF16, and both give one answer', () => {
+    const s = spec(8, { tp: 1, cp: 1, pp: 1, recompute: 'none', sequenceParallel: false });
+    const bf16 = bruteForceBest(s);
+    const both = bruteForceBest(s, { precisions: ['bf16', 'fp8'] });
+    expect(bf16?.precision).toBe('bf16');
+    expect(both?.precision).toBe('fp8');
+    expect(both?.count).toBe(2 * 42);
+    const e = evaluate({ ...s, training: { ...s.training, precision: 'fp8' }, parallel: both?.plan as ParallelPlan });
+    expect(both?.score).toBe(e.tokensPerSec);
+    expect(both?.score).toBeGreaterThan(bf16?.score ?? Infinity);
+    const fast = search(s, { top: 1, precisions: ['bf16', 'fp8'] }).plans[0];
+    expect(fast?.precision).toBe('fp8');
+    expect(fast?.score).toBeCloseTo(both?.score ?? NaN, 6);
   });
 });
