@@ -170,19 +170,22 @@ describe('search on hand-counted spaces', () => {
 
   it('ranks a given plan: the count of fitting plans that beat it, as the enumeration counts them', () => {
     const s = A();
-    const e = evaluate({ ...s, parallel: plan({ tp: 2, dp: 4, sequenceParallel: true, zeroStage: 1 }) });
-    let above = 0;
-    for (const q of spaceA()) {
-      const x = evaluate({ ...s, parallel: q });
-      if (x.memory.totalGiB * 2 ** 30 <= usableHbmBytes(s.system.gpu) * 0.95 && x.tokensPerSec > e.tokensPerSec * (1 + 1e-12)) above++;
-    }
-    expect(above).toBeGreaterThan(0);
-    for (const top of [1, 3]) {
-      expect(search(s, { top, rankScore: e.tokensPerSec }).plansAbove).toBe(above);
-      expect(search(s, { top, rankScore: e.tokensPerSec, noPruning: true }).plansAbove).toBe(above);
+    // A good plan (few above it) and a slow one (most plans beat it: pruning below the best must not skip them).
+    for (const mine of [plan({ tp: 2, dp: 4, sequenceParallel: true, zeroStage: 1 }), plan({ tp: 4, dp: 1, sequenceParallel: true, zeroStage: 1 })]) {
+      const e = evaluate({ ...s, parallel: mine });
+      let above = 0;
+      for (const q of spaceA()) {
+        const x = evaluate({ ...s, parallel: q });
+        if (x.memory.totalGiB * 2 ** 30 <= usableHbmBytes(s.system.gpu) * 0.95 && x.tokensPerSec > e.tokensPerSec * (1 + 1e-12)) above++;
+      }
+      expect(above).toBeGreaterThan(0);
+      for (const top of [1, 3]) {
+        expect(search(s, { top, rankScore: e.tokensPerSec }).plansAbove).toBe(above);
+        expect(search(s, { top, rankScore: e.tokensPerSec, noPruning: true }).plansAbove).toBe(above);
+      }
     }
     // A plan better than all: none above.
-    expect(search(s, { top: 1, rankScore: e.tokensPerSec * 10 }).plansAbove).toBe(0);
+    expect(search(s, { top: 1, rankScore: 1e12 }).plansAbove).toBe(0);
   });
 
   it('ties keep the first plan: at dp 1 ZeRO-1 and ZeRO-2 are one answer, and ZeRO-1 is shown', () => {
