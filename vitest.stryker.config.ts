@@ -1,5 +1,6 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
+import { ShortFirstSequencer } from './test/short-first-sequencer.js';
 
 // The test set mutation testing runs (stryker.config.mjs): every test but
 // - the fuzz suite, whose per-case hang limit (10 s of wall clock) fires under StrykerJS's
@@ -15,4 +16,6 @@ const config = mergeConfig(base, defineConfig({ test: { exclude: ['src/**/*.load
 if (own) config.test = { ...config.test, include: [`src/${module}/**/*.test.ts`] };
 // Property tests draw a tenth of their cases (test/property-runs.ts): a lower bound of the full suite's score.
 config.test = { ...config.test, env: { ...config.test?.env, COLOSSUS_PROPERTY_RUNS_SCALE: '0.1' }, setupFiles: [...[config.test?.setupFiles ?? []].flat(), 'test/property-setup.ts'] };
+// Failed-last-time files first, then the shortest (test/short-first-sequencer.ts): a mutant's run stops at its first failure.
+config.test = { ...config.test, sequence: { ...config.test?.sequence, sequencer: ShortFirstSequencer } };
 export default config;
