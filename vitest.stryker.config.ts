@@ -14,8 +14,13 @@ const module = process.env['STRYKER_MODULE'];
 const own = module !== undefined && ['model', 'search', 'sim', 'campaign'].includes(module);
 const config = mergeConfig(base, defineConfig({ test: { exclude: ['src/**/*.load.test.ts', 'src/fuzz/**', 'src/sweep/node/slurm.test.ts', 'node_modules/**'], testTimeout: 120_000 } }));
 if (own) config.test = { ...config.test, include: [`src/${module}/**/*.test.ts`] };
-// Property tests draw a tenth of their cases (test/property-runs.ts): a lower bound of the full suite's score.
-config.test = { ...config.test, env: { ...config.test?.env, COLOSSUS_PROPERTY_RUNS_SCALE: '0.1' }, setupFiles: [...[config.test?.setupFiles ?? []].flat(), 'test/property-setup.ts'] };
-// Failed-last-time files first, then the shortest (test/short-first-sequencer.ts): a mutant's run stops at its first failure.
-config.test = { ...config.test, sequence: { ...config.test?.sequence, sequencer: ShortFirstSequencer } };
+// Property tests draw a tenth of their cases (test/property-runs.ts, test/property-setup.ts): a lower
+// bound of the full suite's score. Test files run failed-last-time first, then the shortest
+// (test/short-first-sequencer.ts): a mutant's run stops at its first failure.
+config.test = {
+  ...config.test,
+  env: { ...config.test?.env, COLOSSUS_PROPERTY_RUNS_SCALE: '0.1' },
+  setupFiles: ['test/property-setup.ts'],
+  sequence: { ...config.test?.sequence, sequencer: ShortFirstSequencer },
+};
 export default config;

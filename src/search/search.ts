@@ -1,6 +1,6 @@
 import { assembleEstimate, defaultEfficiency, layerPhase, withCpComm, newStepParts, scheduleOf, scheduleProblem, stepPhase, usableHbmBytes, type EfficiencyModel, type LayerPhase, type PipelineSchedule } from '../model/index.js';
 import type { CpComm, ParallelPlan, Precision, Recompute, ScheduleId, Spec } from '../spec/types.js';
-import { cpCommCost } from '../model/layer/cp-comm.js';
+import { cpCommCost, type CpCommCost } from '../model/layer/cp-comm.js';
 import { explain } from './explain.js';
 import { compareRanked } from './rank-order.js';
 import { costPerToken, isJobObjective, ratesFor, score } from './objective.js';
@@ -120,16 +120,18 @@ export function search(spec: Spec, opts: SearchOptions = {}, effFor?: (spec: Spe
                   if (cpComms.length > 1 && L.dense.cpExposedS > 0) {
                     let bestExposedS = L.dense.cpExposedS;
                     let bestComm: CpComm | undefined;
+                    let bestCost: CpCommCost | undefined;
                     for (let i = 1; i < cpComms.length; i++) {
                       const c = cpComms[i] as CpComm;
-                      const x = cpCommCost(L.net, m, lp, c, L.tokens, L.attnS).exposedS;
-                      if (x < bestExposedS) {
-                        bestExposedS = x;
+                      const cost = cpCommCost(L.net, m, lp, c, L.tokens, L.attnS);
+                      if (cost.exposedS < bestExposedS) {
+                        bestExposedS = cost.exposedS;
                         bestComm = c;
+                        bestCost = cost;
                       }
                     }
                     if (bestComm !== undefined) {
-                      L = withCpComm(L, bestComm);
+                      L = withCpComm(L, bestComm, bestCost);
                       layersTotalS = L.nDense * L.denseLayerS + L.nMoe * L.moeLayerS;
                     }
                   }

@@ -316,8 +316,7 @@ export class JobEngine {
     this.byCause[c] = (this.byCause[c] as number) + 1;
     // Partial recovery: the surviving replicas keep their state unless the fault hit every rank
     // or left no whole replica (a fault's nodes are contiguous: ⌈down / replica nodes⌉ replicas lost).
-    const down = Math.min(nodesEvicted(cause, this.job.nodesPerSwitch), this.heldNodes);
-    const survivors = this.activeReplicas - Math.ceil(down / this.replicaNodes);
+    const survivors = this.activeReplicas - Math.ceil(this.nodesDown(cause) / this.replicaNodes);
     const partial = this.partial !== undefined && cause.scope !== 'job' && survivors >= 1;
     if (this.partial && !partial) this.fullRestartNext = true;
     this.takeNodesDown(c);
@@ -363,13 +362,17 @@ export class JobEngine {
     this.sdcSafeGpuS += k * intervalS * this.segRunGpus;
   }
 
+  /** The job's nodes a fault of `cause` takes down now. */
+  private nodesDown(cause: FailureCause): number {
+    return Math.min(nodesEvicted(cause, this.job.nodesPerSwitch), this.heldNodes);
+  }
+
   /** Evict the nodes a cause takes down, send them to repair, and refill from the spare pool. */
   private takeNodesDown(c: number): void {
     const cause = this.causes[c];
     if (!cause) return;
     const before = this.heldNodes;
-    const want = nodesEvicted(cause, this.job.nodesPerSwitch);
-    const down = Math.min(want, this.heldNodes);
+    const down = this.nodesDown(cause);
     if (down > 0) {
       this.heldNodes -= down;
       this.nodesInRepair += down;

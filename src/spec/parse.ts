@@ -338,7 +338,8 @@ function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseO
   const par = [...path, 'parallel'];
   if (m.moe === undefined && p.ep > 1) report(ctx, [...par, 'ep'], 'needs an MoE model', { expected: '1 for a dense model', received: String(p.ep) });
   // A named context-parallel exchange must be one the stack implements.
-  const comms = resolveStack(training, system.gpu).cpComms;
+  const stack = resolveStack(training, system.gpu);
+  const comms = stack.cpComms;
   if (p.cpComm !== undefined && !comms.includes(p.cpComm)) {
     report(ctx, [...par, 'cpComm'], `is not a context-parallel exchange ${training.stack ?? DEFAULT_STACK} runs`, { expected: `one of ${comms.join(', ')} (or absent: the stack's default)`, received: p.cpComm });
   }
@@ -370,9 +371,8 @@ function checkConsistency(ctx: ReadContext, spec: Spec, path: Path, opts: ParseO
     }
   }
   if (training.seqLen % p.cp !== 0) report(ctx, [...par, 'cp'], 'must divide the sequence length', { expected: `a divisor of ${training.seqLen}`, received: String(p.cp) });
-  // The exchange must be able to split the heads (the stack's support is checked above).
-  // The exchange (named, or the stack's default) must be able to split the heads.
-  const cpComm = p.cpComm ?? resolveStack(training, system.gpu).cpExchange;
+  // The exchange (named, or the stack's default) must be able to split the heads (the stack's support is checked above).
+  const cpComm = p.cpComm ?? stack.cpExchange;
   const problem = comms.includes(cpComm) && m.heads % p.tp === 0 ? cpCommProblem(m, p.tp, p.cp, cpComm, system.nvlinkDomain) : undefined;
   if (problem) {
     const ok = comms.filter((c) => cpCommProblem(m, p.tp, p.cp, c, system.nvlinkDomain) === undefined);

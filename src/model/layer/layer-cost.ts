@@ -8,11 +8,11 @@ import type { GemmClock } from './gemm-clock.js';
 import { moeLoadFactor, type MoeBalancer } from '../variability/moe-imbalance.js';
 import { layerComm, type LayerComm } from './layer-comm.js';
 import { emptyDispatchCost, moeDispatchCost, type MoeDispatchInput } from './moe-dispatch.js';
+import type { LayerPlan } from './layer-plan.js';
 
 // Scratch objects of the dispatch cost: plan search evaluates layers on a hot path that allocates nothing.
 const DISPATCH_IN: MoeDispatchInput = { routerTokens: 0, tokens: 0, experts: 0, topK: 0, hidden: 0, localExperts: 0, epDispatch: 'alltoall', auxLoss: false, groupLimited: false };
 const DISPATCH_OUT = emptyDispatchCost();
-import type { LayerPlan } from './layer-plan.js';
 
 /** Per-GPU cost of one layer for one micro-batch, seconds (its communication terms: `LayerComm`). */
 export interface LayerCost extends LayerComm {

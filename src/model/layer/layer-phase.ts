@@ -7,7 +7,7 @@ import { attentionParams, denseLayerCount, denseMlpParams, expertParams, moeLaye
 import { layerActivationBytes } from '../memory.js';
 import { resolveStack, type ResolvedStack } from '../stack/resolve.js';
 import { attentionCost } from './attention.js';
-import { cpCommCost } from './cp-comm.js';
+import { cpCommCost, type CpCommCost } from './cp-comm.js';
 import { GemmClock } from './gemm-clock.js';
 import { layerCost, type LayerCost, type LayerCtx } from './layer-cost.js';
 import type { LayerPlan } from './layer-plan.js';
@@ -150,10 +150,9 @@ function layerCriticalS(x: LayerCost, tpHidden: number): number {
  * The same layer phase under another context-parallel exchange. The exchange changes only each
  * layer's exposed and hidden CP time (cp-comm.ts: the attention it hides behind, the memory
  * and the compute stay), so everything else is reused: what plan search needs to weigh the
- * exchanges of a layer plan without rebuilding it.
+ * exchanges of a layer plan without rebuilding it (`c`: the exchange's cost, if already known).
  */
-export function withCpComm(L: LayerPhase, cpComm: CpComm): LayerPhase {
-  const c = cpCommCost(L.net, L.spec.model, L.lp, cpComm, L.tokens, L.attnS);
+export function withCpComm(L: LayerPhase, cpComm: CpComm, c: CpCommCost = cpCommCost(L.net, L.spec.model, L.lp, cpComm, L.tokens, L.attnS)): LayerPhase {
   const re = (x: LayerCost): LayerCost => ({ ...x, cpExposedS: c.exposedS, cpOverlappedS: c.overlappedS });
   const dense = re(L.dense);
   const moe = L.moe === L.dense ? dense : re(L.moe);
