@@ -65,11 +65,11 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
     // Nothing to train on: refuse, naming what keeps the fleet dark, rather than report a campaign of nothing.
     const b = input.buildout;
     const noCrews = b.installPhases.every((p) => p.racksPerDay <= 0);
-    const noPower = b.powerPhases.length > 0 && b.powerPhases.every((p) => p.gridMw <= 0);
+    const noPower = b.powerPhases.length > 0 && b.powerPhases.every((p) => p.gridMw + (p.generationMw ?? 0) <= 0);
     const [path, why] = noCrews
       ? ['installPhases', 'no phase installs any racks']
       : noPower
-        ? ['powerPhases', 'no phase has any grid power']
+        ? ['powerPhases', 'no phase has any grid power or on-site generation']
         : ['horizonDays', `the first GPUs are not delivered, installed, networked and burnt in within ${b.horizonDays} days`];
     throw new InputError([{ path, message: `leaves no GPU online within the horizon: ${why}`, expected: 'a build-out that brings at least one rack online' }]);
   }
