@@ -10,9 +10,11 @@ import { specFor } from './spec-for.js';
 const file = join(import.meta.dirname, '..', '..', 'scenarios', 'colossus.yaml');
 const training = parseCampaignScenarioOrThrow(parseDocumentText(readFileSync(file, 'utf8'), file)).training;
 
+const free = { tp: 0, pp: 0, dp: 0, cp: 0, ep: 0 };
+
 describe('specFor', () => {
   it('the campaign model on that many GPUs of the type, with the GPU\'s system defaults and the stack facts under the degrees', () => {
-    const s = specFor(training, 'h100-sxm', 4096, { tp: 8, pp: 4 });
+    const s = specFor(training, 'h100-sxm', 4096, { tp: 8, pp: 4, dp: 128, cp: 1, ep: 1 });
     const gpu = findGpu('h100-sxm');
     expect(s.system.gpu).toBe(gpu);
     expect(s.system.gpus).toBe(4096);
@@ -22,14 +24,14 @@ describe('specFor', () => {
     expect(s.system.oversubscription).toBe(training.system.oversubscription ?? 1);
     expect(s.model).toBe(training.model);
     expect(s.training).toMatchObject({ seqLen: training.seqLen, globalBatch: training.globalBatch, precision: training.precision, tokens: training.tokens });
-    expect(s.parallel).toMatchObject({ tp: 8, pp: 4 });
+    expect(s.parallel).toMatchObject({ tp: 8, pp: 4, dp: 128, cp: 1, ep: 1 });
   });
   it('overrides from the scenario win over the GPU\'s defaults', () => {
-    const s = specFor({ ...training, system: { nvlinkDomain: 4, scaleOutGbpsPerGpu: 100, oversubscription: 3 } }, 'h100-sxm', 64, {});
+    const s = specFor({ ...training, system: { nvlinkDomain: 4, scaleOutGbpsPerGpu: 100, oversubscription: 3 } }, 'h100-sxm', 64, free);
     expect([s.system.nvlinkDomain, s.system.scaleOutGbpsPerGpu, s.system.oversubscription]).toEqual([4, 100, 3]);
-    const g = specFor({ ...training, gradPrecision: 'bf16' }, 'h100-sxm', 64, {});
+    const g = specFor({ ...training, gradPrecision: 'bf16' }, 'h100-sxm', 64, free);
     expect(g.training.gradPrecision).toBe('bf16');
-    expect('gradPrecision' in specFor({ ...training, gradPrecision: undefined } as typeof training, 'h100-sxm', 64, {}).training).toBe(false);
+    expect('gradPrecision' in specFor({ ...training, gradPrecision: undefined } as typeof training, 'h100-sxm', 64, free).training).toBe(false);
   });
   it('an unknown GPU is a bug the parser should have caught', () => {
     expect(() => specFor(training, 'no-such-gpu', 64, {})).toThrow('bug: GPU no-such-gpu is not in the catalog (the scenario parser checks this)');
