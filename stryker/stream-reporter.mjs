@@ -4,7 +4,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { PluginKind, declareClassPlugin } from '@stryker-mutator/api/plugin';
 
-const file = `reports/mutation/${process.env['STRYKER_MODULE'] ?? 'all'}.stream.jsonl`;
+const part = process.env['STRYKER_PART'];
+const file = `reports/mutation/${part === undefined ? (process.env['STRYKER_MODULE'] ?? 'all') : `model-${part}`}.stream.jsonl`;
 
 class StreamReporter {
   onDryRunCompleted() {
