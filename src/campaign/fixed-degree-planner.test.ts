@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Planner } from './planner.js';
 import { describe, expect, it } from 'vitest';
 import { findGpu } from '../catalog/gpus.js';
 import { parseDocumentText } from '../core/index.js';
@@ -42,7 +43,9 @@ describe('specFor', () => {
 describe('fixedDegreePlanner', () => {
   const degrees = { tp: 8, pp: 32, cp: 4, ep: 8 };
   const replica = 8 * 32 * 4;
-  const planner = fixedDegreePlanner(training, degrees);
+  // Made at each call: mutation testing activates its mutant after describe bodies run, so a planner
+  // made here would keep the unmutated replica size.
+  const planner: Planner = (cap, gpu, byType) => fixedDegreePlanner(training, degrees)(cap, gpu, byType);
   const largestDp = (cap: number): number => {
     for (let dp = Math.floor(cap / replica); dp > 0; dp--) if (training.globalBatch % dp === 0 && (8 * 4 * dp) % 8 === 0) return dp;
     return 0;

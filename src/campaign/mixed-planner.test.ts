@@ -1,3 +1,4 @@
+import type { Planner } from './planner.js';
 import { describe, expect, it } from 'vitest';
 import { findModel } from '../catalog/index.js';
 import type { CampaignTraining } from './campaign-input.js';
@@ -19,8 +20,9 @@ const training: CampaignTraining = {
 };
 
 describe('mixed-fleet planner in a campaign', () => {
-  const single = searchPlanner(training);
-  const planner = mixedPlanner(training, single);
+  // Made at each call: mutation testing activates its mutant after describe bodies run.
+  const single: Planner = (cap, gpu, byType) => searchPlanner(training)(cap, gpu, byType);
+  const planner: Planner = (cap, gpu, byType) => mixedPlanner(training, single)(cap, gpu, byType);
 
   it('defers to plan search while one GPU type is online', () => {
     const a = planner(16384, 'h100-sxm');

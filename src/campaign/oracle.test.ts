@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Planner } from './planner.js';
 import { describe, expect, it } from 'vitest';
 import { parseDocumentText } from '../core/index.js';
 import { parseCampaignScenarioOrThrow } from '../scenario/index.js';
@@ -30,12 +31,14 @@ describe('campaign figures against their definitions (bundled scenario, fixed de
   input.training.degrees = degrees;
   // Room after the model is done, so charging the horizon would show (the power record ends the run late).
   input.buildout.horizonDays += 100;
-  const planner = fixedDegreePlanner(input.training, degrees);
-  // Run on first use, inside a test (mutation testing activates its mutant after describe bodies run).
-  let cached: ReturnType<typeof runCampaign> | undefined;
+  // Made at each call: mutation testing activates its mutant after describe bodies run.
+  const planner: Planner = (cap, gpu, byType) => fixedDegreePlanner(input.training, degrees)(cap, gpu, byType);
+  // Run inside each test, not shared: mutation testing activates its mutant after describe bodies
+  // run, and its per-test coverage would credit a shared run to the first test only (so the MFU and
+  // capacity checks below were never run against the mutants they kill). Under a second a run.
   const run = () => {
-    cached ??= runCampaign(input, { planner });
-    return { r: cached, done: cached.training.timeToModelDays };
+    const r = runCampaign(input, { planner });
+    return { r, done: r.training.timeToModelDays };
   };
 
   it('the model is done well before the horizon (so charging the horizon would show)', () => {

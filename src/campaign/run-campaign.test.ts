@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Planner } from './planner.js';
 import { describe, expect, it } from 'vitest';
 import { defaultColossusBuildout } from '../buildout/default-colossus-buildout.js';
 import { parseDocumentText } from '../core/index.js';
@@ -94,7 +95,9 @@ describe('runCampaign on the bundled Colossus scenario (plan search)', () => {
 describe('runCampaign properties (fixed degrees, fast)', () => {
   const input = load('colossus.yaml');
   input.training.degrees = { tp: 8, pp: 32, cp: 4, ep: 8 }; // m ≥ pp at every capacity (a pipeline that fills)
-  const planner = fixedDegreePlanner(input.training, input.training.degrees);
+  const degrees = input.training.degrees;
+  // Made at each call: mutation testing activates its mutant after describe bodies run.
+  const planner: Planner = (cap, gpu, byType) => fixedDegreePlanner(input.training, degrees)(cap, gpu, byType);
 
   it('is deterministic: same seed, same result; another seed, other failures', () => {
     const a = runCampaign(input, { planner, seed: 7 });

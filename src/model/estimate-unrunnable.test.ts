@@ -44,15 +44,20 @@ describe('estimate on a plan no allowed schedule can run', () => {
 });
 
 describe('sendRecvS', () => {
-  const spec = specWith({});
-  const net = networkOf(spec.system, defaultEfficiency(spec.system.gpu));
+  // Built inside each test: mutation testing activates its mutant after describe bodies run.
+  const network = () => {
+    const spec = specWith({});
+    return networkOf(spec.system, defaultEfficiency(spec.system.gpu));
+  };
   it('is bytes over the link plus its latency: the NIC across NVLink domains, NVLink inside one', () => {
+    const net = network();
     expect(sendRecvS(net, 8e6, true)).toBe(8e6 / net.nicBps + net.nicLatencyS);
     expect(sendRecvS(net, 8e6, false)).toBe(8e6 / net.nvlinkBps + net.nvlinkLatencyS);
     expect(sendRecvS(net, 8e6, true)).toBeGreaterThan(sendRecvS(net, 8e6, false));
     expect(net.nicLatencyS).toBeGreaterThan(0);
   });
   it('costs nothing for no bytes (or fewer)', () => {
+    const net = network();
     expect(sendRecvS(net, 0, true)).toBe(0);
     expect(sendRecvS(net, -1, false)).toBe(0);
     expect(sendRecvS(net, 1, false)).toBeGreaterThan(0);

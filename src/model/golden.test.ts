@@ -38,11 +38,13 @@ const within = (got: number, want: number, what: string) => {
 
 describe('collectives against published nccl-tests bus bandwidths', () => {
   const spec = h100(16, { tp: 8, pp: 1, dp: 2 });
-  const net = networkOf(spec.system, defaultEfficiency(spec.system.gpu));
+  // Built inside each test: mutation testing activates its mutant after describe bodies run.
+  const network = () => networkOf(spec.system, defaultEfficiency(spec.system.gpu));
   const S = 4 * 2 ** 30; // large messages: the bandwidth-bound end of the nccl-tests sweep
 
   it('all-reduce on one 8×H100 NVLink domain: ≈ 370 GB/s bus bandwidth (nccl-tests#212)', () => {
     const n = 8;
+    const net = network();
     within((S / allReduceS(net, S, n, 1)) * ((2 * (n - 1)) / n), NVLINK_RING_BUSBW, 'NVLink all-reduce busbw');
     within((S / reduceScatterS(net, S, n, 1)) * ((n - 1) / n), NVLINK_RING_BUSBW, 'NVLink reduce-scatter busbw');
   });
@@ -50,6 +52,7 @@ describe('collectives against published nccl-tests bus bandwidths', () => {
   it('all-reduce over 16 nodes, one GPU each on a 400 Gb/s NIC: ≈ 47 GB/s bus bandwidth (nccl-tests#290)', () => {
     const n = 16;
     const stride = 8; // one rank per 8-GPU NVLink domain: every byte crosses the NIC
+    const net = network();
     within((S / allReduceS(net, S, n, stride)) * ((2 * (n - 1)) / n), NDR_NIC_BUSBW, 'NIC all-reduce busbw');
   });
 });
