@@ -241,6 +241,13 @@ describe('pairwise all-to-all: the slowest of the concurrent drains, log2(n) ste
     rel(pairwise.timeS('all-to-all', T, A, B), (B * 3) / 4 / (400e9 * 0.5) + NVL_S * 2);
   });
 
+  it('with a slow NVLink the NVLink share is the slowest drain, though a tier comes after it', () => {
+    const slowLine: NetTables = { ...T, nvlinkLineBps: 1e9 };
+    const nvl = (B * 3) / 16 / (1e9 * 0.5);
+    expect(nvl).toBeGreaterThan((B * 12) / 16 / (50e9 * 0.5));
+    rel(pairwise.timeS('all-to-all', slowLine, L, B), nvl + STEP[1]! * 4);
+  });
+
   it('supports all-to-all only', () => {
     expect(pairwise.supports('all-to-all', T, C)).toBe(true);
     expect(pairwise.supports('all-reduce', T, C)).toBe(false);
