@@ -32,10 +32,16 @@ const NIC = 50e9;
 const HOP = 0.5e-6;
 const B = 1e9;
 const net = networkOf(sys, eff);
+/**
+ * A network built inside the test that reads it: `net` above is built when the file loads,
+ * before a mutation run switches a mutant on, and networkOf caches per (system, efficiency).
+ */
+const fresh = () => networkOf({ ...sys }, { ...eff });
 const close = (x: number, want: number) => expect(Math.abs(x / want - 1)).toBeLessThan(1e-12);
 
 describe('networkOf: the efficiency model applied to the line rates', () => {
   it('every bandwidth is its line rate times its own efficiency', () => {
+    const net = fresh();
     expect(net.nvlinkBps).toBe(NVL * 0.8);
     expect(net.nicBps).toBe(NIC * 0.9);
     expect(net.allToAllNvlinkBps).toBe(NVL * 0.5);
@@ -48,6 +54,7 @@ describe('networkOf: the efficiency model applied to the line rates', () => {
   });
 
   it('the tables the algorithms read carry the same figures', () => {
+    const net = fresh();
     expect(net.tables).toEqual({ topo: net.topo, nvlinkBps: NVL * 0.8, nvlinkLineBps: NVL, nicEff: 0.9, allToAllEff: 0.5, nvlinkLatencyS: 3e-6, nicLatencyS: 9e-6 });
     expect(net.topo).toEqual(topologyOf(defaultFabric(400, 4), 8, 450));
     expect(net.scratch.members).toHaveLength(4);
