@@ -101,8 +101,10 @@ describe.each(ALGORITHMS.map((a) => [a.id, a] as const))('collective algorithm %
 });
 
 describe('NCCL-like choice', () => {
-  const t = tables(defaultFabric(400, 1));
+  // Built inside each test: mutation testing activates its mutant after describe bodies run.
+  const tablesOf = () => tables(defaultFabric(400, 1));
   it('is the cheapest supported algorithm', () => {
+    const t = tablesOf();
     fc.assert(
       fc.property(arbGroup, ({ size, stride, bytes }) => {
         const g = spanOf(t.topo, size, stride);
@@ -114,6 +116,7 @@ describe('NCCL-like choice', () => {
     );
   });
   it('picks the tree for small all-reduces over many nodes and the ring for large ones over few', () => {
+    const t = tablesOf();
     const wide = spanOf(t.topo, 4096, 8);
     expect(chosenAlgorithm('all-reduce', t, wide, 1e6)).toBe('tree');
     const narrow = spanOf(t.topo, 16, 8);

@@ -36,8 +36,10 @@ describe('topology tables', () => {
 });
 
 describe('placement (Megatron rank order)', () => {
-  const t = topologyOf(defaultFabric(400, 1), 8, 450);
+  // Built inside each test: mutation testing activates its mutant after describe bodies run.
+  const topo = () => topologyOf(defaultFabric(400, 1), 8, 450);
   it('counts members per domain for a group of size and stride', () => {
+    const t = topo();
     const dp = spanOf(t, 128, 8); // DP over tp=8: one rank per node
     expect(dp.members).toEqual([1, 32, 128, 128]);
     expect(dp.top).toBe(2);
@@ -46,9 +48,11 @@ describe('placement (Megatron rank order)', () => {
     expect(membersWithin(t, 0, 64, 1)).toBe(8);
   });
   it('a group of one rank spans nothing', () => {
+    const t = topo();
     expect(spanOf(t, 1, 1024).top).toBe(0);
   });
   it('pipeline neighbours 1,024 ranks apart cross the pod; the core slows them only when oversubscribed', () => {
+    const t = topo();
     const lv = [0];
     const tm = topologyOf(meta, 8, 450);
     // 16 stages of 1,024 GPUs: 3 per 3,072-GPU pod, a third of a pod's GPUs send out at once.
