@@ -235,6 +235,9 @@ describe('layerCompute: MoE layer', () => {
     const r = layerCompute(ctx(MOE, moeP, { peak: INF, hbm: INF, kernelS: 1, stack }), true);
     // forward: 2 attention + router + 2·2 expert + 2 shared GEMMs + 5 = 14; dispatch 7 fwd, 5 bwd
     expect([r.fwdS, r.bwdS, r.kernelS]).toEqual([14 + 7, 28 + 5, 42 + 7 + 5]);
+    // group-limited routing launches 2 more router kernels forward (the group top-k, the mask)
+    const g = layerCompute(ctx(MOE, moeP, { peak: INF, hbm: INF, kernelS: 1, stack, routingGroups: { count: 2, topK: 1 } }), true);
+    expect([g.fwdS, g.bwdS]).toEqual([14 + 9, 28 + 5]);
   });
   it('host launches bound a layer whose kernels outrun the host', () => {
     const stack = { elementwise: { ...EW, kernels: 5 }, hostPerKernelS: 1 };
