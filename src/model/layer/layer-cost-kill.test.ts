@@ -192,6 +192,9 @@ describe('layerCompute: MoE layer', () => {
     const r = layerCompute(c, true);
     // swiglu bytes: shared 720 + routed 720
     expect(r.bwdS).toBe(2 * MOE_EW + DISP_BWD + 720 + 720);
+    // ... nor under selective recomputation (which replays half the element-wise forward instead)
+    const sel = layerCompute(ctx(MOE, plan({ ep: 2, recompute: 'selective' }), { peak: INF, hbm: 1, fp8: true, stack: { fp8CastBytes: 7, fp8Activations: 'fine-grained' } }), true);
+    expect(sel.bwdS).toBe(2 * MOE_EW + DISP_BWD + 0.5 * MOE_EW);
     // ... and not in BF16
     const bf16 = layerCompute(ctx(MOE, moeP, { peak: INF, hbm: 1, fp8: false, stack: { fp8Activations: 'fine-grained' } }), true);
     const bf16Ew = 320 + 288 + 720 + 720;
@@ -255,6 +258,7 @@ describe('layerCompute: MoE layer', () => {
     const imbF = (lf - 1) * (EXPERT_FWD / 2) + (lf - 1) * 288;
     const imbB = (lf - 1) * EXPERT_FWD + (lf - 1) * 256;
     expect(r.imbalanceS).toBeCloseTo(imbF + imbB, 9);
+    expect(r.bwdS).toBeCloseTo(MOE_FWD + imbB + DISP_BWD, 9);
     const full = layerCompute(ctx(MOE, plan({ ep: 2, recompute: 'full' }), { peak: 2, hbm: 1, stack: zero, moeBalancer: 'aux-loss' }), true);
     expect(full.imbalanceS).toBeCloseTo(2 * imbF + imbB, 9);
   });
