@@ -20,7 +20,7 @@ describe('GemmClock (hand-worked roofline)', () => {
     expect(c.kernels).toBe(2);
   });
   it('returns 0 and counts nothing for any non-positive dimension or count', () => {
-    for (const a of [[0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1], [1, 1, 1, 0], [-1, 1, 1, 1]] as const) {
+    for (const a of [[0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1], [1, 1, 1, 0], [-1, 1, 1, 1], [1, 1, 1, -1]] as const) {
       const c = mk();
       expect(c.time(a[0], a[1], a[2], a[3])).toBe(0);
       expect(c.flops).toBe(0);
@@ -42,5 +42,10 @@ describe('GemmClock (hand-worked roofline)', () => {
   it('picks the larger of compute and memory time', () => {
     const c = new GemmClock(1, 1, 0, 1e12, 1);
     expect(c.time(2, 2, 2, 1)).toBe(16);
+  });
+  it('memory time scales with the operand size', () => {
+    const c = new GemmClock(1e12, 1, 0, 1, 2);
+    // (2·3 + 3·5 + 2·5)·2 B·1 / 1 B/s = 62 s
+    expect(c.time(2, 5, 3, 1)).toBe(62);
   });
 });
