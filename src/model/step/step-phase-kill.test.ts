@@ -74,6 +74,33 @@ describe('stepPhase (mixtral, tp 2, cp 2, ep 4, dp 8)', () => {
     expect(o.heavyExpert).toBe(o.stage.heavyExpert);
   });
 
+  it('behind a 50 Gb/s NIC the DP buckets outlast their windows: exposed is the traffic less the window (all but the last bucket\'s share of it)', () => {
+    const slow = parseSpecValue({ model: 'mixtral-8x7b', system: { gpu: 'h100-sxm', gpus: 1024, scaleOutGbpsPerGpu: 50 }, training: { seqLen: 4096, globalBatch: 512 } }, undefined, [], { planOptional: true });
+    if (!slow.ok) throw new Error(JSON.stringify(slow.issues));
+    const { smCount: _sm, ...gpu } = slow.spec.system.gpu;
+    // A GPU without an SM count: 132 (H100's) assumed.
+    const system = { ...slow.spec.system, gpu };
+    const Ls = layerPhase({ model: slow.spec.model, system, training: slow.spec.training }, L.lp, defaultEfficiency(slow.spec.system.gpu));
+    const o = stepPhase(Ls, 4, 1, 8, 1, 8, newStepParts());
+    const d = o.dpc;
+    const u = d.buckets;
+    expect(Ls.eff.dpOverlap).toBe(1);
+    const gradWindow = (o.criticalS * 2) / 3 + o.bubbleS / 2;
+    const gatherWindow = o.criticalS / 3 + o.bubbleS / 2;
+    const grad = d.gradSyncS - gradWindow * (1 - 1 / u);
+    const gather = d.paramGatherS - gatherWindow * (1 - 1 / u);
+    expect(grad).toBeGreaterThan(d.gradSyncS / u);
+    expect(gather).toBeGreaterThan(d.paramGatherS / u);
+    expect(o.dpHiddenS).toBeCloseTo(d.dpCommS - grad - gather, 12);
+    expect(o.dpExposedS).toBeCloseTo(grad + gather + o.dpHiddenS * (20 / 132), 12);
+  });
+
+  it('leading dense layers (2 of 32 on one device): the MoE layers among the critical ones', () => {
+    const o = stepPhase({ ...L, nDense: 2, nMoe: 30 }, 1, 1, 8, 1, 4, newStepParts());
+    expect(o.critLayers).toBe(32);
+    expect(o.critMoe).toBe(30);
+  });
+
   it('interleaved (vpp 2) sends twice as often', () => {
     const one = stepPhase(L, 4, 1, 8, 1, 8, newStepParts());
     const two = stepPhase(L, 4, 2, 8, 1, 8, newStepParts());
