@@ -134,6 +134,17 @@ describe('stageLoad: DualPipe, device d holds stages d and 3 − d', () => {
   });
 });
 
+describe('newStageLoad', () => {
+  it('starts empty, single-staged, with a key no layout matches', () => {
+    const st = newStageLoad(3);
+    expect(st).toMatchObject({ pp: 0, layersPerStage: 0, criticalS: 0, critDevice: 0, heavyDense: 0, heavyExpert: 0, twoStages: false });
+    expect(st.key).toEqual({ L: undefined, pp: 0, commPerMbS: -1, twoStages: false });
+    expect(st.layers).toEqual(new Float64Array(3));
+    expect(st.fbS.length).toBe(3);
+    expect(newStageLoad().layers.length).toBe(128);
+  });
+});
+
 describe('stageLoad: the per-device arrays grow on demand', () => {
   it('to the larger of pp and twice their length', () => {
     const grow3 = stageLoad(L, 3, C, false, newStageLoad(2));
