@@ -141,6 +141,10 @@ describe('stepMemory: which device is reported, and the LM head\'s logits', () =
     const middle = dual([1e9, 5e9, 1e9, 1e9]);
     expect(middle.heavyDevice).toBe(1);
     expect(middle.workspaceBytes).toBeCloseTo(WS + 0.08 * 2.7e6, 3);
+    // Devices 0 and 3 tie (both hold the head): the first is reported.
+    const tie = dual([1e9, 1e9, 1e9, 1e9]);
+    expect(tie.heavyDevice).toBe(0);
+    expect(tie.workspaceBytes).toBeCloseTo(WS + 0.08 * 2.7e6 + LOGITS, 3);
     const last = dual([1e9, 1e9, 1e9, 5e9]);
     expect(last.heavyDevice).toBe(3);
     expect(last.workspaceBytes).toBeCloseTo(WS + 0.08 * 2.7e6 + LOGITS, 3);
