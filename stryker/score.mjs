@@ -6,6 +6,7 @@
 //   node stryker/score.mjs --files model   and each file of src/model
 //   node stryker/score.mjs --json
 import { readdirSync, readFileSync } from 'node:fs';
+import { URL } from 'node:url';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
