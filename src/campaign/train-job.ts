@@ -132,12 +132,14 @@ export function segmentCosts(r: CampaignReliability, segment: PlanSegment, gpusP
   return costs;
 }
 
-/** Nodes of one data-parallel replica of a plan (whole nodes, and a whole number of them in the job; else 1). */
+/**
+ * Nodes of one data-parallel replica of a plan (whole nodes, and a whole number of them in the job;
+ * else 1). Degrees that are missing, zero or infinite also give 1: `nodes % n` is then NaN or
+ * `nodes`, never 0.
+ */
 function replicaNodesOf(segment: PlanSegment, gpusPerNode: number, nodes: number): number {
   const p = segment.parallel;
-  const gpus = p.tp * p.pp * p.cp * p.ep;
-  if (!Number.isFinite(gpus) || gpus <= 0) return 1;
-  const n = Math.max(1, Math.ceil(gpus / gpusPerNode));
+  const n = Math.max(1, Math.ceil((p.tp * p.pp * p.cp * p.ep) / gpusPerNode));
   return nodes % n === 0 ? n : 1;
 }
 
