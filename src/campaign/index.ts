@@ -7,6 +7,7 @@ export * from './fixed-degree-planner.js';
 export * from './search-planner.js';
 export * from './slowest-gpu.js';
 export * from './job-schedule.js';
+export * from './capacity-days.js';
 export * from './train-job.js';
 export * from './calendar.js';
 export * from './milestones.js';

@@ -12,10 +12,10 @@ import type { GpuSpec } from '../catalog/gpu.js';
 import type { EfficiencyModel } from '../model/efficiency.js';
 import { searchPlanner } from './search-planner.js';
 import { mixedPlanner } from './mixed-planner.js';
-import { scheduleJob, type CapacityDay, type JobSchedule, type PlanSegment } from './job-schedule.js';
+import { scheduleJob, type JobSchedule, type PlanSegment } from './job-schedule.js';
+import { capacityDays } from './capacity-days.js';
 import { campaignMilestones } from './milestones.js';
 import type { Planner } from './planner.js';
-import { slowestGpu } from './slowest-gpu.js';
 import { trainJob, type TrainedJob } from './train-job.js';
 import { failureBreakdown } from '../sim/component-breakdown.js';
 
@@ -83,19 +83,9 @@ export function runCampaign(input: CampaignInput, options: CampaignOptions = {})
   const startGpus = Math.max(1, Math.ceil(t.startFraction * totalDelivered) - spareGpus);
   const oneJob = t.fleet !== 'separate';
   const jobTypes: string[][] = oneJob ? [buildout.gpuTypes] : buildout.gpuTypes.map((g) => [g]);
-  const schedules = jobTypes.map((types) => {
-    const days: CapacityDay[] = buildout.days.map((d) => {
-      const online = types.filter((g) => (d.gpusOnline[g] ?? 0) > 0);
-      const gpus = types.reduce((s, g) => s + (d.gpusOnline[g] ?? 0), 0) - spareGpus;
-      const slowest = slowestGpu(online);
-      if (t.fleet !== 'mixed' || online.length < 2 || slowest === undefined) return { day: d.day, gpus, gpu: slowest };
-      // Spares come out of the slowest type; the planner sees each type's usable GPUs.
-      const byType: Record<string, number> = {};
-      for (const g of online) byType[g] = (d.gpusOnline[g] ?? 0) - (g === slowest ? spareGpus : 0);
-      return { day: d.day, gpus, gpu: [...online].sort().join('+'), byType };
-    });
-    return scheduleJob(days, { startGpus, replanGrowth: t.replanGrowth, planner });
-  });
+  const schedules = jobTypes.map((types) =>
+    scheduleJob(capacityDays(buildout.days, types, spareGpus, t.fleet === 'mixed'), { startGpus, replanGrowth: t.replanGrowth, planner }),
+  );
 
   progress('training');
   const tokensPerStep = t.globalBatch * t.seqLen;
