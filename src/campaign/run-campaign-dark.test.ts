@@ -53,6 +53,18 @@ describe('runCampaign on a build-out that never brings a GPU online', () => {
     expect(issue.message).toBe('leaves no GPU online within the horizon: the first GPUs are not delivered, installed, networked and burnt in within 1 days');
   });
 
+  it('blames the horizon, not the crews or the power, when only some phases install racks or have power', () => {
+    const c = colossus();
+    const installPhases = [{ startDay: 0, racksPerDay: 0 }, { startDay: 50, racksPerDay: 32 }];
+    const powerPhases = [{ startDay: 0, gridMw: 0 }, { startDay: 60, gridMw: 8, generationMw: 35 }];
+    expect(refusal({ ...c, buildout: { ...c.buildout, installPhases, powerPhases, horizonDays: 1 } }).path).toBe('horizonDays');
+  });
+
+  it('with no power phases (power unlimited) and too short a horizon, blames the horizon', () => {
+    const c = colossus();
+    expect(refusal({ ...c, buildout: { ...c.buildout, powerPhases: [], horizonDays: 1 } }).path).toBe('horizonDays');
+  });
+
   it('reports the build-out stage, and only it, before refusing', () => {
     const c = colossus();
     const seen: [string, number, number][] = [];
