@@ -114,6 +114,7 @@ describe('runCampaign: the model job (bundled scenario, fixed degrees, the full 
     expect(t.trainingDays).toBeCloseTo((job.doneDay ?? NaN) - (job.startDay ?? NaN), 12);
     expect(t.fleet).toBe(input.training.fleet);
     expect(t.model.name).toBe(input.training.model.name);
+    expect('source' in t.model).toBe(false); // the bundled model is the scenario's own, uncited
     // A 2.8T-parameter MoE with about a quarter active: 6·N_active ≤ FLOPs per token ≤ 6·N_active·1.2.
     expect(t.model.paramsTotal).toBeGreaterThan(2e12);
     expect(t.model.paramsActive).toBeGreaterThan(t.model.paramsTotal / 5);
@@ -125,6 +126,13 @@ describe('runCampaign: the model job (bundled scenario, fixed degrees, the full 
     expect(t.progress[0]?.day).toBe((t.startDay ?? NaN) + 1);
     t.progress.forEach((p, i) => expect(p.day).toBe((t.startDay ?? NaN) + i + 1));
     expect(t.progress.at(-1)?.tokens).toBeCloseTo(t.tokens, -3);
+  });
+
+  it('the summary\'s model carries the model\'s source when it has one', () => {
+    const input = load();
+    input.training.model = { ...input.training.model, source: 'test: a cited config' };
+    input.training.tokens = 1e12; // a few days of training
+    expect(runCampaign(input, { planner: planner(input) }).training.model.source).toBe('test: a cited config');
   });
 
   it('energy: the series integrates to the energy, its peak is the peak, the average is over the days charged', () => {
