@@ -139,7 +139,11 @@ export function layerCompute(c: LayerCtx, moeLayer: boolean): LayerCompute {
     x.hidden = h;
     x.localExperts = localExperts;
     x.epDispatch = p.epDispatch ?? 'alltoall';
-    x.auxLoss = (mo.balancer ?? 'aux-loss') === 'aux-loss';
+    // The router computes the auxiliary loss when the run balances with it: the run's balancer
+    // overrides the model's, except `balanced` (routing forced to balance, a benchmark's), which
+    // says nothing of the loss.
+    const run = c.moeBalancer === 'balanced' ? undefined : c.moeBalancer;
+    x.auxLoss = (run ?? mo.balancer ?? 'aux-loss') === 'aux-loss';
     x.groupLimited = c.routingGroups !== undefined;
     const disp = moeDispatchCost(x, DISPATCH_OUT);
     dispFwdS = disp.fwdBytes / c.hbmBps;

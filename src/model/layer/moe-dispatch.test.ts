@@ -177,4 +177,13 @@ describe('dropless vs a capacity factor', () => {
     // A capacity factor of 1 (every rank at the mean) is the run forced to balance.
     expect(evaluate(dsv3({}, { balancer: 'aux-loss', capacityFactor: 1 })).stepTimeS).toBeCloseTo(evaluate(dsv3({}, { balancer: 'aux-loss' }, { moeBalancer: 'balanced' })).stepTimeS, 9);
   });
+
+  it('the run\'s balancer overrides the model\'s for the router\'s auxiliary loss as for the load; `balanced` keeps the model\'s loss', () => {
+    // A loss-free run of an aux-loss model is the loss-free model (no aux-loss router passes), and back.
+    expect(evaluate(dsv3({}, { balancer: 'aux-loss' }, { moeBalancer: 'loss-free' })).stepTimeS).toBe(evaluate(dsv3({}, { balancer: 'loss-free' })).stepTimeS);
+    expect(evaluate(dsv3({}, { balancer: 'loss-free' }, { moeBalancer: 'aux-loss' })).stepTimeS).toBe(evaluate(dsv3({}, { balancer: 'aux-loss' })).stepTimeS);
+    // Forced balance (a benchmark's routing) says nothing of the loss: an aux-loss model still computes it.
+    const forced = (balancer: string) => evaluate(dsv3({}, { balancer }, { moeBalancer: 'balanced' })).stepTimeS;
+    expect(forced('aux-loss')).toBeGreaterThan(forced('loss-free'));
+  });
 });
