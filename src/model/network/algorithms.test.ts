@@ -126,6 +126,13 @@ describe('NCCL-like choice', () => {
     const ib = tables(FABRICS.find((f) => f.id === 'dgx-superpod-h100-ndr') as Fabric);
     expect(chosenAlgorithm('all-reduce', ib, spanOf(ib.topo, 512, 8), 1e9)).toBe('sharp');
   });
+  it('names the same algorithm for an empty collective whatever was asked before (NCCL\'s default, the ring)', () => {
+    const t = tablesOf();
+    const wide = spanOf(t.topo, 4096, 8);
+    expect(chosenAlgorithm('all-reduce', t, wide, 1e6)).toBe('tree');
+    expect(chosenAlgorithm('all-reduce', t, wide, 0)).toBe('ring');
+    expect(chosenAlgorithm('all-reduce', t, spanOf(t.topo, 1, 1), 1e6)).toBe('ring');
+  });
   it('uses NVLS inside an NVLink domain of a Hopper fabric', () => {
     const cx = tables(FABRICS.find((f) => f.id === 'colossus-spectrum-x') as Fabric);
     expect(chosenAlgorithm('all-reduce', cx, spanOf(cx.topo, 8, 1), 1e9)).toBe('nvls');

@@ -41,8 +41,12 @@ export function collectiveS(kind: CollectiveKind, t: NetTables, g: GroupSpan, by
   return best === Infinity ? 0 : best;
 }
 
-/** The algorithm NCCL would choose for this collective. */
+/**
+ * The algorithm NCCL would choose for this collective; the ring for one that moves nothing (no
+ * bytes, one rank), whatever was asked before.
+ */
 export function chosenAlgorithm(kind: CollectiveKind, t: NetTables, g: GroupSpan, bytes: number): AlgorithmId {
+  lastChoice = 'ring';
   collectiveS(kind, t, g, bytes);
   return lastChoice;
 }
