@@ -40,10 +40,15 @@ export interface RankedPlan {
 export interface SearchResult {
   objective: Objective;
   plans: RankedPlan[];
-  /** Plans whose step time was computed, and plans skipped by a lower bound or by memory. */
+  /** Plans whose step time was computed (those over the memory limit too: computed, then dropped). */
   evaluated: number;
+  /**
+   * Plans a lower bound skipped without computing their step. The outermost bound (one layer
+   * configuration: precision, tp, cp, ep, micro-batch, SP, recompute) counts one per skipped
+   * configuration, not the plans under it, which it never enumerates.
+   */
   pruned: number;
-  /** Plans in the space (evaluated + pruned + invalid combinations skipped by divisibility). */
+  /** Plans enumerated: evaluated, plus those the per-pipeline and per-plan bounds skipped (not the outermost bound's). */
   considered: number;
   elapsedS: number;
   /** Why the winner beats the runner-up. */
