@@ -85,6 +85,8 @@ describe('runCampaign: the model job (bundled scenario, fixed degrees, the full 
       // A three-tier fat tree sized for the job: more GPUs, more leaf switches.
       expect(s.fabricTiers?.map((t) => t.tier)).toEqual(['leaf', 'spine', 'core']);
       expect(s.restart?.totalS).toBeCloseTo(s.restartS, 6);
+      // The checkpoint holds the model's parameters at 14 B each (bf16 weights, fp32 master, Adam moments).
+      expect(s.checkpoint.bytes).toBe(r.training.model.paramsTotal * 14);
     }
     for (let i = 1; i < job.segments.length; i++) {
       const a = job.segments[i - 1];
