@@ -221,11 +221,18 @@ describe('mixedPlanner: GPU ids the catalog lacks', () => {
     expect(s.calls).toStrictEqual([[128, 'h100-sxm']]);
   });
 
-  it('throws the catalog error (no type named) when no type has GPUs', () => {
+  it('no type with a usable GPU: no plan, and the single planner is not asked', () => {
     const s = stub(fakeJob(1));
     const planner = mixedPlanner(small('llama3-8b', 64), s.planner);
-    const msg = thrown(() => planner(128, 'h100-sxm+h200-sxm', { 'h100-sxm': 0, 'h200-sxm': 0 }));
-    expect(msg).toBe('bug: GPU  is not in the catalog (the scenario parser checks this)');
+    expect(planner(128, 'h100-sxm+h200-sxm', { 'h100-sxm': 0, 'h200-sxm': -8 })).toBeUndefined();
     expect(s.calls).toStrictEqual([]);
+  });
+
+  it('two types online but the spares took all of the slowest: the plan is the other type\'s alone', () => {
+    const job = fakeJob(1);
+    const s = stub(job);
+    const planner = mixedPlanner(small('llama3-8b', 64), s.planner);
+    expect(planner(128, 'h100-sxm+h200-sxm', { 'h100-sxm': 0, 'h200-sxm': 128 })).toBe(job);
+    expect(s.calls).toStrictEqual([[128, 'h200-sxm']]);
   });
 });

@@ -16,9 +16,15 @@ export function mixedPlanner(training: CampaignTraining, single: Planner): Plann
   return (capacityGpus, gpuId, byType) => {
     if (!byType || !gpuId.includes('+')) return single(capacityGpus, gpuId);
     const types = Object.keys(byType).filter((g) => (byType[g] ?? 0) > 0);
-    const slowest = single(capacityGpus, (slowestGpu(types) ?? fail(types.join('+'))));
+    // Two types online, but the spares took all of one (they come out of the slowest): a plan on
+    // the other alone; none when no type has a usable GPU.
+    const [only, second] = types;
+    if (only === undefined) return undefined;
+    if (second === undefined) return single(capacityGpus, only);
+    const slowestId = slowestGpu(types) as string;
+    const slowest = single(capacityGpus, slowestId);
     const pools = types.map((g) => ({ gpu: findGpu(g) ?? fail(g), gpus: byType[g] ?? 0 }));
-    const base = specFor(training, (slowestGpu(types) ?? fail(types.join('+'))), capacityGpus, { tp: 0, pp: 0, dp: 0, cp: 0, ep: 0 });
+    const base = specFor(training, slowestId, capacityGpus, { tp: 0, pp: 0, dp: 0, cp: 0, ep: 0 });
     const r = searchMixed({ ...base, system: { ...base.system, pools } }, { modes: ['replicas', 'as-slowest'], quick: true });
     const mixed = r.best.replicas;
     if (!mixed || !slowest || mixed.tokensPerSec <= slowest.estimate.tokensPerSec) return slowest;
